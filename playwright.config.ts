@@ -1,0 +1,46 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium: Playwright cannot download its own browser on a closed network.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Without these, Chromium keeps trying to reach Google's services and stalls offline.
+const args = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const port = Number(process.env.E2E_PORT ?? 4173);
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  timeout: 240_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath, args },
+  },
+  projects: [
+    { name: 'wasm', testIgnore: /webgpu\.spec\.ts/ },
+    {
+      name: 'webgpu',
+      testMatch: /webgpu\.spec\.ts/,
+      // SwiftShader's software adapter: slow, but it runs the real WebGPU code path.
+      use: { launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
+    },
+  ],
+  webServer: {
+    // The production build, served with the COOP/COEP headers of vite.config.ts.
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});
