@@ -1,0 +1,85 @@
+import manifestJson from '../../../models/manifest.json';
+
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+export type Device = 'webgpu' | 'wasm';
+
+export interface ModelFile {
+  path: string;
+  tower?: 'text' | 'vision';
+  bytes?: number;
+  sha256?: string;
+}
+
+export interface ClipSpec {
+  /** Repository id on the host, and folder name under models/ when self-hosted. */
+  id: string;
+  /** Base URL of the model host, or "self" for files served only from the app's origin. */
+  host: string;
+  revision: string;
+  dtype: Record<Device, Dtype>;
+  embeddingSize: number;
+  /** CLIP's temperature (exp of the learned logit scale), for prompt-pair scoring. */
+  logitScale: number;
+  licence: string;
+  files: ModelFile[];
+}
+
+export interface Profile {
+  id: string;
+  label: string;
+  description: string;
+  clip: ClipSpec;
+}
+
+export interface Manifest {
+  version: number;
+  profiles: Record<string, Omit<Profile, 'id'>>;
+}
+
+export const DEFAULT_PROFILE = 'default';
+
+export function listProfiles(manifest: Manifest = manifestJson as Manifest): Profile[] {
+  return Object.entries(manifest.profiles).map(([id, p]) => ({ id, ...p }));
+}
+
+export function getProfile(id: string, manifest: Manifest = manifestJson as Manifest): Profile {
+  const p = manifest.profiles[id];
+  if (!p) {
+    const known = Object.keys(manifest.profiles).join(', ');
+    throw new Error(`Unknown model profile "${id}". Known profiles: ${known}.`);
+  }
+  return { id, ...p };
+}
+
+/** Vectors of different models (or revisions) must never be compared; this key keeps them apart. */
+export function modelKey(clip: Pick<ClipSpec, 'id' | 'revision'>): string {
+  return `${clip.id}@${clip.revision}`;
+}
+
+/** Checks a manifest's shape so a bad edit fails loudly at start-up, not deep inside a worker. */
+export function validateManifest(value: unknown): Manifest {
+  const problems: string[] = [];
+  const m = value as Partial<Manifest> | null;
+  if (!m || typeof m !== 'object' || typeof m.profiles !== 'object' || m.profiles === null) {
+    throw new Error('Model manifest has no "profiles" object.');
+  }
+  for (const [id, p] of Object.entries(m.profiles)) {
+    const c = p?.clip;
+    if (!c) {
+      problems.push(`${id}: missing "clip"`);
+      continue;
+    }
+    if (!c.id) problems.push(`${id}: clip.id is empty`);
+    if (!c.host || (c.host !== 'self' && !/^https?:\/\/.+\/$/.test(c.host)))
+      problems.push(`${id}: clip.host must be "self" or an http(s) URL ending in "/"`);
+    if (!c.revision) problems.push(`${id}: clip.revision is empty`);
+    if (!(c.embeddingSize > 0)) problems.push(`${id}: clip.embeddingSize must be positive`);
+    if (!c.dtype?.wasm || !c.dtype?.webgpu)
+      problems.push(`${id}: clip.dtype needs wasm and webgpu`);
+    for (const tower of ['text', 'vision'] as const) {
+      if (!c.files?.some((f) => f.tower === tower)) problems.push(`${id}: no ${tower} tower file`);
+    }
+  }
+  if (problems.length) throw new Error(`Model manifest is invalid: ${problems.join('; ')}`);
+  return m as Manifest;
+}

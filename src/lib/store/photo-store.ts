@@ -1,0 +1,164 @@
+import type { LumenDb, PhotoRecord, SkippedRecord } from './db';
+import { withoutRow } from './embedding-store';
+
+/** What indexing knows about an already stored path, to skip unchanged files cheaply. */
+export interface KnownPhoto {
+  id: number;
+  size: number;
+  lastModified: number;
+  hash: string;
+  models: string[];
+  duplicateOf?: number;
+}
+
+export interface LibraryIndex {
+  byPath: Map<string, KnownPhoto>;
+  /** Content hash → id of the first photo with those bytes (never a duplicate itself). */
+  byHash: Map<string, number>;
+}
+
+export async function loadLibraryIndex(db: LumenDb): Promise<LibraryIndex> {
+  const byPath = new Map<string, KnownPhoto>();
+  const byHash = new Map<string, number>();
+  let cursor = await db.transaction('photos').store.openCursor();
+  while (cursor) {
+    const p = cursor.value;
+    byPath.set(p.path, {
+      id: p.id,
+      size: p.size,
+      lastModified: p.lastModified,
+      hash: p.hash,
+      models: Object.keys(p.vectors),
+      ...(p.duplicateOf !== undefined ? { duplicateOf: p.duplicateOf } : {}),
+    });
+    if (p.duplicateOf === undefined && !byHash.has(p.hash)) byHash.set(p.hash, p.id);
+    cursor = await cursor.continue();
+  }
+  return { byPath, byHash };
+}
+
+export type PhotoFields = Omit<PhotoRecord, 'id' | 'vectors' | 'addedAt'>;
+
+export interface PhotoWrite {
+  /** The stored photo this file updates (same path), if any. */
+  id?: number;
+  /** The stored photo's bytes are unchanged: its vectors of other models stay valid. */
+  sameBytes?: boolean;
+  fields: PhotoFields;
+  thumbnail?: Blob;
+  /** Unit-length embedding; absent for duplicates. */
+  vector?: Float32Array;
+}
+
+export interface BatchCommit {
+  model: string;
+  dim: number;
+  writes: PhotoWrite[];
+  /** Same path and bytes, new timestamp: only the metadata changes. */
+  touched: { id: number; size: number; lastModified: number }[];
+  skipped: SkippedRecord[];
+}
+
+/**
+ * Stores one indexed batch in a single transaction: photos, thumbnails, their
+ * vectors as one packed block, and skip reports. Either all of it lands or none
+ * does, so a closed tab or a full disk never leaves half a photo behind.
+ * Returns the ids of the written photos in order.
+ */
+export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<number[]> {
+  const tx = db.transaction(['photos', 'thumbnails', 'blocks', 'skipped', 'meta'], 'readwrite');
+  const photos = tx.objectStore('photos');
+  const blocks = tx.objectStore('blocks');
+  const now = Date.now();
+  const ids: number[] = [];
+  const withVector: { id: number; vector: Float32Array }[] = [];
+
+  for (const w of batch.writes) {
+    let record: Omit<PhotoRecord, 'id'> & { id?: number };
+    if (w.id !== undefined) {
+      const old = await photos.get(w.id);
+      let vectors = old?.vectors ?? {};
+      if (!w.sameBytes) {
+        // New bytes make every stored vector of this photo stale, whatever model made it.
+        for (const blockId of Object.values(vectors)) {
+          const block = await blocks.get(blockId);
+          if (block) await blocks.put(withoutRow(block, w.id));
+        }
+        vectors = {};
+      }
+      record = { ...w.fields, id: w.id, vectors, addedAt: old?.addedAt ?? now };
+    } else {
+      record = { ...w.fields, vectors: {}, addedAt: now };
+    }
+    const id = await photos.put(record as PhotoRecord);
+    ids.push(id);
+    if (w.thumbnail) await tx.objectStore('thumbnails').put(w.thumbnail, id);
+    if (w.vector) withVector.push({ id, vector: w.vector });
+    await tx.objectStore('skipped').delete(w.fields.path);
+  }
+
+  if (withVector.length) {
+    const vectors = new Float32Array(withVector.length * batch.dim);
+    withVector.forEach((v, i) => vectors.set(v.vector, i * batch.dim));
+    const blockId = await blocks.add({
+      model: batch.model,
+      dim: batch.dim,
+      ids: Uint32Array.from(withVector.map((v) => v.id)),
+      vectors,
+    });
+    for (const { id } of withVector) {
+      const p = await photos.get(id);
+      if (p) await photos.put({ ...p, vectors: { ...p.vectors, [batch.model]: blockId } });
+    }
+  }
+
+  for (const t of batch.touched) {
+    const p = await photos.get(t.id);
+    if (p) await photos.put({ ...p, size: t.size, lastModified: t.lastModified });
+  }
+  for (const s of batch.skipped) await tx.objectStore('skipped').put(s);
+
+  const meta = tx.objectStore('meta');
+  const version = await meta.get('libraryVersion');
+  await meta.put((typeof version === 'number' ? version : 0) + 1, 'libraryVersion');
+  await tx.done;
+  return ids;
+}
+
+export async function getPhoto(db: LumenDb, id: number): Promise<PhotoRecord | undefined> {
+  return db.get('photos', id);
+}
+
+export async function getThumbnail(db: LumenDb, id: number): Promise<Blob | undefined> {
+  const photo = await db.get('photos', id);
+  return db.get('thumbnails', photo?.duplicateOf ?? id);
+}
+
+export async function listSkipped(db: LumenDb): Promise<SkippedRecord[]> {
+  return db.getAll('skipped');
+}
+
+export async function clearSkipped(db: LumenDb): Promise<void> {
+  await db.clear('skipped');
+}
+
+export interface LibraryStats {
+  photos: number;
+  duplicates: number;
+  embedded: number;
+  skipped: number;
+}
+
+export async function libraryStats(db: LumenDb, model: string): Promise<LibraryStats> {
+  let photos = 0;
+  let duplicates = 0;
+  let embedded = 0;
+  let cursor = await db.transaction('photos').store.openCursor();
+  while (cursor) {
+    photos++;
+    if (cursor.value.duplicateOf !== undefined) duplicates++;
+    if (cursor.value.vectors[model] !== undefined) embedded++;
+    cursor = await cursor.continue();
+  }
+  return { photos, duplicates, embedded, skipped: await db.count('skipped') };
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PIXELS, inspectHeader } from './image-header';
+
+const bytes = (...parts: (number[] | string)[]) =>
+  new Uint8Array(
+    parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)),
+  );
+const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+const u16 = (n: number) => [(n >>> 8) & 255, n & 255];
+
+function png(w: number, h: number, withEnd = true) {
+  const head = bytes(
+    [0x89],
+    'PNG\r\n\x1a\n',
+    u32(13),
+    'IHDR',
+    u32(w),
+    u32(h),
+    [8, 6, 0, 0, 0],
+    u32(0),
+  );
+  const tail = withEnd ? bytes(u32(0), 'IEND', [0xae, 0x42, 0x60, 0x82]) : bytes([1, 2, 3, 4]);
+  return { head, tail, size: head.length + 100 + tail.length };
+}
+
+function jpeg(w: number, h: number, withEnd = true) {
+  const app0 = [0xff, 0xe0, ...u16(16), ...bytes('JFIF\0'), 1, 1, 0, 0, 1, 0, 1, 0, 0];
+  const sof = [
+    0xff,
+    0xc0,
+    ...u16(17),
+    8,
+    ...u16(h),
+    ...u16(w),
+    3,
+    1,
+    0x22,
+    0,
+    2,
+    0x11,
+    1,
+    3,
+    0x11,
+    1,
+  ];
+  const head = bytes([0xff, 0xd8], app0, sof, [0xff, 0xda]);
+  const tail = withEnd ? bytes([0x12, 0x34, 0xff, 0xd9]) : bytes([0x12, 0x34, 0x56, 0x78]);
+  return { head, tail, size: 5000 };
+}
+
+describe('inspectHeader', () => {
+  it('accepts a PNG and reads its size', () => {
+    const { head, tail, size } = png(640, 480);
+    expect(inspectHeader(head, tail, size)).toEqual({
+      ok: true,
+      info: { kind: 'png', mime: 'image/png', width: 640, height: 480 },
+    });
+  });
+
+  it('accepts a JPEG and finds its size behind the JFIF segment', () => {
+    const { head, tail, size } = jpeg(4032, 3024);
+    const v = inspectHeader(head, tail, size);
+    expect(v.ok && v.info).toMatchObject({ kind: 'jpeg', width: 4032, height: 3024 });
+  });
+
+  it('accepts a JPEG padded with bytes after its end marker', () => {
+    const { head, size } = jpeg(10, 10);
+    const tail = bytes([0xff, 0xd9, 0, 0, 0, 0, 0, 0]);
+    expect(inspectHeader(head, tail, size).ok).toBe(true);
+  });
+
+  it('reports empty files', () => {
+    expect(inspectHeader(new Uint8Array(), new Uint8Array(), 0)).toMatchObject({
+      ok: false,
+      reason: 'empty',
+    });
+  });
+
+  it('reports text that only pretends to be an image', () => {
+    const text = bytes('Shopping list: milk, eggs');
+    expect(inspectHeader(text, text, text.length)).toMatchObject({
+      ok: false,
+      reason: 'not-an-image',
+    });
+  });
+
+  it('reports truncated JPEG and PNG files', () => {
+    const j = jpeg(100, 100, false);
+    expect(inspectHeader(j.head, j.tail, j.size)).toMatchObject({ ok: false, reason: 'truncated' });
+    const p = png(100, 100, false);
+    expect(inspectHeader(p.head, p.tail, p.size)).toMatchObject({ ok: false, reason: 'truncated' });
+  });
+
+  it('refuses decompression bombs before decoding', () => {
+    const p = png(60_000, 60_000);
+    const v = inspectHeader(p.head, p.tail, p.size);
+    expect(v).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(!v.ok && v.message).toMatch(/60000×60000/);
+    const side = Math.floor(Math.sqrt(MAX_PIXELS)) + 10;
+    const q = png(side, side);
+    expect(inspectHeader(q.head, q.tail, q.size)).toMatchObject({ ok: false, reason: 'too-large' });
+  });
+
+  it('names HEIC photos as unsupported rather than broken', () => {
+    const heic = bytes(u32(24), 'ftypheic', u32(0), 'mif1heic', [0, 0, 0, 0]);
+    const v = inspectHeader(heic, heic, 5000);
+    expect(v).toMatchObject({ ok: false, reason: 'unsupported-format' });
+    expect(!v.ok && v.message).toMatch(/HEIC/);
+  });
+
+  it('does not index SVG files, which can carry scripts', () => {
+    const svg = bytes(
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    );
+    expect(inspectHeader(svg, svg, svg.length)).toMatchObject({
+      ok: false,
+      reason: 'svg-not-indexed',
+    });
+  });
+
+  it('recognises GIF, WebP, BMP and AVIF', () => {
+    const gif = bytes('GIF89a', [10, 0, 20, 0], [0, 0, 0]);
+    expect(inspectHeader(gif, bytes([0x3b]), 100)).toMatchObject({
+      ok: true,
+      info: { kind: 'gif', width: 10, height: 20 },
+    });
+    const webp = bytes(
+      'RIFF',
+      u32(0),
+      'WEBP',
+      'VP8X',
+      u32(10),
+      [0, 0, 0, 0],
+      [99, 0, 0],
+      [49, 0, 0],
+    );
+    expect(inspectHeader(webp, webp, 100)).toMatchObject({
+      ok: true,
+      info: { kind: 'webp', width: 100, height: 50 },
+    });
+    const avif = bytes(u32(28), 'ftypavif', u32(0), 'avifmif1');
+    expect(inspectHeader(avif, avif, 100)).toMatchObject({ ok: true, info: { kind: 'avif' } });
+  });
+});

@@ -1,0 +1,73 @@
+import type { Device } from '../../src/lib/models/manifest';
+import type { ModelLoadProgress } from '../shared/model-progress';
+
+/** One file to index, with its path relative to the folder the person added. */
+export interface FileSource {
+  file: File;
+  path: string;
+  handle?: FileSystemFileHandle;
+}
+
+export interface ImagePixels {
+  /** RGBA bytes, width × height × 4. */
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface PreparedImage {
+  /** Full-size dimensions after EXIF orientation. */
+  width: number;
+  height: number;
+  thumbnail: Blob;
+  /** A downsized copy for the model (its processor resizes and crops further). */
+  pixels: ImagePixels;
+}
+
+export interface IndexingProgress {
+  state: 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  total: number;
+  processed: number;
+  indexed: number;
+  unchanged: number;
+  duplicates: number;
+  skipped: number;
+  /** Files per second over the files that needed work. */
+  rate: number;
+  etaSeconds: number | null;
+  elapsedSeconds?: number;
+  current?: string;
+  message?: string;
+}
+
+export interface LoadRequest {
+  profileId: string;
+  /** Absolute URL of the app's root, against which models/ and ort/ resolve. */
+  appBase: string;
+  device: Device | 'auto';
+}
+
+export interface LoadedModel {
+  device: Device;
+  model: string;
+  dim: number;
+  threads: number;
+}
+
+export interface IndexRequest {
+  sources: FileSource[];
+  rootName: string;
+  handle?: FileSystemDirectoryHandle;
+}
+
+/** The indexing worker's interface; the page reaches it through Comlink. */
+export interface EmbeddingApi {
+  load(request: LoadRequest, onProgress: (p: ModelLoadProgress) => void): Promise<LoadedModel>;
+  index(
+    request: IndexRequest,
+    onProgress: (p: IndexingProgress) => void,
+  ): Promise<IndexingProgress>;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+}

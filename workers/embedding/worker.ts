@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { EmbeddingHandler } from './handler';
+
+expose(new EmbeddingHandler());

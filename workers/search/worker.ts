@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { SearchHandler } from './handler';
+
+expose(new SearchHandler());
