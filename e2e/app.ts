@@ -1,0 +1,102 @@
+import { expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
+export const TINY_WORLD = path.join(FIXTURES, 'tiny-world');
+export const PHOTOS = path.join(TINY_WORLD, 'photos');
+export const BAD_FILES = path.join(FIXTURES, 'bad-files');
+
+export interface GroundTruthImage {
+  path: string;
+  shape: string;
+  colour: string;
+  background: string;
+  degradation: string | null;
+  quality: number;
+  heldOut: boolean;
+}
+export interface GroundTruthQuery {
+  text: string;
+  relevant: Partial<Pick<GroundTruthImage, 'shape' | 'colour' | 'background'>>;
+}
+export interface GroundTruth {
+  images: GroundTruthImage[];
+  queries: GroundTruthQuery[];
+}
+
+export function groundTruth(): GroundTruth {
+  return JSON.parse(
+    readFileSync(path.join(TINY_WORLD, 'ground-truth.json'), 'utf8'),
+  ) as GroundTruth;
+}
+
+/** The path the page shows for a fixture image: the added folder's name comes first. */
+export const pagePath = (img: GroundTruthImage) => img.path;
+
+export function isRelevant(img: GroundTruthImage, q: GroundTruthQuery): boolean {
+  return Object.entries(q.relevant).every(([k, v]) => img[k as keyof GroundTruthImage] === v);
+}
+
+/**
+ * Opens the app in the tiny-world profile and records every request, so a test can
+ * prove that nothing but the page's own origin was contacted.
+ */
+export async function openApp(page: Page, query = '?profile=tiny-world') {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`/${query}`);
+  await expect(page.getByRole('heading', { name: 'Lumen' })).toBeVisible();
+  return requests;
+}
+
+export function foreignRequests(requests: string[], origin: string): string[] {
+  return requests.filter(
+    (u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'),
+  );
+}
+
+export async function addFolder(page: Page, dir: string) {
+  await page.getByLabel('Folder of photos').setInputFiles(dir);
+}
+
+/** Waits until indexing has finished and returns the counts line. */
+export async function waitForIndexing(page: Page, timeout = 180_000): Promise<string> {
+  const panel = page.getByRole('region', { name: 'Indexing' });
+  await expect(panel.getByText(/^(Done|Cancelled|Stopped)/)).toBeVisible({ timeout });
+  return (await panel.getByTestId('indexing-counts').textContent()) ?? '';
+}
+
+export function countOf(counts: string, label: RegExp): number {
+  const m = new RegExp(`([\\d,]+) ${label.source}`).exec(counts);
+  if (!m) throw new Error(`no "${label.source}" in "${counts}"`);
+  return Number(m[1]!.replace(/,/g, ''));
+}
+
+export async function search(page: Page, text: string) {
+  await page.getByRole('searchbox', { name: 'Search your photos' }).fill(text);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(
+    page.getByRole('heading', { name: new RegExp(`results? for “${escapeRegExp(text)}”`) }),
+  ).toBeVisible();
+}
+
+/** Relative paths of the first n results, in rank order (each image's alt text is its path). */
+export async function topPaths(page: Page, n: number): Promise<string[]> {
+  const results = page.getByTestId('results');
+  const items = results.locator('li');
+  await expect(items.first()).toBeVisible();
+  const count = Math.min(n, await items.count());
+  for (let i = 1; i <= count; i++) {
+    await expect(results.locator(`li[aria-posinset="${i}"] img`)).toHaveAttribute('alt', /.+/);
+  }
+  const out: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    out.push((await results.locator(`li[aria-posinset="${i}"] img`).getAttribute('alt')) ?? '');
+  }
+  return out;
+}
+
+export function escapeRegExp(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BAD_FILES, addFolder, countOf, openApp, waitForIndexing } from './app';
+
+interface Expected {
+  files: { name: string; expect: 'indexed' | 'skipped' | 'ignored'; reason?: string }[];
+}
+
+test('hostile files are listed with a reason and the library stays intact', async ({ page }) => {
+  const expected = JSON.parse(
+    readFileSync(path.join(BAD_FILES, 'expected.json'), 'utf8'),
+  ) as Expected;
+  const skipped = expected.files.filter((f) => f.expect === 'skipped');
+  const indexed = expected.files.filter((f) => f.expect === 'indexed');
+  const ignored = expected.files.filter((f) => f.expect === 'ignored');
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await openApp(page);
+  await addFolder(page, BAD_FILES);
+  const counts = await waitForIndexing(page);
+  expect(countOf(counts, /new photos? indexed/)).toBe(indexed.length);
+  expect(countOf(counts, /skipped/)).toBe(skipped.length);
+
+  const panel = page.getByRole('group').filter({ hasText: /files? skipped/ });
+  await panel.getByText(/files? skipped/).click();
+  const list = page.getByRole('list', { name: 'Skipped files' });
+  for (const f of skipped) {
+    const item = list.locator('li').filter({ has: page.getByText(f.name, { exact: false }) });
+    await expect(item, `${f.name} is listed`).toHaveCount(1);
+    await expect(item).toHaveAttribute('data-reason', f.reason!);
+  }
+  // Hidden and system files are neither indexed nor reported.
+  for (const f of ignored) await expect(list.getByText(f.name, { exact: false })).toHaveCount(0);
+
+  // A file name made of HTML is shown as text, never parsed.
+  const htmlName = indexed.find((f) => f.name.includes('<'));
+  if (htmlName) {
+    await expect(
+      page.getByRole('img', {
+        name: new RegExp(htmlName.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      }),
+    ).toBeVisible();
+    await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  }
+  expect(dialogs).toBe(0);
+  expect(errors).toEqual([]);
+
+  // Adding the bad folder again changes nothing that was stored.
+  await page.reload();
+  await expect(
+    page.getByRole('heading', {
+      name: `Library: ${indexed.length} photo${indexed.length === 1 ? '' : 's'}`,
+    }),
+  ).toBeVisible();
+  await addFolder(page, BAD_FILES);
+  const again = await waitForIndexing(page);
+  expect(countOf(again, /new photos? indexed/)).toBe(0);
+  expect(countOf(again, /unchanged/)).toBe(indexed.length);
+});

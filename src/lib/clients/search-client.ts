@@ -1,0 +1,41 @@
+import { proxy } from 'comlink';
+import type { LoadRequest, LoadedModel } from '../../../workers/embedding/protocol';
+import type { SearchApi, SearchOptions, SearchResponse } from '../../../workers/search/protocol';
+import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
+import { WorkerBridge } from './worker-bridge';
+
+/** The page's handle on the search worker. */
+export class SearchClient {
+  readonly #bridge: WorkerBridge<SearchApi>;
+
+  constructor(onCrash?: (message: string) => void) {
+    this.#bridge = new WorkerBridge<SearchApi>(
+      () =>
+        new Worker(new URL('../../../workers/search/worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'lumen-search',
+        }),
+      onCrash,
+    );
+  }
+
+  load(request: LoadRequest, onProgress: (p: ModelLoadProgress) => void): Promise<LoadedModel> {
+    return this.#bridge.remote.load(request, proxy(onProgress));
+  }
+
+  searchText(text: string, options: SearchOptions): Promise<SearchResponse> {
+    return this.#bridge.remote.searchText(text, options);
+  }
+
+  searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
+    return this.#bridge.remote.searchSimilar(photoId, options);
+  }
+
+  useModel(model: string, dim: number): Promise<void> {
+    return this.#bridge.remote.useModel(model, dim);
+  }
+
+  browse(): Promise<number[]> {
+    return this.#bridge.remote.browse();
+  }
+}

@@ -1,0 +1,39 @@
+import { wrap, type Remote } from 'comlink';
+
+/**
+ * Starts a worker on first use and hands out its Comlink proxy. A worker that dies
+ * (out of memory, a crash in WASM) is reported through onCrash and replaced on the
+ * next call instead of leaving every later call hanging.
+ */
+export class WorkerBridge<T> {
+  #worker: Worker | undefined;
+  #remote: Remote<T> | undefined;
+
+  constructor(
+    private readonly create: () => Worker,
+    private readonly onCrash: (message: string) => void = () => {},
+  ) {}
+
+  get remote(): Remote<T> {
+    if (!this.#remote) {
+      const worker = this.create();
+      worker.addEventListener('error', (e) => {
+        this.onCrash(e.message || 'The background worker stopped unexpectedly.');
+        this.terminate();
+      });
+      this.#worker = worker;
+      this.#remote = wrap<T>(worker);
+    }
+    return this.#remote;
+  }
+
+  get started(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#remote = undefined;
+  }
+}

@@ -1,0 +1,299 @@
+import type {
+  FileSource,
+  IndexingProgress,
+  LoadedModel,
+} from '../../../workers/embedding/protocol';
+import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
+import type { Hit } from '../../../workers/search/top-k';
+import { EmbeddingClient } from '../clients/embedding-client';
+import { SearchClient } from '../clients/search-client';
+import { sourcesFromDirectoryHandle } from '../files/collect-files';
+import { canRead } from '../files/handle-permission';
+import { getProfile, modelKey, type Profile } from '../models/manifest';
+import { openLibraryDb, type JobRecord, type LumenDb, type SkippedRecord } from '../store/db';
+import { clearSkipped, libraryStats, listSkipped, type LibraryStats } from '../store/photo-store';
+import type { StartupSettings } from './settings';
+import { ThumbnailCache } from './thumbnail-cache';
+
+export interface TowerStatus {
+  state: 'idle' | 'loading' | 'ready' | 'failed';
+  progress?: ModelLoadProgress;
+  message?: string;
+  loaded?: LoadedModel;
+}
+
+export type ResultMode = 'library' | 'text' | 'similar';
+
+const LAST_QUERY_KEY = 'lumen.lastQuery';
+export const RESULT_LIMIT = 500;
+
+/** The page's state: models, the library, indexing and search. Components only render it. */
+export class Lumen {
+  readonly profile: Profile;
+  readonly db: Promise<LumenDb>;
+  readonly thumbnails: ThumbnailCache;
+  readonly #embedding: EmbeddingClient;
+  readonly #search: SearchClient;
+  readonly #appBase: string;
+  #abort: AbortController | undefined;
+  #visionReady: Promise<LoadedModel> | undefined;
+  #textReady: Promise<LoadedModel> | undefined;
+  #lastRefresh = 0;
+
+  vision = $state<TowerStatus>({ state: 'idle' });
+  text = $state<TowerStatus>({ state: 'idle' });
+  stats = $state<LibraryStats>({ photos: 0, duplicates: 0, embedded: 0, skipped: 0 });
+  indexing = $state<IndexingProgress | null>(null);
+  pendingJob = $state<JobRecord | null>(null);
+  skipped = $state<SkippedRecord[]>([]);
+  notice = $state<string | null>(null);
+
+  query = $state('');
+  mode = $state<ResultMode>('library');
+  similarTo = $state<number | null>(null);
+  hits = $state<Hit[]>([]);
+  searching = $state(false);
+  searchError = $state<string | null>(null);
+  searchMs = $state<number | null>(null);
+
+  /** Originals picked in this session, for opening large without a stored file handle. */
+  // Not reactive on purpose: nothing renders from it, and it can hold 100k entries.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly originals = new Map<string, File>();
+
+  constructor(settings: StartupSettings, appBase: string) {
+    this.profile = getProfile(settings.profileId);
+    this.#appBase = appBase;
+    this.db = openLibraryDb();
+    this.thumbnails = new ThumbnailCache(this.db);
+    const crashed = (what: string) => (message: string) => {
+      this.notice = `The ${what} worker stopped unexpectedly (${message}). Reload the page; nothing stored was lost.`;
+    };
+    this.#embedding = new EmbeddingClient(crashed('indexing'));
+    this.#search = new SearchClient(crashed('search'));
+    this.device = settings.device;
+    if (settings.warning) this.notice = settings.warning;
+  }
+
+  readonly device: StartupSettings['device'];
+
+  get modelKey(): string {
+    return modelKey(this.profile.clip);
+  }
+
+  get isIndexing(): boolean {
+    return this.indexing?.state === 'running' || this.indexing?.state === 'paused';
+  }
+
+  async start(): Promise<void> {
+    const db = await this.db;
+    this.pendingJob = (await db.get('jobs', 'current')) ?? null;
+    await this.refreshLibrary();
+    const last = localStorage.getItem(LAST_QUERY_KEY);
+    // The text model loads lazily: browsing the library needs no model at all.
+    if (last) {
+      this.query = last;
+      await this.runSearch();
+    } else if (this.stats.embedded > 0) {
+      await this.showLibrary();
+    }
+  }
+
+  #loadTower(tower: 'vision' | 'text'): Promise<LoadedModel> {
+    const set = (s: TowerStatus) => (tower === 'vision' ? (this.vision = s) : (this.text = s));
+    set({ state: 'loading' });
+    const request = { profileId: this.profile.id, appBase: this.#appBase, device: this.device };
+    const onProgress = (progress: ModelLoadProgress) => set({ state: 'loading', progress });
+    const client = tower === 'vision' ? this.#embedding : this.#search;
+    const ready = client.load(request, onProgress).then(
+      (loaded) => {
+        set({ state: 'ready', loaded });
+        return loaded;
+      },
+      (e: unknown) => {
+        set({ state: 'failed', message: e instanceof Error ? e.message : String(e) });
+        if (tower === 'vision') this.#visionReady = undefined;
+        else this.#textReady = undefined;
+        throw e;
+      },
+    );
+    return ready;
+  }
+
+  visionModel(): Promise<LoadedModel> {
+    return (this.#visionReady ??= this.#loadTower('vision'));
+  }
+
+  textModel(): Promise<LoadedModel> {
+    return (this.#textReady ??= this.#loadTower('text'));
+  }
+
+  async refreshLibrary(): Promise<void> {
+    const db = await this.db;
+    this.stats = await libraryStats(db, this.modelKey);
+    this.skipped = (await listSkipped(db)).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  async addSources(sources: FileSource[], rootName: string, handle?: FileSystemDirectoryHandle) {
+    if (this.isIndexing) {
+      this.notice = 'Indexing is already running; add more when it finishes.';
+      return;
+    }
+    if (sources.length === 0) {
+      this.notice = 'No files found there (hidden and system files are skipped).';
+      return;
+    }
+    for (const s of sources) this.originals.set(s.path, s.file);
+    this.notice = null;
+    this.indexing = { ...emptyProgress(), total: sources.length };
+    try {
+      await this.visionModel();
+    } catch {
+      this.indexing = null;
+      return;
+    }
+    this.#abort = new AbortController();
+    try {
+      const request = { sources, rootName, ...(handle ? { handle } : {}) };
+      const result = await this.#embedding.index(
+        request,
+        (p) => this.#onProgress(p),
+        this.#abort.signal,
+      );
+      this.indexing = result;
+      if (result.message) this.notice = result.message;
+    } catch (e) {
+      this.notice = `Indexing failed: ${e instanceof Error ? e.message : String(e)}. Everything stored so far is kept.`;
+      this.indexing = null;
+    }
+    this.#abort = undefined;
+    const db = await this.db;
+    this.pendingJob = (await db.get('jobs', 'current')) ?? null;
+    await this.refreshLibrary();
+    await this.#refreshResults();
+  }
+
+  #onProgress(p: IndexingProgress) {
+    this.indexing = p;
+    const now = Date.now();
+    if (p.state === 'running' && now - this.#lastRefresh > 2000) {
+      this.#lastRefresh = now;
+      void this.refreshLibrary();
+      if (this.mode === 'library') void this.showLibrary();
+    }
+  }
+
+  pause() {
+    void this.#embedding.pause();
+  }
+
+  resume() {
+    void this.#embedding.resume();
+  }
+
+  cancel() {
+    this.#abort?.abort();
+  }
+
+  async resumePending(): Promise<'resumed' | 'pick-again'> {
+    const job = this.pendingJob;
+    if (!job?.handle) return 'pick-again';
+    if (!(await canRead(job.handle, true))) return 'pick-again';
+    await this.addSources(await sourcesFromDirectoryHandle(job.handle), job.rootName, job.handle);
+    return 'resumed';
+  }
+
+  async dismissPending() {
+    const db = await this.db;
+    await db.delete('jobs', 'current');
+    this.pendingJob = null;
+  }
+
+  async clearSkippedList() {
+    await clearSkipped(await this.db);
+    await this.refreshLibrary();
+  }
+
+  async #refreshResults() {
+    if (this.mode === 'library') await this.showLibrary();
+    else if (this.mode === 'text' && this.query.trim()) await this.runSearch();
+  }
+
+  async showLibrary() {
+    this.mode = 'library';
+    this.similarTo = null;
+    this.searchError = null;
+    if (this.stats.embedded === 0) {
+      this.hits = [];
+      return;
+    }
+    // Browsing reads stored vectors only; the search worker opens without its model.
+    await this.#search.useModel(this.modelKey, this.profile.clip.embeddingSize);
+    const ids = await this.#search.browse().catch(() => null);
+    if (ids) this.hits = ids.map((id) => ({ id, score: Number.NaN }));
+  }
+
+  async runSearch(): Promise<void> {
+    const text = this.query.trim();
+    localStorage.setItem(LAST_QUERY_KEY, text);
+    if (!text) {
+      await this.showLibrary();
+      return;
+    }
+    this.mode = 'text';
+    this.similarTo = null;
+    await this.#run(() => this.#search.searchText(text, { limit: RESULT_LIMIT }));
+  }
+
+  async clearSearch(): Promise<void> {
+    this.query = '';
+    await this.runSearch();
+  }
+
+  async moreLikeThis(photoId: number): Promise<void> {
+    this.mode = 'similar';
+    this.similarTo = photoId;
+    await this.#run(() => this.#search.searchSimilar(photoId, { limit: RESULT_LIMIT }));
+  }
+
+  async #run(search: () => Promise<{ hits: Hit[]; tookMs: number }>) {
+    this.searching = true;
+    this.searchError = null;
+    try {
+      await this.textModel();
+      const res = await search();
+      this.hits = res.hits;
+      this.searchMs = res.tookMs;
+    } catch (e) {
+      this.searchError = e instanceof Error ? e.message : String(e);
+      this.hits = [];
+    } finally {
+      this.searching = false;
+    }
+  }
+
+  /** The original file for the large view: from this session, else the stored handle. */
+  async openOriginal(path: string, handle?: FileSystemFileHandle): Promise<string | null> {
+    let file = this.originals.get(path);
+    if (!file && handle) {
+      file = (await canRead(handle, false))
+        ? await handle.getFile().catch(() => undefined)
+        : undefined;
+    }
+    return file ? URL.createObjectURL(file) : null;
+  }
+}
+
+function emptyProgress(): IndexingProgress {
+  return {
+    state: 'running',
+    total: 0,
+    processed: 0,
+    indexed: 0,
+    unchanged: 0,
+    duplicates: 0,
+    skipped: 0,
+    rate: 0,
+    etaSeconds: null,
+  };
+}

@@ -1,0 +1,57 @@
+import type { LumenDb, PhotoRecord } from '../store/db';
+import { getThumbnail } from '../store/photo-store';
+
+export interface Thumb {
+  url: string;
+  photo: PhotoRecord;
+}
+
+/**
+ * Object URLs for the thumbnails on screen. Bounded, so scrolling through 100k
+ * photos does not keep 100k blobs alive.
+ */
+export class ThumbnailCache {
+  readonly #entries = new Map<number, Promise<Thumb | undefined>>();
+
+  constructor(
+    private readonly db: Promise<LumenDb>,
+    private readonly capacity = 1500,
+  ) {}
+
+  get(id: number): Promise<Thumb | undefined> {
+    let entry = this.#entries.get(id);
+    if (entry) {
+      // Re-insert: Map order doubles as recency order.
+      this.#entries.delete(id);
+    } else {
+      entry = this.#load(id);
+    }
+    this.#entries.set(id, entry);
+    this.#evict();
+    return entry;
+  }
+
+  async #load(id: number): Promise<Thumb | undefined> {
+    const db = await this.db;
+    const [photo, blob] = await Promise.all([db.get('photos', id), getThumbnail(db, id)]);
+    if (!photo || !blob) return undefined;
+    return { url: URL.createObjectURL(blob), photo };
+  }
+
+  #evict() {
+    while (this.#entries.size > this.capacity) {
+      const [oldest, entry] = this.#entries.entries().next().value as [
+        number,
+        Promise<Thumb | undefined>,
+      ];
+      this.#entries.delete(oldest);
+      void entry.then((t) => t && URL.revokeObjectURL(t.url));
+    }
+  }
+
+  clear() {
+    for (const entry of this.#entries.values())
+      void entry.then((t) => t && URL.revokeObjectURL(t.url));
+    this.#entries.clear();
+  }
+}
