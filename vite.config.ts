@@ -26,7 +26,7 @@ export default defineConfig({
     svelte(),
     viteStaticCopy({
       targets: [
-        { src: ortFiles, dest: 'ort', rename: { stripBase: true } },
+        { src: ortFiles, dest: 'ort', rename: { stripBase: 3 } },
         // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)
         // are served from the app's own origin under models/.
         { src: ['models/**/*', '!models/generator/**', '!models/**/*.ts'], dest: '.' },
