@@ -13,6 +13,7 @@ export default ts.config(
       'test-results/',
       'playwright-report/',
       'bench/results/',
+      'bench/dist/',
       'models/generator/',
       'models/tiny-world/',
       'e2e/fixtures/',

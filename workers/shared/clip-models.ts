@@ -56,6 +56,11 @@ export function configureHosting(clip: ClipSpec, options: HostingOptions): void 
   env.allowRemoteModels = clip.host !== 'self';
   if (clip.host !== 'self') env.remoteHost = clip.host;
   env.fetch = trackingFetch;
+  // The Cache API keys by URL, and self-hosted files keep their URL across app updates:
+  // caching them there would serve a stale model after an update. HTTP caching covers them.
+  env.useBrowserCache = clip.host !== 'self' && typeof caches !== 'undefined';
+  // Same for ONNX Runtime's wasm, whose URL under ort/ stays put when the runtime changes.
+  env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
   if (wasm && options.ortBase) {
     wasm.wasmPaths = {

@@ -1,0 +1,172 @@
+// Runs inside Chromium, driven by bench/run.mjs. Every figure has its baseline measured
+// in the same page, on the same model and data.
+import {
+  AutoProcessor,
+  CLIPVisionModelWithProjection,
+  RawImage,
+  type PreTrainedModel,
+  type Processor,
+} from '@huggingface/transformers';
+import { EmbeddingClient } from '../src/lib/clients/embedding-client';
+import { sourcesFromFileList } from '../src/lib/files/collect-files';
+import { getProfile } from '../src/lib/models/manifest';
+import { DB_NAME } from '../src/lib/store/db';
+import { configureHosting } from '../workers/shared/clip-models';
+import { browserHosting } from '../workers/shared/hosting';
+import { topK } from '../workers/search/top-k';
+
+const appBase = new URL('../', location.href).href;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function deleteDb(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(DB_NAME);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(new Error('could not delete the library'));
+    req.onblocked = () => reject(new Error('library still open'));
+  });
+}
+
+function folderFiles(): File[] {
+  const input = document.querySelector<HTMLInputElement>('#folder')!;
+  return Array.from(input.files ?? []);
+}
+
+/** Synthetic camera-sized JPEGs, so decoding costs what it costs with real photos. */
+async function syntheticPhotos(count: number, width: number, height: number): Promise<File[]> {
+  const files: File[] = [];
+  for (let i = 0; i < count; i++) {
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d')!;
+    const g = ctx.createLinearGradient(0, 0, width, height);
+    g.addColorStop(0, `hsl(${(i * 37) % 360} 60% 60%)`);
+    g.addColorStop(1, `hsl(${(i * 91) % 360} 50% 25%)`);
+    ctx.fillStyle = g;
+    ctx.fillRect(0, 0, width, height);
+    for (let k = 0; k < 40; k++) {
+      ctx.fillStyle = `hsl(${(i * 13 + k * 29) % 360} 70% ${30 + (k % 5) * 10}%)`;
+      ctx.beginPath();
+      ctx.arc((k * 997) % width, (k * 613 + i * 71) % height, 20 + ((k * 53) % 200), 0, Math.PI * 2);
+      ctx.fill();
+    }
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    files.push(new File([blob], `synthetic-${i}.jpg`, { type: 'image/jpeg', lastModified: 1 }));
+  }
+  return files;
+}
+
+/** Lumen's pipeline: the app's own indexing worker, batched, storing everything. */
+async function indexWithWorker(profileId: string, files: File[]) {
+  await deleteDb();
+  const client = new EmbeddingClient();
+  try {
+    await client.load({ profileId, appBase, device: 'wasm' }, () => {});
+    const sources = sourcesFromFileList(files);
+    const t0 = performance.now();
+    const result = await client.index({ sources, rootName: 'bench' }, () => {});
+    const seconds = (performance.now() - t0) / 1000;
+    if (result.indexed !== files.length) throw new Error(`indexed ${result.indexed} of ${files.length}`);
+    return { seconds, imagesPerSecond: files.length / seconds };
+  } finally {
+    client.terminate();
+  }
+}
+
+let naive: { model: PreTrainedModel; processor: Processor } | undefined;
+
+/** The naive baseline: one image at a time through transformers.js on the main thread. */
+async function indexNaively(profileId: string, files: File[]) {
+  const { clip } = getProfile(profileId);
+  if (!naive) {
+    configureHosting(clip, browserHosting(appBase));
+    naive = {
+      processor: await AutoProcessor.from_pretrained(clip.id),
+      model: await CLIPVisionModelWithProjection.from_pretrained(clip.id, {
+        device: 'wasm',
+        dtype: clip.dtype.wasm,
+      }),
+    };
+  }
+  const forward = naive.model as unknown as (i: unknown) => Promise<unknown>;
+  await forward(await naive.processor(await RawImage.fromBlob(files[0]!)));
+  const t0 = performance.now();
+  for (const file of files) {
+    const image = await RawImage.fromBlob(file);
+    await forward(await naive.processor(image));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, imagesPerSecond: files.length / seconds };
+}
+
+function randomUnitVectors(n: number, dim: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < out.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  for (let r = 0; r < n; r++) {
+    const row = out.subarray(r * dim, (r + 1) * dim);
+    const norm = Math.hypot(...row);
+    for (let j = 0; j < dim; j++) row[j]! /= norm;
+  }
+  return out;
+}
+
+/** The plain-JS baseline: score every vector into an array of objects and sort it. */
+function plainTopK(vectors: Float32Array, dim: number, ids: Uint32Array, q: Float32Array, k: number) {
+  const scored: { id: number; score: number }[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += vectors[i * dim + j]! * q[j]!;
+    scored.push({ id: ids[i]!, score: s });
+  }
+  scored.sort((a, b) => b.score - a.score);
+  return scored.slice(0, k);
+}
+
+function benchTopK(n: number, dim: number, k: number, reps: number) {
+  const vectors = randomUnitVectors(n, dim, 42);
+  const ids = Uint32Array.from({ length: n }, (_, i) => i + 1);
+  const queries = Array.from({ length: reps }, (_, i) => randomUnitVectors(1, dim, 1000 + i));
+  const time = (fn: (q: Float32Array) => unknown) =>
+    median(
+      queries.map((q) => {
+        const t0 = performance.now();
+        fn(q);
+        return performance.now() - t0;
+      }),
+    );
+  // Same answers first: a fast wrong search is no result.
+  const a = topK(vectors, dim, ids, queries[0]!, k).map((h) => h.id);
+  const b = plainTopK(vectors, dim, ids, queries[0]!, k).map((h) => h.id);
+  if (a.join() !== b.join()) throw new Error('topK and the baseline disagree');
+  time((q) => topK(vectors, dim, ids, q, k));
+  return {
+    ms: time((q) => topK(vectors, dim, ids, q, k)),
+    baselineMs: time((q) => plainTopK(vectors, dim, ids, q, k)),
+  };
+}
+
+const api = {
+  folderFiles: () => folderFiles().length,
+  crossOriginIsolated: () => globalThis.crossOriginIsolated,
+  async indexing(profileId: string, source: 'folder' | 'synthetic', count: number) {
+    const files = source === 'folder' ? folderFiles().slice(0, count) : await syntheticPhotos(count, 2048, 1536);
+    const baseline = await indexNaively(profileId, files);
+    const ours = await indexWithWorker(profileId, files);
+    return { images: files.length, ours, baseline };
+  },
+  topK: benchTopK,
+};
+
+declare global {
+  interface Window {
+    lumenBench: typeof api;
+  }
+}
+window.lumenBench = api;

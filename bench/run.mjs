@@ -1,0 +1,79 @@
+// npm run bench: builds the app with a benchmark page, serves it like `vite preview`
+// (COOP/COEP, so WASM gets threads), drives Chromium, prints ratios against baselines
+// measured in the same run, and writes bench/results/latest.json.
+import { chromium } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build, preview } from 'vite';
+
+const root = path.resolve(import.meta.dirname, '..');
+const outDir = path.join(root, 'bench', 'dist');
+const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world', 'photos');
+
+await build({
+  root,
+  logLevel: 'warn',
+  build: {
+    outDir,
+    emptyOutDir: true,
+    rollupOptions: { input: { app: path.join(root, 'index.html'), bench: path.join(root, 'bench', 'index.html') } },
+  },
+});
+const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 4175, strictPort: true, host: '127.0.0.1' } });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+  browser: browser.version(),
+  indexing: {},
+  topK: {},
+};
+const rows = [];
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto('http://127.0.0.1:4175/bench/index.html');
+  await page.waitForFunction(() => 'lumenBench' in window);
+  results.crossOriginIsolated = await page.evaluate(() => window.lumenBench.crossOriginIsolated());
+  await page.locator('#folder').setInputFiles(fixture);
+
+  for (const [name, source, count] of [
+    ['tiny-world fixture (128×128 JPEG/PNG)', 'folder', 200],
+    ['synthetic camera photos (2048×1536 JPEG)', 'synthetic', 40],
+  ]) {
+    const r = await page.evaluate(([s, c]) => window.lumenBench.indexing('tiny-world', s, c), [source, count]);
+    results.indexing[source] = { name, ...r, ratio: r.ours.imagesPerSecond / r.baseline.imagesPerSecond };
+    rows.push([
+      `indexing: ${name}, ${r.images} images`,
+      `${r.ours.imagesPerSecond.toFixed(1)} img/s`,
+      `${r.baseline.imagesPerSecond.toFixed(1)} img/s (main thread, one at a time)`,
+      `${(r.ours.imagesPerSecond / r.baseline.imagesPerSecond).toFixed(2)}× faster`,
+    ]);
+  }
+  for (const n of [10_000, 100_000]) {
+    const r = await page.evaluate(([n]) => window.lumenBench.topK(n, 512, 50, 15), [n]);
+    results.topK[n] = { dim: 512, k: 50, ...r, ratio: r.baselineMs / r.ms };
+    rows.push([
+      `exact top-50, ${n.toLocaleString('en')} × 512 vectors`,
+      `${r.ms.toFixed(2)} ms`,
+      `${r.baselineMs.toFixed(2)} ms (plain JS loop + sort)`,
+      `${(r.baselineMs / r.ms).toFixed(2)}× faster`,
+    ]);
+  }
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.httpServer.close(resolve));
+}
+
+console.log(`\nLumen benchmarks — ${results.machine.cpu}, ${results.machine.cores} cores, Chromium ${results.browser}, cross-origin isolated: ${results.crossOriginIsolated}\n`);
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(['what', 'Lumen', 'baseline', 'ratio'].map((h, i) => h.padEnd(widths[i])).join(' | '));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
+mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(path.join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2));
+console.log('\nWritten to bench/results/latest.json');
