@@ -50,7 +50,13 @@ async function syntheticPhotos(count: number, width: number, height: number): Pr
     for (let k = 0; k < 40; k++) {
       ctx.fillStyle = `hsl(${(i * 13 + k * 29) % 360} 70% ${30 + (k % 5) * 10}%)`;
       ctx.beginPath();
-      ctx.arc((k * 997) % width, (k * 613 + i * 71) % height, 20 + ((k * 53) % 200), 0, Math.PI * 2);
+      ctx.arc(
+        (k * 997) % width,
+        (k * 613 + i * 71) % height,
+        20 + ((k * 53) % 200),
+        0,
+        Math.PI * 2,
+      );
       ctx.fill();
     }
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
@@ -69,7 +75,8 @@ async function indexWithWorker(profileId: string, files: File[]) {
     const t0 = performance.now();
     const result = await client.index({ sources, rootName: 'bench' }, () => {});
     const seconds = (performance.now() - t0) / 1000;
-    if (result.indexed !== files.length) throw new Error(`indexed ${result.indexed} of ${files.length}`);
+    if (result.indexed !== files.length)
+      throw new Error(`indexed ${result.indexed} of ${files.length}`);
     return { seconds, imagesPerSecond: files.length / seconds };
   } finally {
     client.terminate();
@@ -118,7 +125,13 @@ function randomUnitVectors(n: number, dim: number, seed: number): Float32Array {
 }
 
 /** The plain-JS baseline: score every vector into an array of objects and sort it. */
-function plainTopK(vectors: Float32Array, dim: number, ids: Uint32Array, q: Float32Array, k: number) {
+function plainTopK(
+  vectors: Float32Array,
+  dim: number,
+  ids: Uint32Array,
+  q: Float32Array,
+  k: number,
+) {
   const scored: { id: number; score: number }[] = [];
   for (let i = 0; i < ids.length; i++) {
     let s = 0;
@@ -156,7 +169,10 @@ const api = {
   folderFiles: () => folderFiles().length,
   crossOriginIsolated: () => globalThis.crossOriginIsolated,
   async indexing(profileId: string, source: 'folder' | 'synthetic', count: number) {
-    const files = source === 'folder' ? folderFiles().slice(0, count) : await syntheticPhotos(count, 2048, 1536);
+    const files =
+      source === 'folder'
+        ? folderFiles().slice(0, count)
+        : await syntheticPhotos(count, 2048, 1536);
     const baseline = await indexNaively(profileId, files);
     const ours = await indexWithWorker(profileId, files);
     return { images: files.length, ours, baseline };

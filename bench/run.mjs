@@ -17,18 +17,36 @@ await build({
   build: {
     outDir,
     emptyOutDir: true,
-    rollupOptions: { input: { app: path.join(root, 'index.html'), bench: path.join(root, 'bench', 'index.html') } },
+    rollupOptions: {
+      input: { app: path.join(root, 'index.html'), bench: path.join(root, 'bench', 'index.html') },
+    },
   },
 });
-const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 4175, strictPort: true, host: '127.0.0.1' } });
+const server = await preview({
+  root,
+  logLevel: 'warn',
+  build: { outDir },
+  preview: { port: 4175, strictPort: true, host: '127.0.0.1' },
+});
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 });
 
 const results = {
   date: new Date().toISOString(),
-  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  },
   browser: browser.version(),
   indexing: {},
   topK: {},
@@ -46,8 +64,15 @@ try {
     ['tiny-world fixture (128×128 JPEG/PNG)', 'folder', 200],
     ['synthetic camera photos (2048×1536 JPEG)', 'synthetic', 40],
   ]) {
-    const r = await page.evaluate(([s, c]) => window.lumenBench.indexing('tiny-world', s, c), [source, count]);
-    results.indexing[source] = { name, ...r, ratio: r.ours.imagesPerSecond / r.baseline.imagesPerSecond };
+    const r = await page.evaluate(
+      ([s, c]) => window.lumenBench.indexing('tiny-world', s, c),
+      [source, count],
+    );
+    results.indexing[source] = {
+      name,
+      ...r,
+      ratio: r.ours.imagesPerSecond / r.baseline.imagesPerSecond,
+    };
     rows.push([
       `indexing: ${name}, ${r.images} images`,
       `${r.ours.imagesPerSecond.toFixed(1)} img/s`,
@@ -70,7 +95,9 @@ try {
   await new Promise((resolve) => server.httpServer.close(resolve));
 }
 
-console.log(`\nLumen benchmarks — ${results.machine.cpu}, ${results.machine.cores} cores, Chromium ${results.browser}, cross-origin isolated: ${results.crossOriginIsolated}\n`);
+console.log(
+  `\nLumen benchmarks — ${results.machine.cpu}, ${results.machine.cores} cores, Chromium ${results.browser}, cross-origin isolated: ${results.crossOriginIsolated}\n`,
+);
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(['what', 'Lumen', 'baseline', 'ratio'].map((h, i) => h.padEnd(widths[i])).join(' | '));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));

@@ -1,22 +1,31 @@
-import { getProfile, modelKey } from '../../src/lib/models/manifest';
-import { getLibraryVersion, openLibraryDb, type LumenDb } from '../../src/lib/store/db';
+import { getProfile, modelKey, type Profile } from '../../src/lib/models/manifest';
+import {
+  getLibraryVersion,
+  getScoresVersion,
+  openLibraryDb,
+  type LumenDb,
+} from '../../src/lib/store/db';
 import { loadMatrix, type VectorMatrix } from '../../src/lib/store/embedding-store';
+import { scorerKey } from '../aesthetics/scorer';
 import type { LoadRequest, LoadedModel } from '../embedding/protocol';
 import { ClipText, configureHosting, pickDevice } from '../shared/clip-models';
 import { browserHosting } from '../shared/hosting';
 import type { ModelLoadProgress } from '../shared/model-progress';
-import type { SearchApi, SearchOptions, SearchResponse } from './protocol';
+import type { BrowseOptions, SearchApi, SearchOptions, SearchResponse } from './protocol';
+import { ScoreIndex, rerank, type RankedHit } from './rerank';
 import { topK } from './top-k';
 
 /**
- * Text embedding and exact search. The packed vectors stay in this worker and are
- * reloaded only when the library changed, so no search loops on the main thread.
+ * Text embedding, exact search and re-ranking. The packed vectors and the score index
+ * stay in this worker and are reloaded only when the library or its scores changed, so
+ * no search loops on the main thread.
  */
 export class SearchHandler implements SearchApi {
   #text: ClipText | undefined;
-  #loaded: LoadedModel | undefined;
+  #profile: Profile | undefined;
   #db: Promise<LumenDb> | undefined;
   #matrix: { version: number; matrix: VectorMatrix } | undefined;
+  #scores: { version: number; key: string; index: ScoreIndex } | undefined;
 
   constructor(private readonly openDb: () => Promise<LumenDb> = () => openLibraryDb()) {}
 
@@ -24,7 +33,8 @@ export class SearchHandler implements SearchApi {
     request: LoadRequest,
     onProgress: (p: ModelLoadProgress) => void,
   ): Promise<LoadedModel> {
-    const { clip } = getProfile(request.profileId);
+    this.useProfile(request.profileId);
+    const { clip } = this.#profile!;
     const hosting = browserHosting(request.appBase);
     configureHosting(clip, hosting);
     let device = await pickDevice(request.device);
@@ -35,38 +45,60 @@ export class SearchHandler implements SearchApi {
       device = 'wasm';
       this.#text = await ClipText.load(clip, device, onProgress);
     }
-    this.#loaded = {
+    onProgress({ state: 'ready', loaded: 0, total: 0 });
+    return {
       device,
       model: modelKey(clip),
       dim: clip.embeddingSize,
       threads: hosting.threads ?? 1,
     };
-    this.#matrix = undefined;
-    onProgress({ state: 'ready', loaded: 0, total: 0 });
-    return this.#loaded;
   }
 
-  useModel(model: string, dim: number): void {
-    if (this.#loaded?.model === model && this.#loaded.dim === dim) return;
-    this.#loaded = { device: 'wasm', model, dim, threads: 1 };
+  useProfile(profileId: string): void {
+    if (this.#profile?.id === profileId) return;
+    this.#profile = getProfile(profileId);
+    this.#text = undefined;
     this.#matrix = undefined;
+    this.#scores = undefined;
   }
 
-  async #vectors(): Promise<VectorMatrix> {
-    const loaded = this.#loaded;
-    if (!loaded) throw new Error('The search model is not loaded yet.');
+  async #library(): Promise<{ matrix: VectorMatrix; scores: ScoreIndex }> {
+    const profile = this.#profile;
+    if (!profile) throw new Error('No model profile selected.');
     this.#db ??= this.openDb();
     const db = await this.#db;
-    const version = await getLibraryVersion(db);
-    if (this.#matrix?.version !== version || this.#matrix.matrix.model !== loaded.model) {
-      this.#matrix = { version, matrix: await loadMatrix(db, loaded.model, loaded.dim) };
+    const [version, scoresVersion] = await Promise.all([
+      getLibraryVersion(db),
+      getScoresVersion(db),
+    ]);
+    const model = modelKey(profile.clip);
+    if (this.#matrix?.version !== version || this.#matrix.matrix.model !== model) {
+      this.#matrix = { version, matrix: await loadMatrix(db, model, profile.clip.embeddingSize) };
     }
-    return this.#matrix.matrix;
+    const key = scorerKey(profile);
+    if (this.#scores?.version !== scoresVersion + version || this.#scores.key !== key) {
+      this.#scores = {
+        version: scoresVersion + version,
+        key,
+        index: ScoreIndex.build(await db.getAll('scores'), key),
+      };
+    }
+    return { matrix: this.#matrix.matrix, scores: this.#scores.index };
   }
 
-  async searchVector(query: Float32Array, options: SearchOptions, exclude?: number) {
+  async embedTexts(texts: string[]): Promise<Float32Array[]> {
+    if (!this.#text) throw new Error('The search model is not loaded yet.');
+    return this.#text.embed(texts);
+  }
+
+  async searchVector(
+    query: Float32Array,
+    options: SearchOptions,
+    exclude?: number,
+  ): Promise<SearchResponse> {
     const started = performance.now();
-    const m = await this.#vectors();
+    const { matrix: m, scores } = await this.#library();
+    const stats = { sum: 0, count: 0 };
     const hits = topK(
       m.vectors,
       m.dim,
@@ -74,8 +106,15 @@ export class SearchHandler implements SearchApi {
       query,
       options.limit,
       exclude === undefined ? undefined : (id) => id === exclude,
+      stats,
     );
-    return { hits, searched: m.ids.length, tookMs: performance.now() - started };
+    const mean = stats.count ? stats.sum / stats.count : 0;
+    return {
+      hits: rerank(hits, mean, scores, options.rank),
+      searched: m.ids.length,
+      scored: scores.size,
+      tookMs: performance.now() - started,
+    };
   }
 
   async searchText(text: string, options: SearchOptions): Promise<SearchResponse> {
@@ -87,15 +126,36 @@ export class SearchHandler implements SearchApi {
   }
 
   async searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
-    const m = await this.#vectors();
+    const { matrix: m } = await this.#library();
     const row = m.ids.indexOf(photoId);
     if (row < 0) throw new Error('This photo has no embedding for the current model.');
     const query = m.vectors.slice(row * m.dim, (row + 1) * m.dim);
     return this.searchVector(query, options, photoId);
   }
 
-  async browse(): Promise<number[]> {
-    const m = await this.#vectors();
-    return Array.from(m.ids).sort((a, b) => b - a);
+  async browse(options: BrowseOptions): Promise<SearchResponse> {
+    const started = performance.now();
+    const { matrix: m, scores } = await this.#library();
+    const ids =
+      options.order === 'beauty' ? scores.bestFirst() : Array.from(m.ids).sort((a, b) => b - a);
+    const hits: RankedHit[] = [];
+    for (const id of ids) {
+      const aesthetic = scores.view(id);
+      if (options.minBeauty > 0 && (aesthetic?.combined ?? 1) < options.minBeauty) continue;
+      hits.push({
+        id,
+        score: Number.NaN,
+        relevance: Number.NaN,
+        inHead: false,
+        final: aesthetic?.combined ?? Number.NaN,
+        ...(aesthetic ? { aesthetic } : {}),
+      });
+    }
+    return {
+      hits,
+      searched: m.ids.length,
+      scored: scores.size,
+      tookMs: performance.now() - started,
+    };
   }
 }

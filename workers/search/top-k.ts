@@ -30,10 +30,14 @@ export function topK(
   query: Float32Array,
   k: number,
   exclude?: (id: number) => boolean,
+  /** When given, receives the sum and count of every score computed (for the mean). */
+  stats?: { sum: number; count: number },
 ): Hit[] {
   const n = ids.length;
   const cap = Math.min(k, n);
   if (cap <= 0) return [];
+  let sum = 0;
+  let count = 0;
   const heapScore = new Float64Array(cap);
   const heapRow = new Int32Array(cap);
   let size = 0;
@@ -55,6 +59,8 @@ export function topK(
   for (let row = 0; row < n; row++) {
     if (exclude?.(ids[row]!)) continue;
     const s = dot(vectors, row * dim, query, dim);
+    sum += s;
+    count++;
     if (size < cap) {
       let i = size++;
       heapScore[i] = s;
@@ -71,6 +77,10 @@ export function topK(
       heapRow[0] = row;
       siftDown(0);
     }
+  }
+  if (stats) {
+    stats.sum = sum;
+    stats.count = count;
   }
   // Ties keep the earlier-stored photo first (the heap already prefers it on entry), so
   // repeated searches show a stable order.

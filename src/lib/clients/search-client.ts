@@ -1,6 +1,11 @@
 import { proxy } from 'comlink';
 import type { LoadRequest, LoadedModel } from '../../../workers/embedding/protocol';
-import type { SearchApi, SearchOptions, SearchResponse } from '../../../workers/search/protocol';
+import type {
+  BrowseOptions,
+  SearchApi,
+  SearchOptions,
+  SearchResponse,
+} from '../../../workers/search/protocol';
 import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
 import { WorkerBridge } from './worker-bridge';
 
@@ -23,6 +28,14 @@ export class SearchClient {
     return this.#bridge.remote.load(request, proxy(onProgress));
   }
 
+  useProfile(profileId: string): Promise<void> {
+    return this.#bridge.remote.useProfile(profileId);
+  }
+
+  embedTexts(texts: string[]): Promise<Float32Array[]> {
+    return this.#bridge.remote.embedTexts(texts);
+  }
+
   searchText(text: string, options: SearchOptions): Promise<SearchResponse> {
     return this.#bridge.remote.searchText(text, options);
   }
@@ -31,11 +44,7 @@ export class SearchClient {
     return this.#bridge.remote.searchSimilar(photoId, options);
   }
 
-  useModel(model: string, dim: number): Promise<void> {
-    return this.#bridge.remote.useModel(model, dim);
-  }
-
-  browse(): Promise<number[]> {
-    return this.#bridge.remote.browse();
+  browse(options: BrowseOptions): Promise<SearchResponse> {
+    return this.#bridge.remote.browse(options);
   }
 }

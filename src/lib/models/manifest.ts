@@ -24,11 +24,26 @@ export interface ClipSpec {
   files: ModelFile[];
 }
 
+/** A linear aesthetic head on CLIP image embeddings (the LAION predictor's shape). */
+export interface AestheticHeadSpec {
+  id: string;
+  /** Base URL of the host (files at `{host}{id}/{revision}/{file}`), or "self". */
+  host: string;
+  revision: string;
+  file: string;
+  format: 'pth';
+  inputDim: number;
+  licence: string;
+  bytes?: number;
+  sha256?: string;
+}
+
 export interface Profile {
   id: string;
   label: string;
   description: string;
   clip: ClipSpec;
+  aestheticHead: AestheticHeadSpec;
 }
 
 export interface Manifest {
@@ -52,8 +67,23 @@ export function getProfile(id: string, manifest: Manifest = manifestJson as Mani
 }
 
 /** Vectors of different models (or revisions) must never be compared; this key keeps them apart. */
-export function modelKey(clip: Pick<ClipSpec, 'id' | 'revision'>): string {
-  return `${clip.id}@${clip.revision}`;
+export function modelKey(spec: { id: string; revision: string }): string {
+  return `${spec.id}@${spec.revision}`;
+}
+
+/**
+ * Where a file of a model is looked for, in order: the app's own models/ folder
+ * (self-hosting), then the model's host. The same rule as CLIP's, for any file.
+ */
+export function modelFileUrls(
+  spec: { id: string; host: string; revision: string },
+  file: string,
+  appBase: string,
+): string[] {
+  const local = new URL(`models/${spec.id}/${file}`, appBase).href;
+  return spec.host === 'self'
+    ? [local]
+    : [local, `${spec.host}${spec.id}/${spec.revision}/${file}`];
 }
 
 /** Checks a manifest's shape so a bad edit fails loudly at start-up, not deep inside a worker. */
@@ -76,6 +106,15 @@ export function validateManifest(value: unknown): Manifest {
     if (!(c.embeddingSize > 0)) problems.push(`${id}: clip.embeddingSize must be positive`);
     if (!c.dtype?.wasm || !c.dtype?.webgpu)
       problems.push(`${id}: clip.dtype needs wasm and webgpu`);
+    const h = p.aestheticHead;
+    if (!h) problems.push(`${id}: missing "aestheticHead"`);
+    else {
+      if (!h.file) problems.push(`${id}: aestheticHead.file is empty`);
+      if (h.inputDim !== c.embeddingSize)
+        problems.push(
+          `${id}: aestheticHead.inputDim ${h.inputDim} differs from clip.embeddingSize ${c.embeddingSize}`,
+        );
+    }
     for (const tower of ['text', 'vision'] as const) {
       if (!c.files?.some((f) => f.tower === tower)) problems.push(`${id}: no ${tower} tower file`);
     }

@@ -4,7 +4,11 @@ import type {
   LoadedModel,
 } from '../../../workers/embedding/protocol';
 import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
-import type { Hit } from '../../../workers/search/top-k';
+import { promptTexts } from '../../../workers/aesthetics/clip-iqa';
+import type { ScoringProgress } from '../../../workers/aesthetics/scorer';
+import type { SearchResponse } from '../../../workers/search/protocol';
+import type { RankedHit } from '../../../workers/search/rerank';
+import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
 import { SearchClient } from '../clients/search-client';
 import { sourcesFromDirectoryHandle } from '../files/collect-files';
@@ -12,6 +16,7 @@ import { canRead } from '../files/handle-permission';
 import { getProfile, modelKey, type Profile } from '../models/manifest';
 import { openLibraryDb, type JobRecord, type LumenDb, type SkippedRecord } from '../store/db';
 import { clearSkipped, libraryStats, listSkipped, type LibraryStats } from '../store/photo-store';
+import { RankingSettings } from './ranking.svelte';
 import type { StartupSettings } from './settings';
 import { ThumbnailCache } from './thumbnail-cache';
 
@@ -22,7 +27,7 @@ export interface TowerStatus {
   loaded?: LoadedModel;
 }
 
-export type ResultMode = 'library' | 'text' | 'similar';
+export type ResultMode = 'library' | 'best' | 'text' | 'similar';
 
 const LAST_QUERY_KEY = 'lumen.lastQuery';
 export const RESULT_LIMIT = 500;
@@ -34,7 +39,10 @@ export class Lumen {
   readonly thumbnails: ThumbnailCache;
   readonly #embedding: EmbeddingClient;
   readonly #search: SearchClient;
+  readonly #aesthetics: AestheticsClient;
   readonly #appBase: string;
+  #prompts: Promise<Float32Array[]> | undefined;
+  #scoringAgain = false;
   #abort: AbortController | undefined;
   #visionReady: Promise<LoadedModel> | undefined;
   #textReady: Promise<LoadedModel> | undefined;
@@ -51,7 +59,12 @@ export class Lumen {
   query = $state('');
   mode = $state<ResultMode>('library');
   similarTo = $state<number | null>(null);
-  hits = $state<Hit[]>([]);
+  hits = $state<RankedHit[]>([]);
+  readonly ranking = new RankingSettings(localStorage);
+  scoring = $state<ScoringProgress | null>(null);
+  scoringError = $state<string | null>(null);
+  /** How many photos carry aesthetic scores from the current scorers. */
+  scored = $state(0);
   searching = $state(false);
   searchError = $state<string | null>(null);
   searchMs = $state<number | null>(null);
@@ -71,6 +84,7 @@ export class Lumen {
     };
     this.#embedding = new EmbeddingClient(crashed('indexing'));
     this.#search = new SearchClient(crashed('search'));
+    this.#aesthetics = new AestheticsClient(crashed('aesthetics'));
     this.device = settings.device;
     if (settings.warning) this.notice = settings.warning;
   }
@@ -97,6 +111,8 @@ export class Lumen {
     } else if (this.stats.embedded > 0) {
       await this.showLibrary();
     }
+    // Backfill: photos indexed before (or by an older scorer) get their scores now.
+    if (this.stats.embedded > 0) void this.scoreLibrary();
   }
 
   #loadTower(tower: 'vision' | 'text'): Promise<LoadedModel> {
@@ -171,6 +187,7 @@ export class Lumen {
     this.pendingJob = (await db.get('jobs', 'current')) ?? null;
     await this.refreshLibrary();
     await this.#refreshResults();
+    void this.scoreLibrary();
   }
 
   #onProgress(p: IndexingProgress) {
@@ -180,6 +197,35 @@ export class Lumen {
       this.#lastRefresh = now;
       void this.refreshLibrary();
       if (this.mode === 'library') void this.showLibrary();
+      // Scoring follows indexing batch by batch.
+      void this.scoreLibrary();
+    }
+  }
+
+  /** Scores every photo that lacks aesthetic scores; safe to call often. */
+  async scoreLibrary(): Promise<void> {
+    if (this.scoring?.state === 'running') {
+      this.#scoringAgain = true;
+      return;
+    }
+    this.scoring = { state: 'running', done: 0, total: 0 };
+    this.scoringError = null;
+    try {
+      await this.textModel();
+      this.#prompts ??= this.#search.embedTexts(promptTexts());
+      const prompts = await this.#prompts;
+      const request = { profileId: this.profile.id, appBase: this.#appBase, prompts };
+      this.scoring = await this.#aesthetics.score(request, (p) => (this.scoring = p));
+    } catch (e) {
+      this.#prompts = undefined;
+      this.scoringError = `Aesthetic scores are unavailable: ${e instanceof Error ? e.message : String(e)} Search still works, ordered by relevance.`;
+      this.scoring = null;
+      return;
+    }
+    if (this.scoring.total > 0) await this.#refreshResults();
+    if (this.#scoringAgain) {
+      this.#scoringAgain = false;
+      await this.scoreLibrary();
     }
   }
 
@@ -215,12 +261,22 @@ export class Lumen {
   }
 
   async #refreshResults() {
-    if (this.mode === 'library') await this.showLibrary();
+    if (this.mode === 'library' || this.mode === 'best')
+      await this.showLibrary(this.mode === 'best');
     else if (this.mode === 'text' && this.query.trim()) await this.runSearch();
+    else if (this.mode === 'similar' && this.similarTo !== null)
+      await this.moreLikeThis(this.similarTo);
   }
 
-  async showLibrary() {
-    this.mode = 'library';
+  /** Re-orders what is shown after a ranking setting changed. */
+  async rerank(): Promise<void> {
+    this.ranking.save();
+    await this.#refreshResults();
+  }
+
+  /** The whole library, newest first, or most beautiful first ("best shots"). */
+  async showLibrary(best = false) {
+    this.mode = best ? 'best' : 'library';
     this.similarTo = null;
     this.searchError = null;
     if (this.stats.embedded === 0) {
@@ -228,9 +284,14 @@ export class Lumen {
       return;
     }
     // Browsing reads stored vectors only; the search worker opens without its model.
-    await this.#search.useModel(this.modelKey, this.profile.clip.embeddingSize);
-    const ids = await this.#search.browse().catch(() => null);
-    if (ids) this.hits = ids.map((id) => ({ id, score: Number.NaN }));
+    await this.#search.useProfile(this.profile.id);
+    const res = await this.#search
+      .browse({ order: best ? 'beauty' : 'recent', minBeauty: this.ranking.minBeauty })
+      .catch(() => null);
+    if (res) {
+      this.hits = res.hits;
+      this.scored = res.scored;
+    }
   }
 
   async runSearch(): Promise<void> {
@@ -242,7 +303,9 @@ export class Lumen {
     }
     this.mode = 'text';
     this.similarTo = null;
-    await this.#run(() => this.#search.searchText(text, { limit: RESULT_LIMIT }));
+    await this.#run(() =>
+      this.#search.searchText(text, { limit: RESULT_LIMIT, rank: this.ranking.options }),
+    );
   }
 
   async clearSearch(): Promise<void> {
@@ -253,16 +316,19 @@ export class Lumen {
   async moreLikeThis(photoId: number): Promise<void> {
     this.mode = 'similar';
     this.similarTo = photoId;
-    await this.#run(() => this.#search.searchSimilar(photoId, { limit: RESULT_LIMIT }));
+    await this.#run(() =>
+      this.#search.searchSimilar(photoId, { limit: RESULT_LIMIT, rank: this.ranking.options }),
+    );
   }
 
-  async #run(search: () => Promise<{ hits: Hit[]; tookMs: number }>) {
+  async #run(search: () => Promise<SearchResponse>) {
     this.searching = true;
     this.searchError = null;
     try {
       await this.textModel();
       const res = await search();
       this.hits = res.hits;
+      this.scored = res.scored;
       this.searchMs = res.tookMs;
     } catch (e) {
       this.searchError = e instanceof Error ? e.message : String(e);

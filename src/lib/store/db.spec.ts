@@ -11,7 +11,7 @@ describe('library database', () => {
     const db = await openLibraryDb(freshName());
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['blocks', 'jobs', 'meta', 'photos', 'skipped', 'thumbnails'].sort(),
+      ['blocks', 'jobs', 'meta', 'photos', 'scores', 'skipped', 'thumbnails'].sort(),
     );
     const tx = db.transaction(['photos', 'blocks']);
     expect([...tx.objectStore('photos').indexNames].sort()).toEqual(['hash', 'path']);
@@ -53,6 +53,8 @@ describe('library database', () => {
     const db = await openLibraryDb(name);
     expect(db.version).toBe(DB_VERSION);
     expect(await getLibraryVersion(db)).toBe(41);
+    // v2 added the aesthetic scores store.
+    expect(db.objectStoreNames.contains('scores')).toBe(true);
     db.close();
   });
 

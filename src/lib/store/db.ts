@@ -1,3 +1,4 @@
+import type { AppealScores, PixelStats } from '../../../workers/aesthetics/pixel-stats';
 import {
   openDB,
   type DBSchema,
@@ -65,6 +66,23 @@ export interface JobRecord {
   startedAt: number;
 }
 
+/** Scores that depend on a model: the CLIP model, the aesthetic head and the prompt set. */
+export interface ModelScores {
+  /** The LAION-style head's output (about 1–10 for the real head). */
+  laion: number;
+  /** Probability of the positive prompt for each CLIP-IQA pair, by pair name. */
+  clipIqa: Record<string, number>;
+}
+
+export interface ScoreRecord {
+  /** The photo's id. */
+  id: number;
+  /** From the stored thumbnail; independent of any model. */
+  pixel?: { version: number; stats: PixelStats; appeal: AppealScores };
+  /** Keyed by scorer key (model, head and prompt versions): never mixed across models. */
+  models: Record<string, ModelScores>;
+}
+
 export interface LumenSchema extends DBSchema {
   photos: {
     key: number;
@@ -79,6 +97,7 @@ export interface LumenSchema extends DBSchema {
   };
   skipped: { key: string; value: SkippedRecord };
   jobs: { key: string; value: JobRecord };
+  scores: { key: number; value: ScoreRecord };
   meta: { key: string; value: unknown };
 }
 
@@ -101,6 +120,10 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
     db.createObjectStore('jobs', { keyPath: 'id' });
     db.createObjectStore('meta');
   },
+  // v2: aesthetic scores, one record per photo.
+  (db) => {
+    db.createObjectStore('scores', { keyPath: 'id' });
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -120,5 +143,11 @@ export function openLibraryDb(name = DB_NAME, version = DB_VERSION): Promise<Lum
 /** Bumped by every committed change; readers compare it to know when cached vectors are stale. */
 export async function getLibraryVersion(db: LumenDb): Promise<number> {
   const v = await db.get('meta', 'libraryVersion');
+  return typeof v === 'number' ? v : 0;
+}
+
+/** Bumped whenever aesthetic scores are written. */
+export async function getScoresVersion(db: LumenDb): Promise<number> {
+  const v = await db.get('meta', 'scoresVersion');
   return typeof v === 'number' ? v : 0;
 }

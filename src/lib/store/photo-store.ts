@@ -66,7 +66,10 @@ export interface BatchCommit {
  * Returns the ids of the written photos in order.
  */
 export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<number[]> {
-  const tx = db.transaction(['photos', 'thumbnails', 'blocks', 'skipped', 'meta'], 'readwrite');
+  const tx = db.transaction(
+    ['photos', 'thumbnails', 'blocks', 'skipped', 'scores', 'meta'],
+    'readwrite',
+  );
   const photos = tx.objectStore('photos');
   const blocks = tx.objectStore('blocks');
   const now = Date.now();
@@ -85,6 +88,8 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
           if (block) await blocks.put(withoutRow(block, w.id));
         }
         vectors = {};
+        // Scores describe the old pixels too.
+        await tx.objectStore('scores').delete(w.id);
       }
       record = { ...w.fields, id: w.id, vectors, addedAt: old?.addedAt ?? now };
     } else {

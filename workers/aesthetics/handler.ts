@@ -1,0 +1,75 @@
+import { getProfile, modelFileUrls, modelKey, type Profile } from '../../src/lib/models/manifest';
+import { openLibraryDb, type LumenDb } from '../../src/lib/store/db';
+import { fetchFirst } from '../shared/model-files';
+import type { AestheticsApi, ScoreRequest } from './protocol';
+import type { Pixels } from './pixel-stats';
+import { readLinearHead, type LinearHead } from './pth-reader';
+import { AestheticScorer, type ScoringProgress } from './scorer';
+
+async function decodeThumbnail(blob: Blob): Promise<Pixels> {
+  const bitmap = await createImageBitmap(blob);
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('2D canvas unavailable');
+    ctx.drawImage(bitmap, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { data, width, height };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Loads a profile's aesthetic head, checking it fits the profile's CLIP. */
+export async function loadHead(profile: Profile, appBase: string): Promise<LinearHead> {
+  const spec = profile.aestheticHead;
+  const bytes = await fetchFirst(modelFileUrls(spec, spec.file, appBase), spec.host === 'self');
+  const head = readLinearHead(bytes);
+  if (head.inputDim !== profile.clip.embeddingSize) {
+    throw new Error(
+      `The aesthetic head ${spec.file} expects ${head.inputDim}-dimensional embeddings, but ${profile.clip.id} makes ${profile.clip.embeddingSize}.`,
+    );
+  }
+  return head;
+}
+
+/** The aesthetics worker: scores the library from its stored vectors and thumbnails. */
+export class AestheticsHandler implements AestheticsApi {
+  #db: Promise<LumenDb> | undefined;
+  #heads = new Map<string, Promise<LinearHead>>();
+  #scorer: AestheticScorer | undefined;
+
+  async score(
+    request: ScoreRequest,
+    onProgress: (p: ScoringProgress) => void,
+  ): Promise<ScoringProgress> {
+    if (this.#scorer) throw new Error('Aesthetic scoring is already running.');
+    const profile = getProfile(request.profileId);
+    const headKey = modelKey(profile.aestheticHead);
+    let head = this.#heads.get(headKey);
+    if (!head) {
+      head = loadHead(profile, request.appBase);
+      this.#heads.set(headKey, head);
+      // A failed download is retried on the next request rather than cached.
+      head.catch(() => this.#heads.delete(headKey));
+    }
+    this.#db ??= openLibraryDb();
+    const scorer = new AestheticScorer({
+      db: await this.#db,
+      profile,
+      head: await head,
+      prompts: request.prompts,
+      decodeThumbnail,
+    });
+    this.#scorer = scorer;
+    try {
+      return await scorer.run(onProgress);
+    } finally {
+      this.#scorer = undefined;
+    }
+  }
+
+  cancel(): void {
+    this.#scorer?.cancel();
+  }
+}

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { AestheticsHandler } from './handler';
+
+expose(new AestheticsHandler());
