@@ -11,9 +11,29 @@ import type { LoadRequest, LoadedModel } from '../embedding/protocol';
 import { ClipText, configureHosting, pickDevice } from '../shared/clip-models';
 import { browserHosting } from '../shared/hosting';
 import type { ModelLoadProgress } from '../shared/model-progress';
-import type { BrowseOptions, SearchApi, SearchOptions, SearchResponse } from './protocol';
+import type {
+  BrowseOptions,
+  SearchApi,
+  SearchOptions,
+  SearchResponse,
+  TextQuery,
+} from './protocol';
 import { ScoreIndex, rerank, type RankedHit } from './rerank';
 import { topK } from './top-k';
+
+/** A weighted mix of two unit vectors, scaled back to unit length. */
+export function blendEmbeddings(a: Float32Array, b: Float32Array, weightOfB: number): Float32Array {
+  const w = Math.min(1, Math.max(0, weightOfB));
+  const out = new Float32Array(a.length);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    out[i] = (1 - w) * a[i]! + w * b[i]!;
+    sum += out[i]! * out[i]!;
+  }
+  const norm = Math.sqrt(sum) || 1;
+  for (let i = 0; i < out.length; i++) out[i]! /= norm;
+  return out;
+}
 
 /**
  * Text embedding, exact search and re-ranking. The packed vectors and the score index
@@ -117,11 +137,14 @@ export class SearchHandler implements SearchApi {
     };
   }
 
-  async searchText(text: string, options: SearchOptions): Promise<SearchResponse> {
+  async searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse> {
     if (!this.#text) throw new Error('The search model is not loaded yet.');
     const started = performance.now();
-    const [query] = await this.#text.embed([text]);
-    const res = await this.searchVector(query!, options);
+    const rephrased = query.rephrased?.trim();
+    const texts = rephrased ? [query.text, rephrased] : [query.text];
+    const [original, extra] = await this.#text.embed(texts);
+    const vector = extra ? blendEmbeddings(original!, extra, query.blend ?? 0.5) : original!;
+    const res = await this.searchVector(vector, options);
     return { ...res, tookMs: performance.now() - started };
   }
 

@@ -7,6 +7,14 @@ export interface SearchOptions {
   rank: RankOptions;
 }
 
+/** A text query, optionally with an LLM rephrasing blended into its embedding. */
+export interface TextQuery {
+  text: string;
+  rephrased?: string;
+  /** Weight of the rephrasing in the blended query embedding, 0..1. */
+  blend?: number;
+}
+
 export interface BrowseOptions {
   order: 'recent' | 'beauty';
   minBeauty: number;
@@ -27,7 +35,7 @@ export interface SearchApi {
   /** Selects the profile whose vectors and scores are read, without loading the text tower. */
   useProfile(profileId: string): void;
   embedTexts(texts: string[]): Promise<Float32Array[]>;
-  searchText(text: string, options: SearchOptions): Promise<SearchResponse>;
+  searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse>;
   searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse>;
   /** The whole library: newest first, or most beautiful first ("best shots"). */
   browse(options: BrowseOptions): Promise<SearchResponse>;

@@ -5,6 +5,7 @@ import type {
   SearchApi,
   SearchOptions,
   SearchResponse,
+  TextQuery,
 } from '../../../workers/search/protocol';
 import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
 import { WorkerBridge } from './worker-bridge';
@@ -36,8 +37,8 @@ export class SearchClient {
     return this.#bridge.remote.embedTexts(texts);
   }
 
-  searchText(text: string, options: SearchOptions): Promise<SearchResponse> {
-    return this.#bridge.remote.searchText(text, options);
+  searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse> {
+    return this.#bridge.remote.searchText(query, options);
   }
 
   searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {

@@ -38,12 +38,39 @@ export interface AestheticHeadSpec {
   sha256?: string;
 }
 
+/** WebLLM's prebuilt models (compiled for WebGPU), by id in web-llm's prebuilt list. */
+export interface WebLlmSpec {
+  model: string;
+  /** The variant for adapters without shader-f16. */
+  modelWithoutF16: string;
+  host: string;
+  vramMB: number;
+  downloadMB: number;
+  licence: string;
+}
+
+/** An ONNX instruct model run by transformers.js (WASM, or WebGPU when present). */
+export interface TransformersLlmSpec {
+  id: string;
+  host: string;
+  revision: string;
+  dtype: Dtype;
+  downloadMB: number;
+  licence: string;
+}
+
+export interface LlmSpec {
+  webllm: WebLlmSpec | null;
+  transformers: TransformersLlmSpec | null;
+}
+
 export interface Profile {
   id: string;
   label: string;
   description: string;
   clip: ClipSpec;
   aestheticHead: AestheticHeadSpec;
+  llm: LlmSpec;
 }
 
 export interface Manifest {

@@ -17,6 +17,7 @@ import { getProfile, modelKey, type Profile } from '../models/manifest';
 import { openLibraryDb, type JobRecord, type LumenDb, type SkippedRecord } from '../store/db';
 import { clearSkipped, libraryStats, listSkipped, type LibraryStats } from '../store/photo-store';
 import { RankingSettings } from './ranking.svelte';
+import { RephraseState } from './rephrase.svelte';
 import type { StartupSettings } from './settings';
 import { ThumbnailCache } from './thumbnail-cache';
 
@@ -86,10 +87,18 @@ export class Lumen {
     this.#search = new SearchClient(crashed('search'));
     this.#aesthetics = new AestheticsClient(crashed('aesthetics'));
     this.device = settings.device;
+    this.rephrase = new RephraseState(
+      this.profile.id,
+      appBase,
+      settings.device,
+      this.db,
+      localStorage,
+    );
     if (settings.warning) this.notice = settings.warning;
   }
 
   readonly device: StartupSettings['device'];
+  readonly rephrase: RephraseState;
 
   get modelKey(): string {
     return modelKey(this.profile.clip);
@@ -263,7 +272,7 @@ export class Lumen {
   async #refreshResults() {
     if (this.mode === 'library' || this.mode === 'best')
       await this.showLibrary(this.mode === 'best');
-    else if (this.mode === 'text' && this.query.trim()) await this.runSearch();
+    else if (this.mode === 'text' && this.query.trim()) await this.searchWithRephrasing();
     else if (this.mode === 'similar' && this.similarTo !== null)
       await this.moreLikeThis(this.similarTo);
   }
@@ -303,8 +312,26 @@ export class Lumen {
     }
     this.mode = 'text';
     this.similarTo = null;
-    await this.#run(() =>
-      this.#search.searchText(text, { limit: RESULT_LIMIT, rank: this.ranking.options }),
+    // The person's own words answer at once; a rephrasing refines the results when it arrives.
+    const known = this.rephrase.forQuery === text ? this.rephrase.applied : null;
+    await this.#searchText(text, known);
+    if (this.rephrase.enabled && this.rephrase.forQuery !== text) {
+      const rephrased = await this.rephrase.run(text);
+      if (rephrased && this.query.trim() === text) await this.#searchText(text, rephrased);
+    }
+  }
+
+  /** Searches again after the person edited, applied or undid a rephrasing. */
+  async searchWithRephrasing(): Promise<void> {
+    const text = this.query.trim();
+    if (text)
+      await this.#searchText(text, this.rephrase.forQuery === text ? this.rephrase.applied : null);
+  }
+
+  #searchText(text: string, rephrased: string | null) {
+    const query = rephrased ? { text, rephrased, blend: this.rephrase.blend } : { text };
+    return this.#run(() =>
+      this.#search.searchText(query, { limit: RESULT_LIMIT, rank: this.ranking.options }),
     );
   }
 

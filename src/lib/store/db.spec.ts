@@ -11,7 +11,7 @@ describe('library database', () => {
     const db = await openLibraryDb(freshName());
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['blocks', 'jobs', 'meta', 'photos', 'scores', 'skipped', 'thumbnails'].sort(),
+      ['blocks', 'jobs', 'meta', 'photos', 'rephrasings', 'scores', 'skipped', 'thumbnails'].sort(),
     );
     const tx = db.transaction(['photos', 'blocks']);
     expect([...tx.objectStore('photos').indexNames].sort()).toEqual(['hash', 'path']);
@@ -53,8 +53,9 @@ describe('library database', () => {
     const db = await openLibraryDb(name);
     expect(db.version).toBe(DB_VERSION);
     expect(await getLibraryVersion(db)).toBe(41);
-    // v2 added the aesthetic scores store.
+    // Later versions added aesthetic scores and cached rephrasings.
     expect(db.objectStoreNames.contains('scores')).toBe(true);
+    expect(db.objectStoreNames.contains('rephrasings')).toBe(true);
     db.close();
   });
 

@@ -83,6 +83,13 @@ export interface ScoreRecord {
   models: Record<string, ModelScores>;
 }
 
+export interface RephrasingRecord {
+  /** `model|style|query`: a rephrasing is only reused for the same model, style and words. */
+  key: string;
+  text: string;
+  at: number;
+}
+
 export interface LumenSchema extends DBSchema {
   photos: {
     key: number;
@@ -98,6 +105,7 @@ export interface LumenSchema extends DBSchema {
   skipped: { key: string; value: SkippedRecord };
   jobs: { key: string; value: JobRecord };
   scores: { key: number; value: ScoreRecord };
+  rephrasings: { key: string; value: RephrasingRecord };
   meta: { key: string; value: unknown };
 }
 
@@ -123,6 +131,10 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
   // v2: aesthetic scores, one record per photo.
   (db) => {
     db.createObjectStore('scores', { keyPath: 'id' });
+  },
+  // v3: cached LLM rephrasings.
+  (db) => {
+    db.createObjectStore('rephrasings', { keyPath: 'key' });
   },
 ];
 

@@ -1,0 +1,26 @@
+import type { ChatMessage } from './prompts';
+
+export type LlmBackend = 'webllm' | 'transformers';
+
+export interface LlmLoadReport {
+  /** 0..1 */
+  progress: number;
+  text: string;
+}
+
+export interface GenerateOptions {
+  maxTokens: number;
+  /** Receives the text as it streams, piece by piece. */
+  onText: (piece: string) => void;
+  signal: AbortSignal;
+}
+
+/** One local language model, whichever runtime runs it. */
+export interface ChatEngine {
+  readonly backend: LlmBackend;
+  readonly model: string;
+  load(onProgress: (r: LlmLoadReport) => void): Promise<void>;
+  /** Resolves with the whole text; an aborted signal stops generation early. */
+  generate(messages: ChatMessage[], options: GenerateOptions): Promise<string>;
+  unload(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { LlmHandler } from './handler';
+
+expose(new LlmHandler());
