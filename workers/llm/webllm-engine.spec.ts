@@ -32,11 +32,10 @@ function mlcDouble(script: { pieces: string[]; failLoad?: Error; msPerPiece?: nu
       return Promise.resolve();
     },
   };
-  const factory: MlcEngineFactory = async (_model, onProgress) => {
+  const factory: MlcEngineFactory = (_model, onProgress) => {
     onProgress({ progress: 0.25, text: 'Fetching param cache[1/4]' });
     onProgress({ progress: 1, text: 'Finish loading on WebGPU' });
-    if (script.failLoad) throw script.failLoad;
-    return engine;
+    return script.failLoad ? Promise.reject(script.failLoad) : Promise.resolve(engine);
   };
   return { factory, calls };
 }
