@@ -10,6 +10,8 @@ export interface LlmLoadReport {
 
 export interface GenerateOptions {
   maxTokens: number;
+  /** Forces at least this many tokens (tests of streaming and cancelling use it). */
+  minTokens?: number;
   /** Receives the text as it streams, piece by piece. */
   onText: (piece: string) => void;
   signal: AbortSignal;

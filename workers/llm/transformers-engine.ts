@@ -15,7 +15,8 @@ export class TransformersEngine implements ChatEngine {
 
   constructor(
     readonly model: string,
-    private readonly options: { revision: string; dtype: Dtype; device: Device },
+    /** `cpu` is onnxruntime-node's name for the same work (tests run in Node). */
+    private readonly options: { revision: string; dtype: Dtype; device: Device | 'cpu' },
   ) {}
 
   async load(onProgress: (r: LlmLoadReport) => void): Promise<void> {
@@ -58,6 +59,7 @@ export class TransformersEngine implements ChatEngine {
     try {
       await generator(messages, {
         max_new_tokens: options.maxTokens,
+        ...(options.minTokens ? { min_new_tokens: options.minTokens } : {}),
         do_sample: false,
         streamer,
         stopping_criteria: stopping,
