@@ -28,7 +28,7 @@ export default ts.config(
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
       parserOptions: {
-        project: ['./tsconfig.json', './tsconfig.node.json'],
+        project: ['./tsconfig.json', './tsconfig.node.json', './tsconfig.sw.json'],
         extraFileExtensions: ['.svelte'],
         tsconfigRootDir: import.meta.dirname,
       },

@@ -1,6 +1,7 @@
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 
 // Multithreaded WASM needs SharedArrayBuffer, which browsers only grant to
@@ -16,7 +17,11 @@ const ortFiles = ['mjs', 'wasm'].map(
   (ext) => `node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.${ext}`,
 );
 
+// Shown in the page and baked into the service worker, so a new deployment is a new worker.
+const buildId = process.env.LUMEN_BUILD_ID ?? new Date().toISOString().slice(0, 16);
+
 export default defineConfig({
+  define: { __LUMEN_BUILD__: JSON.stringify(buildId) },
   // Deployments under a sub-path (GitHub Pages) set LUMEN_BASE=/repo-name/.
   base: process.env.LUMEN_BASE ?? '/',
   // A missing model file must be a 404, not index.html (which ORT would report
@@ -24,13 +29,43 @@ export default defineConfig({
   appType: 'mpa',
   plugins: [
     svelte(),
+    viteStaticCopy({ targets: [{ src: ortFiles, dest: 'ort' }] }),
+    // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)
+    // are served from the app's own origin under models/, folder structure kept.
     viteStaticCopy({
-      targets: [
-        { src: ortFiles, dest: 'ort', rename: { stripBase: 3 } },
-        // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)
-        // are served from the app's own origin under models/.
-        { src: ['models/**/*', '!models/generator/**', '!models/**/*.ts'], dest: '.' },
-      ],
+      structured: true,
+      targets: [{ src: ['models/**/*', '!models/generator/**', '!models/**/*.ts', '!models/**/*.mjs'], dest: '.' }],
+    }),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'workers/service-worker',
+      filename: 'sw.ts',
+      // A new version waits until the person agrees, instead of mixing versions in one tab.
+      registerType: 'prompt',
+      injectRegister: false,
+      injectManifest: {
+        globPatterns: ['**/*.{html,js,css,svg,png,webmanifest}', 'ort/*.{mjs,wasm}'],
+        globIgnores: ['models/**', 'bench/**'],
+        // ONNX Runtime's wasm is 27 MB; it must be there offline.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        buildPlugins: { vite: [{ name: 'lumen-build-id', config: () => ({ define: { __LUMEN_BUILD__: JSON.stringify(buildId) } }) }] },
+      },
+      manifest: {
+        name: 'Lumen — search your photos in words',
+        short_name: 'Lumen',
+        description: 'Search your own photos in plain words, on your device. Nothing leaves it.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#fbfaf8',
+        theme_color: '#9a4d16',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      devOptions: { enabled: false },
     }),
   ],
   // Resolve ORT to its build without an embedded wasm, so only the standalone copy ships.

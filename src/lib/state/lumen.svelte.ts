@@ -16,7 +16,9 @@ import { canRead } from '../files/handle-permission';
 import { getProfile, modelKey, type Profile } from '../models/manifest';
 import { openLibraryDb, type JobRecord, type LumenDb, type SkippedRecord } from '../store/db';
 import { clearSkipped, libraryStats, listSkipped, type LibraryStats } from '../store/photo-store';
+import { AppShell } from './app-shell.svelte';
 import { RankingSettings } from './ranking.svelte';
+import { StorageInfo } from './storage-info.svelte';
 import { RephraseState } from './rephrase.svelte';
 import type { StartupSettings } from './settings';
 import { ThumbnailCache } from './thumbnail-cache';
@@ -99,6 +101,8 @@ export class Lumen {
 
   readonly device: StartupSettings['device'];
   readonly rephrase: RephraseState;
+  readonly shell = new AppShell();
+  readonly storage = new StorageInfo();
 
   get modelKey(): string {
     return modelKey(this.profile.clip);
@@ -109,6 +113,8 @@ export class Lumen {
   }
 
   async start(): Promise<void> {
+    this.shell.start();
+    void this.storage.refresh();
     const db = await this.db;
     this.pendingJob = (await db.get('jobs', 'current')) ?? null;
     await this.refreshLibrary();
@@ -170,6 +176,8 @@ export class Lumen {
     }
     for (const s of sources) this.originals.set(s.path, s.file);
     this.notice = null;
+    // The library is worth keeping: ask the browser not to evict it under pressure.
+    if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
     this.indexing = { ...emptyProgress(), total: sources.length };
     try {
       await this.visionModel();
@@ -196,6 +204,7 @@ export class Lumen {
     this.pendingJob = (await db.get('jobs', 'current')) ?? null;
     await this.refreshLibrary();
     await this.#refreshResults();
+    void this.storage.refresh();
     void this.scoreLibrary();
   }
 
