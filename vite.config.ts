@@ -34,7 +34,12 @@ export default defineConfig({
     // are served from the app's own origin under models/, folder structure kept.
     viteStaticCopy({
       structured: true,
-      targets: [{ src: ['models/**/*', '!models/generator/**', '!models/**/*.ts', '!models/**/*.mjs'], dest: '.' }],
+      targets: [
+        {
+          src: ['models/**/*', '!models/generator/**', '!models/**/*.ts', '!models/**/*.mjs'],
+          dest: '.',
+        },
+      ],
     }),
     VitePWA({
       strategies: 'injectManifest',
@@ -48,7 +53,14 @@ export default defineConfig({
         globIgnores: ['models/**', 'bench/**'],
         // ONNX Runtime's wasm is 27 MB; it must be there offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        buildPlugins: { vite: [{ name: 'lumen-build-id', config: () => ({ define: { __LUMEN_BUILD__: JSON.stringify(buildId) } }) }] },
+        buildPlugins: {
+          vite: [
+            {
+              name: 'lumen-build-id',
+              config: () => ({ define: { __LUMEN_BUILD__: JSON.stringify(buildId) } }),
+            },
+          ],
+        },
       },
       manifest: {
         name: 'Lumen — search your photos in words',
@@ -62,7 +74,12 @@ export default defineConfig({
         icons: [
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          {
+            src: 'icon-maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
         ],
       },
       devOptions: { enabled: false },
