@@ -10,6 +10,8 @@ export default ts.config(
     ignores: [
       'node_modules/',
       'dist/',
+      'dist-next/',
+      'dist-subpath/',
       'test-results/',
       'playwright-report/',
       'bench/results/',

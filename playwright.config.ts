@@ -12,6 +12,7 @@ const args = [
   '--disable-quic',
 ];
 const port = Number(process.env.E2E_PORT ?? 4173);
+export const SUBPATH_PORT = port + 1;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,11 +37,21 @@ export default defineConfig({
       use: { launchOptions: { executablePath, args: [...args, '--enable-unsafe-webgpu'] } },
     },
   ],
-  webServer: {
-    // The production build, served with the COOP/COEP headers of vite.config.ts.
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      // The production build, served with the COOP/COEP headers of vite.config.ts.
+      command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // The same app built for a sub-path, as GitHub Pages serves it.
+      command: `npx vite preview --host 127.0.0.1 --port ${SUBPATH_PORT} --strictPort --outDir dist-subpath`,
+      env: { LUMEN_BASE: '/lumen/' },
+      url: `http://127.0.0.1:${SUBPATH_PORT}/lumen/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
 });

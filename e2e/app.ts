@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
@@ -42,10 +42,11 @@ export function isRelevant(img: GroundTruthImage, q: GroundTruthQuery): boolean 
  * Opens the app in the tiny-world profile and records every request, so a test can
  * prove that nothing but the page's own origin was contacted.
  */
-export async function openApp(page: Page, query = '?profile=tiny-world') {
+export async function openApp(page: Page, query = '?profile=tiny-world', base = '/') {
   const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`/${query}`);
+  // Context-level, so requests made by workers and the service worker are seen too.
+  page.context().on('request', (r) => requests.push(r.url()));
+  await page.goto(`${base}${query}`);
   await expect(page.getByRole('heading', { name: 'Lumen' })).toBeVisible();
   return requests;
 }
@@ -95,6 +96,31 @@ export async function topPaths(page: Page, n: number): Promise<string[]> {
     out.push((await results.locator(`li[aria-posinset="${i}"] img`).getAttribute('alt')) ?? '');
   }
   return out;
+}
+
+/** The first subfolder of the fixture photos: a quicker library for tests that need less. */
+export function photoSubfolder(): string {
+  const name = readdirSync(PHOTOS, { withFileTypes: true }).find((d) => d.isDirectory())!.name;
+  return path.join(PHOTOS, name);
+}
+
+/** Waits until every indexed photo has aesthetic scores. */
+export async function waitForScores(page: Page) {
+  await expect(
+    page.getByRole('region', { name: 'Ranking' }).getByText(/\d+ photos? scored for beauty/),
+  ).toBeVisible({
+    timeout: 120_000,
+  });
+  const heading = (await page.getByRole('heading', { name: /^Library: / }).textContent()) ?? '';
+  const total = /(\d+)/.exec(heading)?.[1];
+  if (total) {
+    await expect(page.getByRole('region', { name: 'Ranking' })).toContainText(
+      `${total} photos scored for beauty`,
+      {
+        timeout: 120_000,
+      },
+    );
+  }
 }
 
 export function escapeRegExp(s: string) {

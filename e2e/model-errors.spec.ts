@@ -3,6 +3,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PHOTOS, addFolder, openApp } from './app';
 
+// page.route cannot see requests the service worker makes on the page's behalf.
+test.use({ serviceWorkers: 'block' });
+
 test('a model file that cannot be fetched is named, with what to do, instead of hanging', async ({
   page,
 }) => {
