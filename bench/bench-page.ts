@@ -14,6 +14,9 @@ import { DB_NAME } from '../src/lib/store/db';
 import { configureHosting } from '../workers/shared/clip-models';
 import { browserHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
+import { CLIP_IQA_PAIRS, clipIqa } from '../workers/aesthetics/clip-iqa';
+import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
+import { applyLinearHead } from '../workers/aesthetics/pth-reader';
 
 const appBase = new URL('../', location.href).href;
 
@@ -165,6 +168,62 @@ function benchTopK(n: number, dim: number, k: number, reps: number) {
   };
 }
 
+async function pixelsOf(blob: Blob, resizeWidth?: number) {
+  const bitmap = await createImageBitmap(
+    blob,
+    resizeWidth ? { resizeWidth, resizeQuality: 'high' } : {},
+  );
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/**
+ * Aesthetic scoring throughput per family. Pixel statistics are computed the way the
+ * app does (from the 256-pixel working copy) against the naive way (the full photo).
+ */
+async function benchScoring(count: number) {
+  const photos = await syntheticPhotos(count, 2048, 1536);
+  const timeIt = async (fn: () => Promise<void> | void) => {
+    const t0 = performance.now();
+    await fn();
+    return count / ((performance.now() - t0) / 1000);
+  };
+  const ours = await timeIt(async () => {
+    for (const p of photos) {
+      const img = await pixelsOf(p, 341);
+      appealScores(pixelStats(img, 2048, 1536));
+    }
+  });
+  const naive = await timeIt(async () => {
+    for (const p of photos) {
+      const img = await pixelsOf(p);
+      appealScores(pixelStats(img, 2048, 1536));
+    }
+  });
+  const dim = 512;
+  const vectors = randomUnitVectors(count * 50, dim, 7);
+  const head = { weight: randomUnitVectors(1, dim, 8), bias: 5, inputDim: dim };
+  const prompts = Array.from({ length: CLIP_IQA_PAIRS.length * 2 }, (_, i) =>
+    randomUnitVectors(1, dim, 100 + i),
+  );
+  const n = count * 50;
+  const rows = Array.from({ length: n }, (_, i) => vectors.subarray(i * dim, (i + 1) * dim));
+  const t1 = performance.now();
+  for (const r of rows) applyLinearHead(head, r);
+  const laion = n / ((performance.now() - t1) / 1000);
+  const t2 = performance.now();
+  for (const r of rows) clipIqa(r, prompts, 100);
+  const iqa = n / ((performance.now() - t2) / 1000);
+  return {
+    pixel: { imagesPerSecond: ours, baselineImagesPerSecond: naive },
+    laion: { imagesPerSecond: laion },
+    clipIqa: { imagesPerSecond: iqa },
+  };
+}
+
 const api = {
   folderFiles: () => folderFiles().length,
   crossOriginIsolated: () => globalThis.crossOriginIsolated,
@@ -178,6 +237,7 @@ const api = {
     return { images: files.length, ours, baseline };
   },
   topK: benchTopK,
+  scoring: benchScoring,
 };
 
 declare global {

@@ -50,6 +50,7 @@ const results = {
   browser: browser.version(),
   indexing: {},
   topK: {},
+  scoring: {},
 };
 const rows = [];
 try {
@@ -80,6 +81,29 @@ try {
       `${(r.ours.imagesPerSecond / r.baseline.imagesPerSecond).toFixed(2)}× faster`,
     ]);
   }
+  const sc = await page.evaluate(() => window.lumenBench.scoring(30));
+  results.scoring = {
+    ...sc,
+    pixelRatio: sc.pixel.imagesPerSecond / sc.pixel.baselineImagesPerSecond,
+  };
+  rows.push([
+    'pixel statistics, 30 photos of 2048×1536',
+    `${sc.pixel.imagesPerSecond.toFixed(1)} img/s (256-px working copy)`,
+    `${sc.pixel.baselineImagesPerSecond.toFixed(1)} img/s (full-size decode)`,
+    `${(sc.pixel.imagesPerSecond / sc.pixel.baselineImagesPerSecond).toFixed(2)}× faster`,
+  ]);
+  rows.push([
+    'LAION head on stored 512-d vectors',
+    `${Math.round(sc.laion.imagesPerSecond).toLocaleString('en')} img/s`,
+    '—',
+    '—',
+  ]);
+  rows.push([
+    'CLIP-IQA, 7 prompt pairs, stored vectors',
+    `${Math.round(sc.clipIqa.imagesPerSecond).toLocaleString('en')} img/s`,
+    '—',
+    '—',
+  ]);
   for (const n of [10_000, 100_000]) {
     const r = await page.evaluate(([n]) => window.lumenBench.topK(n, 512, 50, 15), [n]);
     results.topK[n] = { dim: 512, k: 50, ...r, ratio: r.baselineMs / r.ms };
