@@ -130,7 +130,8 @@ export class ClipVision {
     private readonly processor: Processor,
   ) {}
 
-  static async load(clip: ClipSpec, device: Device, onProgress?: (p: ModelLoadProgress) => void) {
+  /** `cpu` is onnxruntime-node's device: Node tests run the same class the worker does. */
+  static async load(clip: ClipSpec, device: Device | 'cpu', onProgress?: (p: ModelLoadProgress) => void) {
     return withExplainedFailure(clip, async () => {
       const progress_callback = progressReporter(onProgress);
       const processor = await AutoProcessor.from_pretrained(clip.id, {
@@ -140,7 +141,7 @@ export class ClipVision {
       const model = await CLIPVisionModelWithProjection.from_pretrained(clip.id, {
         revision: clip.revision,
         device,
-        dtype: clip.dtype[device],
+        dtype: clip.dtype[device === 'cpu' ? 'wasm' : device],
         progress_callback,
       });
       const vision = new ClipVision(model, processor);
@@ -170,7 +171,7 @@ export class ClipText {
     private readonly tokenizer: PreTrainedTokenizer,
   ) {}
 
-  static async load(clip: ClipSpec, device: Device, onProgress?: (p: ModelLoadProgress) => void) {
+  static async load(clip: ClipSpec, device: Device | 'cpu', onProgress?: (p: ModelLoadProgress) => void) {
     return withExplainedFailure(clip, async () => {
       const progress_callback = progressReporter(onProgress);
       const tokenizer = await AutoTokenizer.from_pretrained(clip.id, {
@@ -180,7 +181,7 @@ export class ClipText {
       const model = await CLIPTextModelWithProjection.from_pretrained(clip.id, {
         revision: clip.revision,
         device,
-        dtype: clip.dtype[device],
+        dtype: clip.dtype[device === 'cpu' ? 'wasm' : device],
         progress_callback,
       });
       const text = new ClipText(model, tokenizer);
