@@ -18,4 +18,21 @@ test('indexes and searches on WebGPU when the browser offers an adapter', async 
   await search(page, 'a blue square');
   await expect(page.getByTestId('text-status')).toContainText('WebGPU');
   expect(await topPaths(page, 3)).toHaveLength(3);
+
+  // The language model's WebGPU path: the profile has no WebLLM build (its weights cannot
+  // be fetched here), so transformers.js runs the tiny LM on the WebGPU adapter.
+  await page
+    .getByRole('checkbox', { name: 'Rephrase my searches with a local language model' })
+    .check();
+  await search(page, 'a red circle');
+  await expect(page.getByTestId('llm-status')).toContainText('tiny-llm (transformers.js, WebGPU)', {
+    timeout: 120_000,
+  });
+  await expect(page.getByRole('textbox', { name: /Rephrased query/ })).not.toHaveAttribute(
+    'aria-busy',
+    'true',
+    {
+      timeout: 120_000,
+    },
+  );
 });
