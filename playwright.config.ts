@@ -1,16 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from './e2e/chromium.mjs';
 
-// Debian's Chromium: Playwright cannot download its own browser on a closed network.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without these, Chromium keeps trying to reach Google's services and stalls offline.
-const args = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+const executablePath = chromiumPath;
+const args = chromiumArgs;
 const port = Number(process.env.E2E_PORT ?? 4173);
 export const SUBPATH_PORT = port + 1;
 

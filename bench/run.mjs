@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build, preview } from 'vite';
+import { chromiumArgs, chromiumPath } from '../e2e/chromium.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'bench', 'dist');
@@ -28,17 +29,7 @@ const server = await preview({
   build: { outDir },
   preview: { port: 4175, strictPort: true, host: '127.0.0.1' },
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-});
+const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 
 const results = {
   date: new Date().toISOString(),

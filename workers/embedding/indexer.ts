@@ -6,7 +6,13 @@ import {
   type PhotoWrite,
 } from '../../src/lib/store/photo-store';
 import { HEAD_BYTES, TAIL_BYTES, inspectHeader, type HeaderInfo } from './image-header';
-import type { FileSource, ImagePixels, IndexingProgress, PreparedImage } from './protocol';
+import {
+  startingProgress,
+  type FileSource,
+  type ImagePixels,
+  type IndexingProgress,
+  type PreparedImage,
+} from './protocol';
 
 export interface IndexingDeps {
   db: LumenDb;
@@ -73,17 +79,7 @@ export class IndexingJob {
   ): Promise<IndexingProgress> {
     const { db, batchSize } = this.#deps;
     const index = await loadLibraryIndex(db);
-    const progress: IndexingProgress = {
-      state: 'running',
-      total: sources.length,
-      processed: 0,
-      indexed: 0,
-      unchanged: 0,
-      duplicates: 0,
-      skipped: 0,
-      rate: 0,
-      etaSeconds: null,
-    };
+    const progress = startingProgress(sources.length);
     const started = this.#deps.now();
     let timedFiles = 0;
     let timedMs = 0;

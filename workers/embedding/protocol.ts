@@ -40,6 +40,21 @@ export interface IndexingProgress {
   message?: string;
 }
 
+/** Progress before the first file: nothing done yet. */
+export function startingProgress(total: number): IndexingProgress {
+  return {
+    state: 'running',
+    total,
+    processed: 0,
+    indexed: 0,
+    unchanged: 0,
+    duplicates: 0,
+    skipped: 0,
+    rate: 0,
+    etaSeconds: null,
+  };
+}
+
 export interface LoadRequest {
   profileId: string;
   /** Absolute URL of the app's root, against which models/ and ort/ resolve. */

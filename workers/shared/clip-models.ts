@@ -131,7 +131,11 @@ export class ClipVision {
   ) {}
 
   /** `cpu` is onnxruntime-node's device: Node tests run the same class the worker does. */
-  static async load(clip: ClipSpec, device: Device | 'cpu', onProgress?: (p: ModelLoadProgress) => void) {
+  static async load(
+    clip: ClipSpec,
+    device: Device | 'cpu',
+    onProgress?: (p: ModelLoadProgress) => void,
+  ) {
     return withExplainedFailure(clip, async () => {
       const progress_callback = progressReporter(onProgress);
       const processor = await AutoProcessor.from_pretrained(clip.id, {
@@ -171,7 +175,11 @@ export class ClipText {
     private readonly tokenizer: PreTrainedTokenizer,
   ) {}
 
-  static async load(clip: ClipSpec, device: Device | 'cpu', onProgress?: (p: ModelLoadProgress) => void) {
+  static async load(
+    clip: ClipSpec,
+    device: Device | 'cpu',
+    onProgress?: (p: ModelLoadProgress) => void,
+  ) {
     return withExplainedFailure(clip, async () => {
       const progress_callback = progressReporter(onProgress);
       const tokenizer = await AutoTokenizer.from_pretrained(clip.id, {

@@ -1,7 +1,7 @@
 import { proxy } from 'comlink';
 import type { AestheticsApi, ScoreRequest } from '../../../workers/aesthetics/protocol';
 import type { ScoringProgress } from '../../../workers/aesthetics/scorer';
-import { WorkerBridge } from './worker-bridge';
+import { WorkerBridge, cancellable } from './worker-bridge';
 
 /** The page's handle on the aesthetics worker. */
 export class AestheticsClient {
@@ -24,12 +24,10 @@ export class AestheticsClient {
     signal?: AbortSignal,
   ): Promise<ScoringProgress> {
     const remote = this.#bridge.remote;
-    const onAbort = () => void remote.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await remote.score(request, proxy(onProgress));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return cancellable(
+      () => remote.score(request, proxy(onProgress)),
+      () => remote.cancel(),
+      signal,
+    );
   }
 }

@@ -7,7 +7,7 @@ import type {
   LoadedModel,
 } from '../../../workers/embedding/protocol';
 import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
-import { WorkerBridge } from './worker-bridge';
+import { WorkerBridge, cancellable } from './worker-bridge';
 
 /** The page's handle on the indexing worker. */
 export class EmbeddingClient {
@@ -35,13 +35,11 @@ export class EmbeddingClient {
     signal?: AbortSignal,
   ): Promise<IndexingProgress> {
     const remote = this.#bridge.remote;
-    const onAbort = () => void remote.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await remote.index(request, proxy(onProgress));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return cancellable(
+      () => remote.index(request, proxy(onProgress)),
+      () => remote.cancel(),
+      signal,
+    );
   }
 
   pause(): Promise<void> {

@@ -2,7 +2,7 @@ import { proxy } from 'comlink';
 import type { LlmLoadReport } from '../../../workers/llm/engine';
 import type { LlmApi, LlmInfo, LlmLoadRequest, RephraseCall } from '../../../workers/llm/protocol';
 import type { RephraseOutcome } from '../../../workers/llm/rephraser';
-import { WorkerBridge } from './worker-bridge';
+import { WorkerBridge, cancellable } from './worker-bridge';
 
 /** The page's handle on the LLM worker, started only when rephrasing is first used. */
 export class LlmClient {
@@ -29,13 +29,11 @@ export class LlmClient {
     signal?: AbortSignal,
   ): Promise<RephraseOutcome> {
     const remote = this.#bridge.remote;
-    const onAbort = () => void remote.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await remote.rephrase(call, proxy(onText));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return cancellable<RephraseOutcome>(
+      () => remote.rephrase(call, proxy(onText)),
+      () => remote.cancel(),
+      signal,
+    );
   }
 
   deleteDownloads(profileId: string): Promise<string[]> {

@@ -37,3 +37,18 @@ export class WorkerBridge<T> {
     this.#remote = undefined;
   }
 }
+
+/** Runs a worker call; aborting the signal asks the worker to cancel it. */
+export async function cancellable<T>(
+  call: () => Promise<T>,
+  cancel: () => unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  const onAbort = () => void cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await call();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,7 +1,8 @@
-import type {
-  FileSource,
-  IndexingProgress,
-  LoadedModel,
+import {
+  startingProgress,
+  type FileSource,
+  type IndexingProgress,
+  type LoadedModel,
 } from '../../../workers/embedding/protocol';
 import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
 import { promptTexts } from '../../../workers/aesthetics/clip-iqa';
@@ -178,7 +179,7 @@ export class Lumen {
     this.notice = null;
     // The library is worth keeping: ask the browser not to evict it under pressure.
     if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
-    this.indexing = { ...emptyProgress(), total: sources.length };
+    this.indexing = startingProgress(sources.length);
     try {
       await this.visionModel();
     } catch {
@@ -384,18 +385,4 @@ export class Lumen {
     }
     return file ? URL.createObjectURL(file) : null;
   }
-}
-
-function emptyProgress(): IndexingProgress {
-  return {
-    state: 'running',
-    total: 0,
-    processed: 0,
-    indexed: 0,
-    unchanged: 0,
-    duplicates: 0,
-    skipped: 0,
-    rate: 0,
-    etaSeconds: null,
-  };
 }
