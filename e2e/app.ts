@@ -31,9 +31,6 @@ export function groundTruth(): GroundTruth {
   ) as GroundTruth;
 }
 
-/** The path the page shows for a fixture image: the added folder's name comes first. */
-export const pagePath = (img: GroundTruthImage) => img.path;
-
 export function isRelevant(img: GroundTruthImage, q: GroundTruthQuery): boolean {
   return Object.entries(q.relevant).every(([k, v]) => img[k as keyof GroundTruthImage] === v);
 }

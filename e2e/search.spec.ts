@@ -12,9 +12,9 @@ import {
   waitForIndexing,
 } from './app';
 
-// What the tiny-world model honestly reaches (see models/tiny-world/README.md), less a
-// margin for ties that WASM and PyTorch may break differently.
-const MIN_PRECISION_AT_10 = 0.6;
+// What the tiny-world model honestly reaches (P@10 0.338 in Node, models/tiny-world/README.md),
+// less a margin for the browser's own decoding and resizing.
+const MIN_PRECISION_AT_10 = 0.25;
 
 test('index a folder, search it in words, reload, and add it again', async ({ page, baseURL }) => {
   const truth = groundTruth();

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_PIXELS, inspectHeader } from './image-header';
 
@@ -140,5 +142,27 @@ describe('inspectHeader', () => {
     });
     const avif = bytes(u32(28), 'ftypavif', u32(0), 'avifmif1');
     expect(inspectHeader(avif, avif, 100)).toMatchObject({ ok: true, info: { kind: 'avif' } });
+  });
+});
+
+describe('inspectHeader on the committed hostile files (e2e/fixtures/bad-files)', () => {
+  const dir = path.resolve(import.meta.dirname, '../../e2e/fixtures/bad-files');
+  const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as {
+    files: { name: string; expect: string; reason?: string }[];
+  };
+  // "corrupt" needs a real decoder (the e2e test covers it); "ignored" files never get here.
+  const cases = expected.files.filter(
+    (f) => f.expect === 'indexed' || (f.expect === 'skipped' && f.reason !== 'corrupt'),
+  );
+
+  it.each(cases)('$name: $expect $reason', ({ name, expect: outcome, reason }) => {
+    const bytes = new Uint8Array(readFileSync(path.join(dir, name)));
+    const verdict = inspectHeader(
+      bytes.subarray(0, 256 * 1024),
+      bytes.subarray(Math.max(0, bytes.length - 1024)),
+      bytes.length,
+    );
+    if (outcome === 'indexed') expect(verdict.ok).toBe(true);
+    else expect(verdict).toMatchObject({ ok: false, reason });
   });
 });
