@@ -4,6 +4,8 @@ import { addFolder, openApp, photoSubfolder, search, topPaths, waitForIndexing }
 test('a rephrasing from the local LLM is shown, editable, undoable, cached, and changes results', async ({
   page,
 }) => {
+  // Two page lives, each starting the language model from scratch on two busy cores.
+  test.setTimeout(360_000);
   await openApp(page);
   await addFolder(page, photoSubfolder());
   await waitForIndexing(page);
@@ -40,7 +42,7 @@ test('a rephrasing from the local LLM is shown, editable, undoable, cached, and 
   // The edited rephrasing is cached: after a reload the same query uses it at once.
   await page.reload();
   await search(page, 'a red circle');
-  await expect(box).toHaveValue('a blue square', { timeout: 60_000 });
+  await expect(box).toHaveValue('a blue square', { timeout: 150_000 });
   await expect.poll(() => topPaths(page, 10)).toEqual(rephrased);
 });
 

@@ -18,6 +18,8 @@ export class EmbeddingHandler implements EmbeddingApi {
   #vision: ClipVision | undefined;
   #loaded: LoadedModel | undefined;
   #job: IndexingJob | undefined;
+  /** A pause asked for before the job started (the model was still loading) still counts. */
+  #paused = false;
   #db: Promise<LumenDb> | undefined;
 
   async load(
@@ -72,6 +74,7 @@ export class EmbeddingHandler implements EmbeddingApi {
       hash: sha256Hex,
     });
     this.#job = job;
+    if (this.#paused) job.pause();
     try {
       const result = await job.run(request.sources, onProgress);
       // A failed job stays recorded so the page can offer to resume it.
@@ -83,10 +86,12 @@ export class EmbeddingHandler implements EmbeddingApi {
   }
 
   pause(): void {
+    this.#paused = true;
     this.#job?.pause();
   }
 
   resume(): void {
+    this.#paused = false;
     this.#job?.resume();
   }
 

@@ -1,6 +1,7 @@
 import { env } from '@huggingface/transformers';
 import { getProfile, type Device } from '../../src/lib/models/manifest';
 import { pickDevice } from '../shared/clip-models';
+import { browserHosting } from '../shared/hosting';
 import type { ChatEngine, LlmLoadReport } from './engine';
 import type { LlmApi, LlmInfo, LlmLoadRequest, RephraseCall } from './protocol';
 import { rephrase, type RephraseOutcome } from './rephraser';
@@ -47,7 +48,7 @@ export class LlmHandler implements LlmApi {
     }
     if ((request.backend === 'auto' || request.backend === 'transformers') && llm.transformers) {
       const spec = llm.transformers;
-      env.localModelPath = new URL('models/', request.appBase).href;
+      env.localModelPath = browserHosting(request.appBase).modelRoot;
       env.allowLocalModels = true;
       env.allowRemoteModels = spec.host !== 'self';
       if (spec.host !== 'self') env.remoteHost = spec.host;

@@ -27,6 +27,8 @@ export class TransformersEngine implements ChatEngine {
       dtype: this.options.dtype,
       device: this.options.device,
       progress_callback: (info) => {
+        // After the last byte, compiling the runtime and the model still takes a while.
+        if (info.status === 'done') onProgress({ progress: 1, text: 'Starting the model…' });
         if (info.status !== 'progress') return;
         loaded.set(info.file, { loaded: info.loaded, total: info.total });
         let done = 0;

@@ -29,18 +29,20 @@ const baseFetch: typeof fetch = (...args) => fetch(...args);
 /** A fetch that remembers the last file it could not get, so errors can name it. */
 async function trackingFetch(input: string | URL, init?: RequestInit): Promise<Response> {
   const url = String(input);
+  // Messages name the full address, even for same-origin paths.
+  const shown = globalThis.location ? new URL(url, globalThis.location.href).href : url;
   try {
     const res = await baseFetch(url, init);
     if (!res.ok) {
       // A 404 under our own models/ folder only means "not self-hosted": the hub is tried next.
       const isLocal = url.startsWith(env.localModelPath);
       if (!(isLocal && res.status === 404 && env.allowRemoteModels)) {
-        lastFailure = new ModelFetchError(url, res.status);
+        lastFailure = new ModelFetchError(shown, res.status);
       }
     }
     return res;
   } catch (e) {
-    lastFailure = new ModelFetchError(url, 'network');
+    lastFailure = new ModelFetchError(shown, 'network');
     throw e;
   }
 }

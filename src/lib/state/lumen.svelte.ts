@@ -180,13 +180,21 @@ export class Lumen {
     // The library is worth keeping: ask the browser not to evict it under pressure.
     if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
     this.indexing = startingProgress(sources.length);
+    // Cancel works from the first moment, even while the image model is still loading.
+    const abort = new AbortController();
+    this.#abort = abort;
     try {
       await this.visionModel();
     } catch {
       this.indexing = null;
+      this.#abort = undefined;
       return;
     }
-    this.#abort = new AbortController();
+    if (abort.signal.aborted) {
+      this.indexing = { ...startingProgress(sources.length), state: 'cancelled' };
+      this.#abort = undefined;
+      return;
+    }
     try {
       const request = { sources, rootName, ...(handle ? { handle } : {}) };
       const result = await this.#embedding.index(
@@ -250,10 +258,12 @@ export class Lumen {
 
   pause() {
     void this.#embedding.pause();
+    if (this.indexing?.state === 'running') this.indexing = { ...this.indexing, state: 'paused' };
   }
 
   resume() {
     void this.#embedding.resume();
+    if (this.indexing?.state === 'paused') this.indexing = { ...this.indexing, state: 'running' };
   }
 
   cancel() {
