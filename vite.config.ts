@@ -50,7 +50,7 @@ export default defineConfig({
       injectRegister: false,
       injectManifest: {
         globPatterns: ['**/*.{html,js,css,svg,png,webmanifest}', 'ort/*.{mjs,wasm}'],
-        globIgnores: ['models/**', 'bench/**'],
+        globIgnores: ['models/**', 'bench/**', 'screenshot.png'],
         // ONNX Runtime's wasm is 27 MB; it must be there offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         buildPlugins: {
