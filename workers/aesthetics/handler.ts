@@ -23,7 +23,13 @@ async function decodeThumbnail(blob: Blob): Promise<Pixels> {
 /** Loads a profile's aesthetic head, checking it fits the profile's CLIP. */
 export async function loadHead(profile: Profile, appBase: string): Promise<LinearHead> {
   const spec = profile.aestheticHead;
-  const bytes = await fetchFirst(modelFileUrls(spec, spec.file, appBase), spec.host === 'self');
+  // Same cache as the service worker's for self-hosted models: one place the Models panel lists.
+  const cache =
+    spec.host !== 'self' && typeof caches !== 'undefined'
+      ? await caches.open('lumen-models')
+      : null;
+  const urls = modelFileUrls(spec, spec.file, appBase);
+  const bytes = await fetchFirst(urls, spec.host === 'self', fetch, cache);
   const head = readLinearHead(bytes);
   if (head.inputDim !== profile.clip.embeddingSize) {
     throw new Error(

@@ -56,4 +56,34 @@ describe('fetchFirst', () => {
       /models\/t\/h\.pth: the server answered HTTP 404.*rebuild or redeploy/,
     );
   });
+
+  it('keeps what it downloaded and answers from the cache next time, even offline', async () => {
+    const stored = new Map<string, Response>();
+    const key = (url: RequestInfo | URL) =>
+      typeof url === 'string' ? url : url instanceof Request ? url.url : url.href;
+    const cache = {
+      match: (url: RequestInfo | URL) => Promise.resolve(stored.get(key(url))?.clone()),
+      put: (url: RequestInfo | URL, res: Response) => {
+        stored.set(key(url), res);
+        return Promise.resolve();
+      },
+    };
+    const online = fakeFetch({ 'http://app/models/h.pth': 404, 'https://host/h.pth': 200 });
+    await fetchFirst(
+      ['http://app/models/h.pth', 'https://host/h.pth'],
+      false,
+      online.fetcher,
+      cache,
+    );
+    expect([...stored.keys()]).toEqual(['https://host/h.pth']);
+    const offline = fakeFetch({});
+    const bytes = await fetchFirst(
+      ['http://app/models/h.pth', 'https://host/h.pth'],
+      false,
+      offline.fetcher,
+      cache,
+    );
+    expect(Array.from(bytes)).toEqual([1, 2, 3]);
+    expect(offline.asked).toEqual([]);
+  });
 });

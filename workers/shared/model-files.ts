@@ -9,8 +9,14 @@ export async function fetchFirst(
   urls: string[],
   selfHosted: boolean,
   fetcher: typeof fetch = fetch,
+  cache: Pick<Cache, 'match' | 'put'> | null = null,
 ): Promise<Uint8Array> {
   let failure: ModelFetchError | undefined;
+  // A file downloaded before is used from the cache: it works offline and shows in the Models panel.
+  for (const url of urls) {
+    const hit = await cache?.match(url).catch(() => undefined);
+    if (hit) return new Uint8Array(await hit.arrayBuffer());
+  }
   for (const [i, url] of urls.entries()) {
     const last = i === urls.length - 1;
     let res: Response;
@@ -21,7 +27,12 @@ export async function fetchFirst(
       if (last) throw new Error(explainLoadFailure(e, failure, selfHosted), { cause: e });
       continue;
     }
-    if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    if (res.ok) {
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const copy = new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } });
+      await cache?.put(url, copy).catch(() => undefined);
+      return bytes;
+    }
     if (!(res.status === 404 && !last)) failure = new ModelFetchError(url, res.status);
   }
   throw new Error(explainLoadFailure(undefined, failure, selfHosted));

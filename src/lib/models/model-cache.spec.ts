@@ -20,6 +20,14 @@ describe('modelOfUrl', () => {
     ).toBe('Xenova/clip-vit-base-patch32');
   });
 
+  it('names the LAION head by its GitHub repository', () => {
+    expect(
+      modelOfUrl(
+        'https://raw.githubusercontent.com/LAION-AI/aesthetic-predictor/main/sa_0_4_vit_b_32_linear.pth',
+      ),
+    ).toBe('LAION-AI/aesthetic-predictor');
+  });
+
   it('names WebLLM files by repository too', () => {
     expect(
       modelOfUrl(

@@ -21,6 +21,8 @@ export interface CachedModel {
 export function modelOfUrl(url: string): string {
   const u = new URL(url);
   const parts = u.pathname.split('/').filter(Boolean);
+  // GitHub raw files (the LAION head): {owner}/{repo}/{ref}/{file}.
+  if (u.host === 'raw.githubusercontent.com' && parts.length >= 2) return `${parts[0]}/${parts[1]}`;
   const resolve = parts.indexOf('resolve');
   if (resolve >= 2) return parts.slice(resolve - 2, resolve).join('/');
   const models = parts.lastIndexOf('models');
