@@ -30,7 +30,12 @@ export default ts.config(
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
       parserOptions: {
-        project: ['./tsconfig.json', './tsconfig.node.json', './tsconfig.sw.json'],
+        project: [
+          './tsconfig.json',
+          './tsconfig.worker.json',
+          './tsconfig.node.json',
+          './tsconfig.sw.json',
+        ],
         extraFileExtensions: ['.svelte'],
         tsconfigRootDir: import.meta.dirname,
       },
@@ -45,6 +50,76 @@ export default ts.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...ts.configs.disableTypeChecked,
+  },
+  // Dependencies point one way: page → protocols + shared layer ← workers (see README, "How it works").
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(src/lib|lib|workers)/|\\.svelte$|^\\.\\./(lib|workers)(/|$)',
+              message: 'The shared layer (src/core) imports neither the page nor the workers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    ignores: ['src/core/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)workers/(?!\\w[\\w-]*/protocol$)',
+              message:
+                'The page imports only worker protocols (workers/<name>/protocol) and the shared layer (src/core).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workers/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'workers/*/protocol.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)src/(?!core/)|\\.svelte$',
+              message: 'Workers import the shared layer (src/core) and protocols, never page code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workers/*/protocol.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.\\./\\.\\./src/core/|\\.\\./[\\w-]+/protocol$)',
+              message:
+                'A protocol owns its types: it imports only other protocols and the shared layer (src/core).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     rules: {

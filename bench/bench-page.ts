@@ -9,12 +9,13 @@ import {
 } from '@huggingface/transformers';
 import { EmbeddingClient } from '../src/lib/clients/embedding-client';
 import { sourcesFromFileList } from '../src/lib/files/collect-files';
-import { getProfile } from '../src/lib/models/manifest';
-import { DB_NAME } from '../src/lib/store/db';
+import { getProfile } from '../src/core/manifest';
+import { DB_NAME } from '../src/core/store/db';
 import { configureHosting } from '../workers/shared/clip-models';
 import { browserHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
-import { CLIP_IQA_PAIRS, clipIqa } from '../workers/aesthetics/clip-iqa';
+import { clipIqa } from '../workers/aesthetics/clip-iqa';
+import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
 import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
 import { applyLinearHead } from '../workers/aesthetics/pth-reader';
 

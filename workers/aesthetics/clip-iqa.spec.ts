@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLIP_IQA_PAIRS, clipIqa, meanOf, promptTexts } from './clip-iqa';
+import { clipIqa, meanOf } from './clip-iqa';
+import { CLIP_IQA_PAIRS, promptTexts } from './protocol';
 
 const unit = (...v: number[]) => {
   const n = Math.hypot(...v);

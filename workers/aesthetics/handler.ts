@@ -1,10 +1,11 @@
-import { getProfile, modelFileUrls, modelKey, type Profile } from '../../src/lib/models/manifest';
-import { openLibraryDb, type LumenDb } from '../../src/lib/store/db';
+import { getProfile, modelFileUrls, modelKey, type Profile } from '../../src/core/manifest';
+import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
+import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
 import { fetchFirst } from '../shared/model-files';
-import type { AestheticsApi, ScoreRequest } from './protocol';
+import type { AestheticsApi, ScoreRequest, ScoringProgress } from './protocol';
 import type { Pixels } from './pixel-stats';
 import { readLinearHead, type LinearHead } from './pth-reader';
-import { AestheticScorer, type ScoringProgress } from './scorer';
+import { AestheticScorer } from './scorer';
 
 async function decodeThumbnail(blob: Blob): Promise<Pixels> {
   const bitmap = await createImageBitmap(blob);
@@ -26,7 +27,7 @@ export async function loadHead(profile: Profile, appBase: string): Promise<Linea
   // Same cache as the service worker's for self-hosted models: one place the Models panel lists.
   const cache =
     spec.host !== 'self' && typeof caches !== 'undefined'
-      ? await caches.open('lumen-models')
+      ? await caches.open(LUMEN_MODEL_CACHE)
       : null;
   const urls = modelFileUrls(spec, spec.file, appBase);
   const bytes = await fetchFirst(urls, spec.host === 'self', fetch, cache);

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getProfile, modelKey, type Profile } from '../../src/lib/models/manifest';
-import { getScoresVersion, openLibraryDb, type LumenDb } from '../../src/lib/store/db';
-import { commitBatch } from '../../src/lib/store/photo-store';
-import { CLIP_IQA_PAIRS } from './clip-iqa';
-import { AestheticScorer, scorerKey, type ScoringProgress } from './scorer';
+import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
+import { getScoresVersion, openLibraryDb, type LumenDb } from '../../src/core/store/db';
+import { commitBatch } from '../../src/core/store/photo-store';
+import { CLIP_IQA_PAIRS, type ScoringProgress } from './protocol';
+import { AestheticScorer, scorerKey } from './scorer';
 
 const profile = getProfile('tiny-world');
 const DIM = profile.clip.embeddingSize;

@@ -1,7 +1,8 @@
-import { modelKey, type Profile } from '../../src/lib/models/manifest';
-import type { LumenDb, ScoreRecord } from '../../src/lib/store/db';
-import { loadMatrix } from '../../src/lib/store/embedding-store';
-import { PROMPTS_VERSION, clipIqa } from './clip-iqa';
+import { modelKey, type Profile } from '../../src/core/manifest';
+import type { LumenDb, ScoreRecord } from '../../src/core/store/db';
+import { loadMatrix } from '../../src/core/store/embedding-store';
+import { clipIqa } from './clip-iqa';
+import { PROMPTS_VERSION, type ScoringProgress } from './protocol';
 import { appealScores, pixelStats, type Pixels } from './pixel-stats';
 import { applyLinearHead, type LinearHead } from './pth-reader';
 
@@ -11,13 +12,6 @@ export const PIXEL_STATS_VERSION = 1;
 /** Names the exact scorers behind a score, so scores of different models never mix. */
 export function scorerKey(profile: Profile): string {
   return `${modelKey(profile.clip)}|${modelKey(profile.aestheticHead)}|iqa${PROMPTS_VERSION}`;
-}
-
-export interface ScoringProgress {
-  state: 'running' | 'done' | 'cancelled' | 'failed';
-  done: number;
-  total: number;
-  message?: string;
 }
 
 export interface ScorerDeps {

@@ -1,8 +1,7 @@
-import { getProfile, modelKey, type Device } from '../../src/lib/models/manifest';
-import { openLibraryDb, type LumenDb } from '../../src/lib/store/db';
+import { getProfile, modelKey, type Device } from '../../src/core/manifest';
+import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
 import { ClipVision, configureHosting, pickDevice } from '../shared/clip-models';
 import { browserHosting } from '../shared/hosting';
-import type { ModelLoadProgress } from '../shared/model-progress';
 import { decodeImage, sha256Hex } from './decode-image';
 import { IndexingJob } from './indexer';
 import type {
@@ -11,6 +10,7 @@ import type {
   IndexingProgress,
   LoadRequest,
   LoadedModel,
+  ModelLoadProgress,
 } from './protocol';
 
 /** The indexing worker: owns the image tower and writes the library. */

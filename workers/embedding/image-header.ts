@@ -1,4 +1,4 @@
-import type { SkipReason } from '../../src/lib/store/db';
+import type { SkipReason } from '../../src/core/store/db';
 
 /** Larger images are refused before decoding: a 100-megapixel bitmap already needs 400 MB. */
 export const MAX_PIXELS = 100_000_000;

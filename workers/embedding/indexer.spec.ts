@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openLibraryDb, type LumenDb } from '../../src/lib/store/db';
-import { loadMatrix } from '../../src/lib/store/embedding-store';
+import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
+import { loadMatrix } from '../../src/core/store/embedding-store';
 import { sha256Hex } from './decode-image';
 import { IndexingJob, type IndexingDeps } from './indexer';
 import type { FileSource, ImagePixels, IndexingProgress } from './protocol';

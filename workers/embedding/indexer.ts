@@ -1,10 +1,10 @@
-import type { LumenDb, SkippedRecord } from '../../src/lib/store/db';
+import type { LumenDb, SkippedRecord } from '../../src/core/store/db';
 import {
   commitBatch,
   loadLibraryIndex,
   type LibraryIndex,
   type PhotoWrite,
-} from '../../src/lib/store/photo-store';
+} from '../../src/core/store/photo-store';
 import { HEAD_BYTES, TAIL_BYTES, inspectHeader, type HeaderInfo } from './image-header';
 import {
   startingProgress,

@@ -1,5 +1,14 @@
-import type { Device } from '../../src/lib/models/manifest';
-import type { ModelLoadProgress } from '../shared/model-progress';
+import type { Device } from '../../src/core/manifest';
+
+/** Download and start-up progress of a model, as the page shows it. */
+export interface ModelLoadProgress {
+  state: 'downloading' | 'starting' | 'ready' | 'failed';
+  /** The file being fetched, e.g. "onnx/vision_model.onnx". */
+  file?: string;
+  loaded: number;
+  total: number;
+  message?: string;
+}
 
 /** One file to index, with its path relative to the folder the person added. */
 export interface FileSource {

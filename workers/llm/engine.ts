@@ -1,12 +1,5 @@
 import type { ChatMessage } from './prompts';
-
-export type LlmBackend = 'webllm' | 'transformers';
-
-export interface LlmLoadReport {
-  /** 0..1 */
-  progress: number;
-  text: string;
-}
+import type { LlmBackend, LlmLoadReport } from './protocol';
 
 export interface GenerateOptions {
   maxTokens: number;

@@ -1,10 +1,18 @@
 import { env } from '@huggingface/transformers';
-import { getProfile, type Device } from '../../src/lib/models/manifest';
+import { TRANSFORMERS_CACHE } from '../../src/core/cache-names';
+import { getProfile, type Device } from '../../src/core/manifest';
 import { pickDevice } from '../shared/clip-models';
 import { browserHosting } from '../shared/hosting';
-import type { ChatEngine, LlmLoadReport } from './engine';
-import type { LlmApi, LlmInfo, LlmLoadRequest, RephraseCall } from './protocol';
-import { rephrase, type RephraseOutcome } from './rephraser';
+import type { ChatEngine } from './engine';
+import type {
+  LlmApi,
+  LlmInfo,
+  LlmLoadReport,
+  LlmLoadRequest,
+  RephraseCall,
+  RephraseOutcome,
+} from './protocol';
+import { rephrase } from './rephraser';
 import { TransformersEngine } from './transformers-engine';
 import { WebLlmEngine, createMlcEngine, type MlcEngineFactory } from './webllm-engine';
 
@@ -13,7 +21,8 @@ interface GpuWithFeatures {
 }
 
 async function hasShaderF16(): Promise<boolean> {
-  const gpu = (globalThis.navigator as (Navigator & GpuWithFeatures) | undefined)?.gpu;
+  const gpu = (globalThis.navigator as (typeof globalThis.navigator & GpuWithFeatures) | undefined)
+    ?.gpu;
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
   return adapter?.features.has('shader-f16') ?? false;
 }
@@ -117,7 +126,7 @@ export class LlmHandler implements LlmApi {
       }
     }
     if (llm.transformers && llm.transformers.host !== 'self' && typeof caches !== 'undefined') {
-      const cache = await caches.open('transformers-cache');
+      const cache = await caches.open(TRANSFORMERS_CACHE);
       const id = llm.transformers.id;
       let any = false;
       for (const req of await cache.keys()) {

@@ -1,7 +1,62 @@
-import type { Device } from '../../src/lib/models/manifest';
-import type { LlmBackend, LlmLoadReport } from './engine';
-import type { PromptStyle } from './prompts';
-import type { RephraseOutcome } from './rephraser';
+import type { Device } from '../../src/core/manifest';
+
+export type LlmBackend = 'webllm' | 'transformers';
+
+export interface LlmLoadReport {
+  /** 0..1 */
+  progress: number;
+  text: string;
+}
+
+/**
+ * Prompt styles after the paper's comparison. Every style keeps the subject, adds what
+ * a person most likely means visually, translates into English, and asks for plain text
+ * of bounded length, because CLIP reads at most 77 tokens.
+ */
+export const STYLES = {
+  reorganise: {
+    label: 'Reorganise (fluent description)',
+    instruction:
+      'Rewrite the query as one fluent description of the photo, subject first, then composition, light, style and mood.',
+  },
+  detail: {
+    label: 'Detail',
+    instruction:
+      'Describe in detail the photo this person most likely wants: the subject, composition, light, colours, style, mood, and any cultural or factual context.',
+  },
+  'keyword-list': {
+    label: 'Keyword list',
+    instruction:
+      'Answer with a comma-separated list of visual keywords for this photo: the subject first, then composition, light, style and mood.',
+  },
+  'keyword-dict': {
+    label: 'Keyword dictionary',
+    instruction:
+      'Answer in the form "subject: …; composition: …; light: …; style: …; mood: …" describing the photo this person wants.',
+  },
+  repeat: {
+    label: 'Repeat',
+    instruction: 'Repeat the query, fixing spelling mistakes; add nothing.',
+  },
+} as const;
+
+export type PromptStyle = keyof typeof STYLES;
+export const DEFAULT_STYLE: PromptStyle = 'reorganise';
+
+export function isPromptStyle(v: unknown): v is PromptStyle {
+  return typeof v === 'string' && v in STYLES;
+}
+
+export type RephraseOutcome =
+  | { status: 'ok'; text: string; raw: string }
+  | {
+      status: 'fallback';
+      /** The original query, which search then uses alone. */
+      text: string;
+      raw: string;
+      reason: 'timeout' | 'cancelled' | 'refusal' | 'garbage' | 'empty' | 'error';
+      message: string;
+    };
 
 export interface LlmLoadRequest {
   profileId: string;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatEngine, GenerateOptions } from './engine';
 import type { ChatMessage } from './prompts';
-import { STYLES, buildMessages } from './prompts';
+import { buildMessages } from './prompts';
+import { STYLES } from './protocol';
 import { rephrase } from './rephraser';
 
 /** An engine that streams a fixed answer, one word per tick, honouring the abort signal. */

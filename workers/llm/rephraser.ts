@@ -1,17 +1,7 @@
 import { cleanRephrasing } from './clean';
 import type { ChatEngine } from './engine';
-import { MAX_WORDS, buildMessages, type PromptStyle } from './prompts';
-
-export type RephraseOutcome =
-  | { status: 'ok'; text: string; raw: string }
-  | {
-      status: 'fallback';
-      /** The original query, which search then uses alone. */
-      text: string;
-      raw: string;
-      reason: 'timeout' | 'cancelled' | 'refusal' | 'garbage' | 'empty' | 'error';
-      message: string;
-    };
+import { MAX_WORDS, buildMessages } from './prompts';
+import type { PromptStyle, RephraseOutcome } from './protocol';
 
 const MESSAGES: Record<Exclude<RephraseOutcome, { status: 'ok' }>['reason'], string> = {
   timeout: 'The language model took too long; searching with your words only.',

@@ -1,7 +1,7 @@
 import { env } from '@huggingface/transformers';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getProfile } from '../../src/lib/models/manifest';
+import { getProfile } from '../../src/core/manifest';
 import { TransformersEngine } from './transformers-engine';
 import { rephrase } from './rephraser';
 import { buildMessages } from './prompts';

@@ -4,8 +4,9 @@ import {
   pipeline,
   type TextGenerationPipeline,
 } from '@huggingface/transformers';
-import type { Device, Dtype } from '../../src/lib/models/manifest';
-import type { ChatEngine, GenerateOptions, LlmLoadReport } from './engine';
+import type { Device, Dtype } from '../../src/core/manifest';
+import type { ChatEngine, GenerateOptions } from './engine';
+import type { LlmLoadReport } from './protocol';
 import type { ChatMessage } from './prompts';
 
 /** A small ONNX instruct model through transformers.js: the backend for browsers without WebGPU. */

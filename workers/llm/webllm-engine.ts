@@ -1,4 +1,5 @@
-import type { ChatEngine, GenerateOptions, LlmLoadReport } from './engine';
+import type { ChatEngine, GenerateOptions } from './engine';
+import type { LlmLoadReport } from './protocol';
 import type { ChatMessage } from './prompts';
 
 /** The part of web-llm's MLCEngine this app uses; tests provide a double of it. */

@@ -1,24 +1,24 @@
-import { getProfile, modelKey, type Profile } from '../../src/lib/models/manifest';
+import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
 import {
   getLibraryVersion,
   getScoresVersion,
   openLibraryDb,
   type LumenDb,
-} from '../../src/lib/store/db';
-import { loadMatrix, type VectorMatrix } from '../../src/lib/store/embedding-store';
+} from '../../src/core/store/db';
+import { loadMatrix, type VectorMatrix } from '../../src/core/store/embedding-store';
 import { scorerKey } from '../aesthetics/scorer';
-import type { LoadRequest, LoadedModel } from '../embedding/protocol';
+import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
 import { ClipText, configureHosting, pickDevice } from '../shared/clip-models';
 import { browserHosting } from '../shared/hosting';
-import type { ModelLoadProgress } from '../shared/model-progress';
 import type {
   BrowseOptions,
+  RankedHit,
   SearchApi,
   SearchOptions,
   SearchResponse,
   TextQuery,
 } from './protocol';
-import { ScoreIndex, rerank, type RankedHit } from './rerank';
+import { ScoreIndex, rerank } from './rerank';
 import { topK } from './top-k';
 
 /** A weighted mix of two unit vectors, scaled back to unit length. */

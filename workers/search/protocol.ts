@@ -1,6 +1,55 @@
-import type { LoadRequest, LoadedModel } from '../embedding/protocol';
-import type { ModelLoadProgress } from '../shared/model-progress';
-import type { RankOptions, RankedHit } from './rerank';
+import type { AppealScores } from '../../src/core/store/pixel-scores';
+import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
+
+/** One photo's aesthetic scores, raw and as percentiles of this library. */
+export interface AestheticView {
+  laion: number;
+  clipIqa: number;
+  clipIqaPairs: Record<string, number>;
+  pixel: number | null;
+  pixelParts: AppealScores | null;
+  /** Each family's percentile in the library (0 = worst, 1 = best). */
+  percentiles: { laion: number; clipIqa: number; pixel: number | null };
+  /** Mean of the family percentiles: the beauty that ranking uses. */
+  combined: number;
+}
+
+export type Order = 'fusion' | 'cascade' | 'beauty';
+
+export interface RankOptions {
+  /** 0 = pure relevance, 1 = pure beauty (within the relevant head). */
+  beauty: number;
+  order: Order;
+  /**
+   * Relevance cutoff: a photo is in the relevant head when its similarity is at least
+   * this fraction of the way from the library's typical similarity to the best match.
+   */
+  strictness: number;
+  /** Head size for the cascade (the paper's semantic top-K). */
+  cascadeK: number;
+  /** Hide photos whose combined beauty percentile is below this (0 shows all). */
+  minBeauty: number;
+}
+
+export const DEFAULT_RANK: RankOptions = {
+  beauty: 0,
+  order: 'fusion',
+  strictness: 0.5,
+  cascadeK: 20,
+  minBeauty: 0,
+};
+
+export interface RankedHit {
+  id: number;
+  /** Raw cosine similarity to the query. */
+  score: number;
+  /** Similarity scaled so the library's mean is 0 and the best match is 1. */
+  relevance: number;
+  inHead: boolean;
+  aesthetic?: AestheticView;
+  /** The value the order used (higher first). */
+  final: number;
+}
 
 export interface SearchOptions {
   limit: number;

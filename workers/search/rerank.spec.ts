@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ScoreRecord } from '../../src/lib/store/db';
-import { CLIP_IQA_PAIRS } from '../aesthetics/clip-iqa';
-import { DEFAULT_RANK, ScoreIndex, rerank, type RankOptions } from './rerank';
+import type { ScoreRecord } from '../../src/core/store/db';
+import { CLIP_IQA_PAIRS } from '../aesthetics/protocol';
+import { DEFAULT_RANK, type RankOptions } from './protocol';
+import { ScoreIndex, rerank } from './rerank';
 
 const KEY = 'm@1|h@1|iqa1';
 

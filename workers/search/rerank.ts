@@ -1,19 +1,6 @@
-import type { ScoreRecord } from '../../src/lib/store/db';
+import type { ScoreRecord } from '../../src/core/store/db';
 import { meanOf } from '../aesthetics/clip-iqa';
-import type { AppealScores } from '../aesthetics/pixel-stats';
-
-/** One photo's aesthetic scores, raw and as percentiles of this library. */
-export interface AestheticView {
-  laion: number;
-  clipIqa: number;
-  clipIqaPairs: Record<string, number>;
-  pixel: number | null;
-  pixelParts: AppealScores | null;
-  /** Each family's percentile in the library (0 = worst, 1 = best). */
-  percentiles: { laion: number; clipIqa: number; pixel: number | null };
-  /** Mean of the family percentiles: the beauty that ranking uses. */
-  combined: number;
-}
+import type { AestheticView, RankOptions, RankedHit } from './protocol';
 
 function percentileOf(sorted: Float64Array, v: number): number {
   if (sorted.length <= 1) return 0.5;
@@ -92,43 +79,6 @@ export class ScoreIndex {
     const combined = new Map(ids.map((id) => [id, this.view(id)!.combined]));
     return ids.sort((a, b) => combined.get(b)! - combined.get(a)! || a - b);
   }
-}
-
-export type Order = 'fusion' | 'cascade' | 'beauty';
-
-export interface RankOptions {
-  /** 0 = pure relevance, 1 = pure beauty (within the relevant head). */
-  beauty: number;
-  order: Order;
-  /**
-   * Relevance cutoff: a photo is in the relevant head when its similarity is at least
-   * this fraction of the way from the library's typical similarity to the best match.
-   */
-  strictness: number;
-  /** Head size for the cascade (the paper's semantic top-K). */
-  cascadeK: number;
-  /** Hide photos whose combined beauty percentile is below this (0 shows all). */
-  minBeauty: number;
-}
-
-export const DEFAULT_RANK: RankOptions = {
-  beauty: 0,
-  order: 'fusion',
-  strictness: 0.5,
-  cascadeK: 20,
-  minBeauty: 0,
-};
-
-export interface RankedHit {
-  id: number;
-  /** Raw cosine similarity to the query. */
-  score: number;
-  /** Similarity scaled so the library's mean is 0 and the best match is 1. */
-  relevance: number;
-  inHead: boolean;
-  aesthetic?: AestheticView;
-  /** The value the order used (higher first). */
-  final: number;
 }
 
 /** Beauty assumed for a photo not scored yet: neither promoted nor demoted. */

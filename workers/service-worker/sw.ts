@@ -3,6 +3,7 @@ import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute, setCatchHandler } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
+import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
 import { withIsolationHeaders } from './isolation';
 
 declare const self: ServiceWorkerGlobalScope & {
@@ -25,10 +26,9 @@ const sameOrigin = (url: URL) =>
 
 // Self-hosted models (and the tiny-world fixture): kept after first use, so the app works
 // offline. Their URLs change with the model's folder, not with app versions.
-const MODEL_CACHE = 'lumen-models';
 registerRoute(
   ({ url }) => sameOrigin(url) && url.pathname.startsWith(`${scope.pathname}models/`),
-  new CacheFirst({ cacheName: MODEL_CACHE, plugins: [isolate] }),
+  new CacheFirst({ cacheName: LUMEN_MODEL_CACHE, plugins: [isolate] }),
 );
 // Everything else of ours (a new page, an asset not precached) still gets the headers.
 registerRoute(({ url }) => sameOrigin(url), new NetworkOnly({ plugins: [isolate] }));

@@ -11,8 +11,9 @@ import {
   type ProgressInfo,
   type Tensor,
 } from '@huggingface/transformers';
-import type { ClipSpec, Device } from '../../src/lib/models/manifest';
-import { ModelFetchError, explainLoadFailure, type ModelLoadProgress } from './model-progress';
+import type { ClipSpec, Device } from '../../src/core/manifest';
+import type { ModelLoadProgress } from '../embedding/protocol';
+import { ModelFetchError, explainLoadFailure } from './model-progress';
 import type { ImagePixels } from '../embedding/protocol';
 
 export interface HostingOptions {
@@ -80,7 +81,8 @@ interface GpuNavigator {
 /** WebGPU when the browser offers an adapter, WASM otherwise. */
 export async function pickDevice(requested: Device | 'auto'): Promise<Device> {
   if (requested === 'wasm') return 'wasm';
-  const gpu = (globalThis.navigator as (Navigator & GpuNavigator) | undefined)?.gpu;
+  const gpu = (globalThis.navigator as (typeof globalThis.navigator & GpuNavigator) | undefined)
+    ?.gpu;
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
   if (adapter) return 'webgpu';
   if (requested === 'webgpu')

@@ -1,13 +1,3 @@
-/** Download and start-up progress of a model, as the page shows it. */
-export interface ModelLoadProgress {
-  state: 'downloading' | 'starting' | 'ready' | 'failed';
-  /** The file being fetched, e.g. "onnx/vision_model.onnx". */
-  file?: string;
-  loaded: number;
-  total: number;
-  message?: string;
-}
-
 /** A model file that could not be fetched: what, from where, and why. */
 export class ModelFetchError extends Error {
   override name = 'ModelFetchError';

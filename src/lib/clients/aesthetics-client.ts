@@ -1,6 +1,6 @@
 import { proxy } from 'comlink';
 import type { AestheticsApi, ScoreRequest } from '../../../workers/aesthetics/protocol';
-import type { ScoringProgress } from '../../../workers/aesthetics/scorer';
+import type { ScoringProgress } from '../../../workers/aesthetics/protocol';
 import { WorkerBridge, cancellable } from './worker-bridge';
 
 /** The page's handle on the aesthetics worker. */

@@ -6,7 +6,7 @@ import type {
   LoadRequest,
   LoadedModel,
 } from '../../../workers/embedding/protocol';
-import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
+import type { ModelLoadProgress } from '../../../workers/embedding/protocol';
 import { WorkerBridge, cancellable } from './worker-bridge';
 
 /** The page's handle on the indexing worker. */

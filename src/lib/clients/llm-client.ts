@@ -1,7 +1,7 @@
 import { proxy } from 'comlink';
-import type { LlmLoadReport } from '../../../workers/llm/engine';
+import type { LlmLoadReport } from '../../../workers/llm/protocol';
 import type { LlmApi, LlmInfo, LlmLoadRequest, RephraseCall } from '../../../workers/llm/protocol';
-import type { RephraseOutcome } from '../../../workers/llm/rephraser';
+import type { RephraseOutcome } from '../../../workers/llm/protocol';
 import { WorkerBridge, cancellable } from './worker-bridge';
 
 /** The page's handle on the LLM worker, started only when rephrasing is first used. */

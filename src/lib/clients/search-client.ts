@@ -7,7 +7,7 @@ import type {
   SearchResponse,
   TextQuery,
 } from '../../../workers/search/protocol';
-import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
+import type { ModelLoadProgress } from '../../../workers/embedding/protocol';
 import { WorkerBridge } from './worker-bridge';
 
 /** The page's handle on the search worker. */

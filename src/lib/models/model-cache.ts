@@ -1,13 +1,6 @@
+import { MODEL_CACHES } from '../../core/cache-names';
 import { formatBytes } from '../format';
 
-/** Caches where downloaded model files live: transformers.js, our service worker, web-llm. */
-const MODEL_CACHES = [
-  'transformers-cache',
-  'lumen-models',
-  'webllm/model',
-  'webllm/config',
-  'webllm/wasm',
-];
 
 export interface CachedModel {
   /** e.g. "Xenova/clip-vit-base-patch32" or "tiny-world". */

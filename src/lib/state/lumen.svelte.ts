@@ -4,19 +4,19 @@ import {
   type IndexingProgress,
   type LoadedModel,
 } from '../../../workers/embedding/protocol';
-import type { ModelLoadProgress } from '../../../workers/shared/model-progress';
-import { promptTexts } from '../../../workers/aesthetics/clip-iqa';
-import type { ScoringProgress } from '../../../workers/aesthetics/scorer';
+import type { ModelLoadProgress } from '../../../workers/embedding/protocol';
+import { promptTexts } from '../../../workers/aesthetics/protocol';
+import type { ScoringProgress } from '../../../workers/aesthetics/protocol';
 import type { SearchResponse } from '../../../workers/search/protocol';
-import type { RankedHit } from '../../../workers/search/rerank';
+import type { RankedHit } from '../../../workers/search/protocol';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
 import { SearchClient } from '../clients/search-client';
 import { sourcesFromDirectoryHandle } from '../files/collect-files';
 import { canRead } from '../files/handle-permission';
-import { getProfile, modelKey, type Profile } from '../models/manifest';
-import { openLibraryDb, type JobRecord, type LumenDb, type SkippedRecord } from '../store/db';
-import { clearSkipped, libraryStats, listSkipped, type LibraryStats } from '../store/photo-store';
+import { getProfile, modelKey, type Profile } from '../../core/manifest';
+import { openLibraryDb, type JobRecord, type LumenDb, type SkippedRecord } from '../../core/store/db';
+import { clearSkipped, libraryStats, listSkipped, type LibraryStats } from '../../core/store/photo-store';
 import { AppShell } from './app-shell.svelte';
 import { RankingSettings } from './ranking.svelte';
 import { StorageInfo } from './storage-info.svelte';

@@ -1,4 +1,4 @@
-import { DEFAULT_RANK, type Order, type RankOptions } from '../../../workers/search/rerank';
+import { DEFAULT_RANK, type Order, type RankOptions } from '../../../workers/search/protocol';
 
 const KEY = 'lumen.ranking';
 const ORDERS: Order[] = ['fusion', 'cascade', 'beauty'];

@@ -1,9 +1,9 @@
-import type { LlmLoadReport } from '../../../workers/llm/engine';
-import { DEFAULT_STYLE, isPromptStyle, type PromptStyle } from '../../../workers/llm/prompts';
+import type { LlmLoadReport } from '../../../workers/llm/protocol';
+import { DEFAULT_STYLE, isPromptStyle, type PromptStyle } from '../../../workers/llm/protocol';
 import type { LlmInfo } from '../../../workers/llm/protocol';
 import { LlmClient } from '../clients/llm-client';
-import type { Device } from '../models/manifest';
-import type { LumenDb } from '../store/db';
+import type { Device } from '../../core/manifest';
+import type { LumenDb } from '../../core/store/db';
 
 const KEY = 'lumen.rephrase';
 export const REPHRASE_TIMEOUT_MS = 45_000;

@@ -1,4 +1,4 @@
-import { DEFAULT_PROFILE, listProfiles, type Device } from '../models/manifest';
+import { DEFAULT_PROFILE, listProfiles, type Device } from '../../core/manifest';
 
 export const PROFILE_KEY = 'lumen.profile';
 

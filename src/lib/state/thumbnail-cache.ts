@@ -1,5 +1,5 @@
-import type { LumenDb, PhotoRecord } from '../store/db';
-import { getThumbnail } from '../store/photo-store';
+import type { LumenDb, PhotoRecord } from '../../core/store/db';
+import { getThumbnail } from '../../core/store/photo-store';
 
 export interface Thumb {
   url: string;

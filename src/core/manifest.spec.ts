@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import manifestJson from '../../../models/manifest.json';
+import manifestJson from '../../models/manifest.json';
 import { getProfile, listProfiles, modelFileUrls, modelKey, validateManifest } from './manifest';
 
 describe('model manifest', () => {

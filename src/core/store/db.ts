@@ -1,4 +1,4 @@
-import type { AppealScores, PixelStats } from '../../../workers/aesthetics/pixel-stats';
+import type { AppealScores, PixelStats } from './pixel-scores';
 import {
   openDB,
   type DBSchema,

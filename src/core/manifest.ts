@@ -1,4 +1,4 @@
-import manifestJson from '../../../models/manifest.json';
+import manifestJson from '../../models/manifest.json';
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 export type Device = 'webgpu' | 'wasm';

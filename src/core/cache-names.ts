@@ -1,0 +1,19 @@
+/**
+ * Names of the browser caches the app and its libraries write model files to. The page lists and
+ * deletes them (Models panel), the service worker and the workers fill them, so the names live in
+ * the shared layer.
+ */
+
+/** Our service worker's cache-first store for remotely fetched model files. */
+export const LUMEN_MODEL_CACHE = 'lumen-models';
+/** transformers.js' own cache (`env.useBrowserCache`). */
+export const TRANSFORMERS_CACHE = 'transformers-cache';
+/** web-llm's caches for weights, configs and compiled model libraries. */
+export const WEBLLM_CACHES = ['webllm/model', 'webllm/config', 'webllm/wasm'] as const;
+
+/** Every cache that can hold downloaded model files. */
+export const MODEL_CACHES: readonly string[] = [
+  TRANSFORMERS_CACHE,
+  LUMEN_MODEL_CACHE,
+  ...WEBLLM_CACHES,
+];
