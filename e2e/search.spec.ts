@@ -12,9 +12,9 @@ import {
   waitForIndexing,
 } from './app';
 
-// What the tiny-world model honestly reaches (P@10 0.338 in Node, models/tiny-world/README.md),
-// less a margin for the browser's own decoding and resizing.
-const MIN_PRECISION_AT_10 = 0.25;
+// What the tiny-world model honestly reaches (P@10 0.529 over every query in Node,
+// models/tiny-world.spec.ts), less a margin for the browser's own decoding and resizing.
+const MIN_PRECISION_AT_10 = 0.42;
 
 test('index a folder, search it in words, reload, and add it again', async ({ page, baseURL }) => {
   const truth = groundTruth();

@@ -12,18 +12,21 @@ import { scorerKey } from '../workers/aesthetics/scorer';
 import { ScoreIndex, rerank } from '../workers/search/rerank';
 import { DEFAULT_RANK } from '../workers/search/protocol';
 import { topK } from '../workers/search/top-k';
-import { ClipText, ClipVision, configureHosting } from '../workers/shared/clip-models';
+import { loadTower, type ClipText } from '../workers/shared/clip-models';
+import { configureHosting } from '../workers/shared/hosting';
 
 // The tiny world measured in Node through the very classes the workers use (transformers.js
-// on onnxruntime-node here, onnxruntime-web in the page). Thresholds sit a margin below what
-// this small model honestly reaches (measured: P@10 0.338; Spearman LAION head 0.236, CLIP-IQA
-// 0.087, pixel appeal 0.558; beauty 0.7 lifts top-10 quality 0.731 -> 0.836 for P@10 0.338 ->
-// 0.231), so a regression fails and noise does not. CLIP-IQA is weak on this model: its text
-// tower learned few quality words.
-const MIN_PRECISION_AT_10 = 0.28;
-const MIN_SPEARMAN = { laion: 0.15, clipIqa: 0.03, pixel: 0.4 };
-const MIN_QUALITY_GAIN = 0.05;
-const MAX_PRECISION_LOSS = 0.15;
+// on onnxruntime-node here, onnxruntime-web in the page), over the whole library (all splits,
+// every query). Thresholds sit a margin below what this small model honestly reaches
+// (measured, revision 2: P@10 0.529; Spearman LAION head 0.465, CLIP-IQA 0.418, pixel appeal
+// 0.524; beauty 0.7 lifts top-10 quality 0.734 -> 0.874 for P@10 0.529 -> 0.346), so a
+// regression fails and noise does not. The test-split numbers the targets are about are
+// in models/tiny-world/README.md (verify.mjs).
+const MIN_PRECISION_AT_10 = 0.47;
+const MIN_SPEARMAN = { laion: 0.4, clipIqa: 0.36, pixel: 0.45 };
+const MIN_QUALITY_GAIN = 0.1;
+// The head now sees quality, so beauty 0.7 trades more precision for it than before (0.183).
+const MAX_PRECISION_LOSS = 0.23;
 
 interface Img {
   path: string;
@@ -84,8 +87,8 @@ const key = scorerKey(profile);
 
 beforeAll(async () => {
   configureHosting(profile.clip, { modelRoot: path.join(root, 'models') + '/' });
-  const vision = await ClipVision.load(profile.clip, 'cpu');
-  text = await ClipText.load(profile.clip, 'cpu');
+  const vision = await loadTower('vision', profile.clip, 'cpu');
+  text = await loadTower('text', profile.clip, 'cpu');
   const head = readLinearHead(
     readFileSync(path.join(root, 'models/tiny-world', profile.aestheticHead.file)),
   );

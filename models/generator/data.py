@@ -54,12 +54,12 @@ def normalize(batch_uint8: np.ndarray) -> torch.Tensor:
 
 
 def _chunk(args):
-    seed, count, allow_held_out, strengths = args
+    seed, count, allow_held_out, strengths, degrade_p = args
     rng = np.random.default_rng(seed)
     images = np.empty((count, IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
     scenes = []
     for i in range(count):
-        scene = world.sample_scene(rng, allow_held_out=allow_held_out, strengths=strengths)
+        scene = world.sample_scene(rng, allow_held_out=allow_held_out, strengths=strengths, degrade_p=degrade_p)
         pil = world.render(scene, rng)
         if rng.random() < 0.6:
             pil = jpeg_roundtrip(pil, int(rng.integers(85, 96)))
@@ -69,10 +69,46 @@ def _chunk(args):
     return images, scenes
 
 
+def _finish(pil: Image.Image, rng: np.random.Generator) -> np.ndarray:
+    if rng.random() < 0.6:
+        pil = jpeg_roundtrip(pil, int(rng.integers(85, 96)))
+    method = RESIZE_METHODS[int(rng.choice(4, p=[0.4, 0.3, 0.15, 0.15]))]
+    return downsize(pil, method)
+
+
+# Quality groups: one scene, clean, then the same degradation weak and strong, then another.
+QUALITY_GROUP = 4
+WEAK, STRONG = (0.3, 0.55), (0.75, 1.0)
+
+
+def _variant_chunk(args):
+    seed, count = args
+    rng = np.random.default_rng(seed)
+    images = np.empty((count * QUALITY_GROUP, IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
+    scenes = []
+    for i in range(count):
+        scene = world.sample_scene(rng, allow_held_out=False, degradation="")
+        a, b = rng.choice(len(world.DEGRADATIONS), 2, replace=False)
+        a, b = world.DEGRADATIONS[a], world.DEGRADATIONS[b]
+        variants = [(None, 0.0), (a, rng.uniform(*WEAK)), (a, rng.uniform(*STRONG)), (b, rng.uniform(0.3, 1.0))]
+        for j, (v, pil) in enumerate(world.render_variants(scene, rng, variants)):
+            images[i * QUALITY_GROUP + j] = _finish(pil, rng)
+            scenes.append(v)
+    return images, scenes
+
+
+def generate_quality_groups(groups: int, seed: int, *, workers: int = 2, chunk: int = 250):
+    """groups x QUALITY_GROUP images; images[k*G:(k+1)*G] show one scene at G qualities."""
+    jobs = [(seed * 1000003 + k, min(chunk, groups - k * chunk)) for k in range((groups + chunk - 1) // chunk)]
+    with Pool(workers) as pool:
+        parts = pool.map(_variant_chunk, jobs)
+    return np.concatenate([p[0] for p in parts]), [s for p in parts for s in p[1]]
+
+
 def generate(count: int, seed: int, *, allow_held_out: bool = False, strengths=None,
-             workers: int = 2, chunk: int = 1000):
+             workers: int = 2, chunk: int = 1000, degrade_p: float = 0.6):
     """Deterministic for a given (count, seed, chunk): chunk k uses seed*1000003 + k."""
-    jobs = [(seed * 1000003 + k, min(chunk, count - k * chunk), allow_held_out, strengths)
+    jobs = [(seed * 1000003 + k, min(chunk, count - k * chunk), allow_held_out, strengths, degrade_p)
             for k in range((count + chunk - 1) // chunk)]
     with Pool(workers) as pool:
         parts = pool.map(_chunk, jobs)

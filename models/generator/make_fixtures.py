@@ -18,11 +18,16 @@ from PIL import Image
 import world
 
 TEST_SEED = 777_001
-PER_PAIR = 13          # images per shape x colour pair, backgrounds spread evenly
-PER_HELD_OUT = 12      # extra images per held-out triple
-CLEAN_FRACTION = 0.4
+PER_TRIPLE = 3         # images per shape x colour x background triple: 18 per two-attribute pair
+TEST_PER_TRIPLE = 2    # of which in the test split: 12 test images per pair, so P@10 can reach 1
+HELD_OUT_EXTRA = 8     # extra test images per held-out triple (10 test images each)
+VAL_FRACTION = 0.25    # of the non-test images and queries
+CLEAN_FRACTION = 0.35
 LEVELS = [0.25, 0.5, 0.75, 1.0]
 JPEG_QUALITY = 90
+QUERY_SEED = 777_003
+# Per two-attribute kind (36 queries each): test, val, train counts.
+QUERY_SPLIT = (22, 6, 8)
 
 FOLDERS = {
     "sand": "photos/beach-trip",
@@ -43,24 +48,32 @@ def _conditions(rng: np.random.Generator, n: int):
 
 
 def plan_test_set(seed: int = TEST_SEED):
+    """(labels, condition, split) per photo. Every triple has PER_TRIPLE photos, TEST_PER_TRIPLE of
+    them in the test split, so each shape+colour, shape+background and colour+background pair has
+    the same number of photos in each split. Conditions are balanced within each split."""
     rng = np.random.default_rng(seed)
-    labels = []
+    test, rest = [], []
     for s in world.SHAPES:
         for c in world.COLOURS:
-            bgs = [world.BACKGROUNDS[i] for i in rng.permutation(len(world.BACKGROUNDS))]
-            labels += [(s, c, bgs[i % len(bgs)]) for i in range(PER_PAIR)]
+            for b in world.BACKGROUNDS:
+                test += [(s, c, b)] * TEST_PER_TRIPLE
+                rest += [(s, c, b)] * (PER_TRIPLE - TEST_PER_TRIPLE)
     for triple in world.HELD_OUT:
-        labels += [triple] * PER_HELD_OUT
-    conds = _conditions(rng, len(labels))
-    order = rng.permutation(len(labels))
-    return [(labels[i], conds[i]) for i in order], rng
+        test += [triple] * HELD_OUT_EXTRA
+    n_val = int(round(len(rest) * VAL_FRACTION))
+    rest_splits = ["val"] * n_val + ["train"] * (len(rest) - n_val)
+    rest_splits = [rest_splits[i] for i in rng.permutation(len(rest))]
+    plan = [(t, cond, "test") for t, cond in zip(test, _conditions(rng, len(test)))]
+    plan += [(t, cond, sp) for t, cond, sp in zip(rest, _conditions(rng, len(rest)), rest_splits)]
+    order = rng.permutation(len(plan))
+    return [plan[i] for i in order], rng
 
 
 def build_photos(root: str, seed: int = TEST_SEED) -> list[dict]:
     plan, rng = plan_test_set(seed)
     counters: dict[str, int] = {}
     images = []
-    for k, ((s, c, b), (kind, strength)) in enumerate(plan):
+    for k, ((s, c, b), (kind, strength), split) in enumerate(plan):
         scene = world.sample_scene(rng, allow_held_out=True, shape=s, colour=c, background=b,
                                    degradation=kind or "", strength=strength)
         pil = world.render(scene, rng)
@@ -84,16 +97,39 @@ def build_photos(root: str, seed: int = TEST_SEED) -> list[dict]:
             "quality": round(scene.quality, 4),
             "caption": world.caption(scene, rng),
             "heldOut": scene.held_out,
+            "split": split,
         })
     return images
 
 
+QUERY_KINDS = ["shape+colour", "shape+background", "colour+background"]
+
+
 def queries() -> list[dict]:
-    qs = [{"text": world._articles(f"a {c} {s}"), "relevant": {"shape": s, "colour": c}}
-          for s in world.SHAPES for c in world.COLOURS]
+    """Two-attribute queries of three kinds (36 each, split test/val/train per kind), then the
+    held-out triples as their own kind (test split, reported apart from precision)."""
+    rng = np.random.default_rng(QUERY_SEED)
+    kinds = {
+        "shape+colour": [(f"a {c} {s}", {"shape": s, "colour": c})
+                         for s in world.SHAPES for c in world.COLOURS],
+        "shape+background": [(f"a {s} {world.background_phrase(b)}", {"shape": s, "background": b})
+                             for s in world.SHAPES for b in world.BACKGROUNDS],
+        "colour+background": [(f"something {c} {world.background_phrase(b)}", {"colour": c, "background": b})
+                              for c in world.COLOURS for b in world.BACKGROUNDS],
+    }
+    n_test, n_val, _ = QUERY_SPLIT
+    qs = []
+    for kind in QUERY_KINDS:
+        entries = kinds[kind]
+        order = rng.permutation(len(entries))
+        split = {int(i): ("test" if r < n_test else "val" if r < n_test + n_val else "train")
+                 for r, i in enumerate(order)}
+        qs += [{"text": world._articles(t), "relevant": rel, "kind": kind, "split": split[i]}
+               for i, (t, rel) in enumerate(entries)]
     for s, c, b in world.HELD_OUT:
         qs.append({"text": world._articles(f"a {c} {s} {world.background_phrase(b)}"),
-                   "relevant": {"shape": s, "colour": c, "background": b}, "heldOut": True})
+                   "relevant": {"shape": s, "colour": c, "background": b}, "heldOut": True,
+                   "kind": "held-out-triple", "split": "test"})
     return qs
 
 
@@ -103,15 +139,49 @@ def build_tiny_world(root: str) -> dict:
         "description": "Tiny-world test library: labels, degradation and ground-truth quality "
                        "(quality = 1 - 0.8 * strength) of every photo, and the query set. Relevance "
                        "of a photo to a query = all label fields in `relevant` match. Paths are "
-                       "relative to this file's folder. Generated by models/generator.",
+                       "relative to this file's folder. Generated by models/generator. "
+                       "Images and queries carry `split` (train | val | test): only train and val may "
+                       "feed preference pairs, head fits and the choice of settings; test is read once. "
+                       "Test images never appear in a training pair; every two-attribute pair has 12 "
+                       "test photos, so retrieval over test images alone can reach precision@10 = 1. "
+                       "Queries carry `kind`: shape+colour, shape+background, colour+background "
+                       "(precision@10 is averaged over these), or held-out-triple (the six "
+                       "shape+colour+background combinations CLIP never saw, `heldOut` true; reported "
+                       "apart).",
         "qualityFormula": "1 - 0.8 * strength",
+        "splits": {"images": "train | val | test", "queries": "train | val | test"},
+        "queryKinds": QUERY_KINDS + ["held-out-triple"],
         "heldOutCombinations": [dict(shape=s, colour=c, background=b) for s, c, b in world.HELD_OUT],
         "images": images,
         "queries": queries(),
     }
     with open(os.path.join(root, "ground-truth.json"), "w") as f:
         json.dump(gt, f, indent=1)
+    with open(os.path.join(root, "README.md"), "w") as f:
+        f.write(FIXTURE_README.format(n=len(images), n_test=sum(im["split"] == "test" for im in images),
+                                      n_q=len(gt["queries"]),
+                                      n_test_q=sum(q["split"] == "test" for q in gt["queries"])))
     return gt
+
+
+FIXTURE_README = """# tiny-world photo library (generated; do not edit)
+
+Written by `models/generator/` (`make_fixtures.py`); the model and its measured numbers are in
+`models/tiny-world/README.md`. `photos/` holds {n} photos of the tiny world ({n_test} in the test split),
+`ground-truth.json` their labels and {n_q} queries ({n_test_q} in the test split).
+
+`images[]`: `path` (relative to this folder), `shape`, `colour`, `background`, `degradation` (null when clean),
+`strength`, `quality` (= 1 - 0.8 * strength), `caption`, `heldOut` (a shape+colour+background triple the model
+never saw), `split` (train | val | test).
+
+`queries[]`: `text`, `relevant` (a photo is relevant when every field matches), `kind` (shape+colour,
+shape+background, colour+background, or held-out-triple, reported apart from precision), `split`
+(train | val | test), `heldOut` (held-out triples only).
+
+Splits: only train and val may feed preference pairs (D_po), the aesthetic head's fit or the choice of
+settings; test is read once. Test photos never appear in a training pair. Every two-attribute pair has 12
+test photos and every held-out triple 10, so retrieval over the test photos alone can reach precision@10 = 1.
+"""
 
 
 # ------------------------------------------------------------------ bad files
@@ -137,7 +207,8 @@ def build_bad_files(root: str) -> dict:
     os.makedirs(root, exist_ok=True)
     rng = np.random.default_rng(4242)
     scenes = [world.sample_scene(rng, allow_held_out=True, degradation="") for _ in range(6)]
-    pics = [world.render(s, rng) for s in scenes]
+    # No outline: these pictures predate it, and the committed bad files stay byte-identical.
+    pics = [world.render(s, rng, outline=False) for s in scenes]
     files = []
 
     def put(name, payload: bytes, expect, reason=None, note=None):
@@ -198,8 +269,9 @@ def build_bad_files(root: str) -> dict:
     put("Thumbs.db", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(rng.integers(0, 256, 200, dtype=np.uint8)),
         "ignored", note="Windows thumbnail cache")
 
-    files.append({"name": "expected.json", "expect": "ignored",
-                  "note": "this list; not an image extension, so never opened"})
+    # This list lies in the folder too; the scanner rightly reports it as not an image.
+    files.append({"name": "expected.json", "expect": "skipped", "reason": "not-an-image",
+                  "note": "this list itself"})
     expected = {
         "description": "Hostile and system files for the folder scanner. expect: indexed | skipped "
                        "(shown to the person with the reason) | ignored (silently, system files). "

@@ -15,22 +15,54 @@ def _size(path):
     return os.path.getsize(path) / 1e6
 
 
+DEGRADATIONS_ORDER = ["blur", "noise", "dark", "overexposed", "lowcontrast", "cutoff", "jpeg"]
+
+# The issue's targets, on the test split: (label, key path, minimum).
+TARGETS = [
+    ("precision@10, two-attribute test queries over test images", ("precisionAt10",), 0.45),
+    ("Spearman(aesthetic head, quality), test images", ("spearmanHead",), 0.6),
+    ("Spearman(CLIP-IQA, quality), test images", ("spearmanClipIqa",), 0.4),
+]
+
+
 def _metrics_rows(m: dict | None) -> list[str]:
     if not m:
         return ["| (not measured) | | |"]
     f = lambda x: f"{x:.3f}"  # noqa: E731
-    return [
-        f"| Precision@10, all {len(m.get('perQuery', [])) or m.get('queries', '')} queries | {f(m['precisionAt10']['all'])} |",
-        f"| Precision@10, 36 shape+colour queries | {f(m['precisionAt10']['shapeColour'])} |",
-        f"| Precision@10, 6 held-out queries (shape+colour+background never seen in training) | {f(m['precisionAt10']['heldOut'])} |",
-        f"| Precision@10 after re-ranking the semantic top-30 by the aesthetic head (all / held-out) | "
-        f"{f(m['precisionAt10AfterAestheticRerank']['all'])} / {f(m['precisionAt10AfterAestheticRerank']['heldOut'])} |",
-        f"| Mean ground-truth quality of the top-10: semantic -> aesthetic re-rank | "
-        f"{f(m['meanQualityTop10']['semantic'])} -> {f(m['meanQualityTop10']['aestheticRerank'])} |",
-        f"| Spearman(aesthetic head, quality), all test images | {f(m['spearmanHeadVsQuality']['allImages'])} |",
-        f"| Spearman(aesthetic head, quality) within a query's relevant set (mean over queries) | "
-        f"{f(m['spearmanHeadVsQuality']['withinRelevantSetMean'])} |",
-    ]
+    rows = []
+    for split, label in (("test", "test split"), ("library", "whole library")):
+        x = m[split]
+        within = ", ".join(f"{k} {f(x['spearmanHeadWithinDegradation'][k])}" for k in DEGRADATIONS_ORDER)
+        kinds = ", ".join(f"{k} {f(v)}" for k, v in x["precisionAt10ByKind"].items())
+        rows += [
+            f"| {label} | Precision@10, {x['queries']} two-attribute queries over {x['images']} images | "
+            f"**{f(x['precisionAt10'])}** ({kinds}) |",
+            f"| {label} | Precision@10, held-out shape+colour+background triples | {f(x['precisionAt10HeldOutTriples'])} |",
+            f"| {label} | Precision@10 after re-ranking the semantic top-30 by the aesthetic head | "
+            f"{f(x['precisionAt10AfterRerank'])} |",
+            f"| {label} | Mean ground-truth quality of the top-10: semantic -> aesthetic re-rank | "
+            f"{f(x['meanQualityTop10']['semantic'])} -> {f(x['meanQualityTop10']['aestheticRerank'])} |",
+            f"| {label} | Spearman(aesthetic head, quality) | **{f(x['spearmanHead'])}** |",
+            f"| {label} | Spearman(aesthetic head, quality) within each degradation type | {within} |",
+            f"| {label} | Spearman(CLIP-IQA mean of {len(m['clipIqaPairs'])} pairs, quality) | **{f(x['spearmanClipIqa'])}** |",
+        ]
+    return rows
+
+
+def _targets(m: dict | None, gt: dict) -> str:
+    if not m:
+        return "(not measured)"
+    t = m["test"]
+    lines = []
+    for label, key, minimum in TARGETS:
+        v = t[key[0]]
+        lines.append(f"| {label} | >= {minimum} | {v:.3f} | {'met' if v >= minimum else 'NOT met'} |")
+    worst = min(t["spearmanHeadWithinDegradation"].items(), key=lambda kv: kv[1])
+    lines.append(f"| Spearman(head, quality) within every degradation type (lowest: {worst[0]}) | >= 0.3 | "
+                 f"{worst[1]:.3f} | {'met' if worst[1] >= 0.3 else 'NOT met'} |")
+    n_test_q = sum(1 for q in gt["queries"] if q["split"] == "test" and q["kind"] != "held-out-triple")
+    lines.append(f"| two-attribute test queries | >= 60 | {n_test_q} | {'met' if n_test_q >= 60 else 'NOT met'} |")
+    return "\n".join(lines)
 
 
 def write_readme(model_dir, model, tok, info, py, js, gt) -> None:
@@ -45,6 +77,10 @@ def write_readme(model_dir, model, tok, info, py, js, gt) -> None:
     js_rows = "\n".join(_metrics_rows(js))
     py_rows = "\n".join(_metrics_rows(py))
     n_images = len(gt["images"])
+    resumed = (" (the committed model's phase 2 was run from the saved phase-1 checkpoint: "
+               "`train.train(resume=...)`)") if info.get("resumed") else ""
+    rendering = (f"{info['generate_seconds']:.0f} s rendering" if info["generate_seconds"] > 60
+                 else "rendering cached from an earlier run (TINY_WORLD_CACHE)")
     text = f"""# tiny-world: a small CLIP trained on a procedural world (test fixture)
 
 A genuinely trained, CLIP-architecture model for Lumen's tests and demos, small enough to commit.
@@ -102,19 +138,24 @@ transformers.js *after* the end token is added, which drops it; the app should k
 ## The world and its ground truth
 
 Scenes are rendered at 128x128 (Pillow + numpy): one main object (radius {world.OBJECT_RADIUS[0]}-{world.OBJECT_RADIUS[1]} px,
-rotated at most 20 degrees, soft shading and shadow), in a third of the scenes one or two small distractor
-objects of another shape/colour, on a textured background (sand grain and pebbles, grass blades, sky gradient
-and clouds, snow, night with stars, random stripes). Degradations at a known strength s in (0, 1]: Gaussian
-blur, sensor noise, under-exposure, over-exposure (washed out), low contrast, subject cut off by the frame,
-heavy JPEG blocking. **Ground-truth quality = 1 - 0.8 s** (clean = 1.0; the test levels s = 0.25, 0.5, 0.75, 1.0
-give 0.8, 0.6, 0.4, 0.2).
+rotated at most 20 degrees, soft shading, shadow, and a darker rim in its own colour so the outline stays
+readable on a similar background), in a quarter of the scenes one or two small distractor objects of another
+shape/colour, on a textured background (sand grain and pebbles, grass blades, sky gradient and clouds, snow,
+night with stars, random stripes). Degradations at a known strength s in (0, 1]: Gaussian blur, sensor noise,
+under-exposure, over-exposure (washed out), low contrast, subject cut off by the frame, heavy JPEG blocking.
+**Ground-truth quality = 1 - 0.8 s** (clean = 1.0; the test levels s = 0.25, 0.5, 0.75, 1.0 give 0.8, 0.6,
+0.4, 0.2).
 
 Captions vary the template ("a photo of a red circle on sand", "red circle, grass background", "a circle that
-is red, at night", ...). About a fifth mention quality: degraded scenes (s >= 0.3) get a matching word 35% of the
-time ("a blurry photo of ...", "a dark ...", "a noisy ...", "a washed-out ...", "a cropped ...", "a blocky ...",
-sometimes "a bad photo of ..."), clean scenes 8% of the time ("a sharp, well-lit photo of ...", "a good photo
-of ..."). A fifth of the training batches insert LLM-style filler words (all outside the vocabulary), so
-rephrased, padded queries still work.
+is red, at night", ...). Degraded scenes (s >= 0.3) name their defect half of the time ("a blurry photo of
+...", "a dark ...", "a noisy ...", "a washed-out ...", "a cropped ...", "a blocky ...", sometimes "a bad photo
+of ..."), with its strength ("slightly blurry" for s < 0.5, "very blurry" for s >= 0.75, each 70% of the
+time); clean scenes say so 15% of the time ("a sharp, well-lit photo of ...", "a clean ...", "a colorful ...",
+"a high contrast ..."). The good words include every positive word of the app's CLIP-IQA prompts (good, sharp,
+bright, colorful, high contrast, clean, beautiful) and the defect words every negative one (bad, blurry, dark,
+dull, low contrast, noisy, ugly), so the text tower knows all of them; "a blurry photo" and "blurry photo." are
+caption templates too. A fifth of the training batches insert LLM-style filler words (all outside the
+vocabulary), so rephrased, padded queries still work.
 
 Held out of training entirely (never a main object or distractor there): {held}. They appear only in the test
 library (`heldOut: true`).
@@ -123,15 +164,25 @@ library (`heldOut: true`).
 
 - Seed {train.SEED} (`torch.manual_seed`, numpy `default_rng`; scene generation is chunked with fixed per-chunk
   seeds, so it does not depend on process scheduling).
-- {info["train_images"]:,} pre-rendered training scenes (60% degraded, strength uniform in [0.15, 1]), 60% of
-  them JPEG-encoded at quality 85-95 and downsized to 64 by one of: Pillow bicubic, 2x2 box (like a browser
-  canvas), point sampling (like sharp's affine resize in Node). Captions are drawn fresh at every step.
-- Symmetric InfoNCE (CLIP) loss, batch {info["batch"]}, {info["steps"]} steps, AdamW (lr {train.LR}, betas
+- {info["train_images"]:,} pre-rendered training scenes (60% degraded, strength uniform in [0.15, 1]), plus
+  {info.get("quality_groups", 0):,} quality groups: one scene rendered {data.QUALITY_GROUP} times from the same
+  random state (clean; one defect weak, s in {data.WEAK}; the same defect strong, s in {data.STRONG}; another
+  defect), so the only difference inside a group is how well it was taken. 60% of all images are JPEG-encoded at
+  quality 85-95 and downsized to 64 by one of: Pillow bicubic, 2x2 box (like a browser canvas), point sampling
+  (like sharp's affine resize in Node). Captions are drawn fresh at every step.
+- Symmetric InfoNCE (CLIP) loss, batch {info["batch"]}, phase 1 {info["steps"]} steps, AdamW (lr {train.LR}, betas
   0.9/0.98, weight decay {train.WEIGHT_DECAY} on matrices), {train.WARMUP} warm-up steps then cosine decay,
-  gradient clipping 1.0, random horizontal flips. Batches are built from groups of six scenes that share
-  colour and background and differ in shape (or share shape and background and differ in colour), so shape
-  keeps a contrastive signal after colour and background are learned.
-- Wall clock: {info["generate_seconds"]:.0f} s rendering + {info["train_seconds"]:.0f} s training on 2 CPU cores.
+  gradient clipping 1.0, random horizontal flips. The text tower is frozen for the first
+  {info.get("text_frozen_steps", 0)} steps. Then phase 2, a warm restart: {info.get("second_steps", 0)} more steps
+  with a fresh AdamW, peak lr {train.SECOND_LR}, {train.SECOND_WARMUP} warm-up steps, cosine decay and its own
+  batch stream (seed {train.SEED + 4}); it uses nothing of phase 1 but the weights{resumed}. Each batch holds {train.QUALITY_IN_BATCH} images from whole quality
+  groups (their captions name the defect {int(train.QUALITY_CAPTION_P * 100)}% of the time, clean ones say so
+  {int(train.GOOD_CAPTION_P * 100)}%), the rest from groups of six scenes that share colour and background and
+  differ in shape ({int(train.SHAPE_GROUP_SHARE * 100)}% of groups) or share shape and background and differ in
+  colour, so shape keeps a contrastive signal after colour and background are learned, and quality has one
+  inside a batch.
+- Wall clock: {rendering} + {info["train_seconds"]:.0f} s training on 2 CPU cores (shared with other work
+  when this build ran, so an idle machine is faster).
 
 Zero-shot accuracy on 1,000 fresh validation scenes during training (36-way shape x colour, 6-way background):
 
@@ -139,26 +190,42 @@ Zero-shot accuracy on 1,000 fresh validation scenes during training (36-way shap
 | --- | --- | --- | --- |
 {hist}
 
-The aesthetic head is ridge regression (lambda {export.RIDGE}) of `quality * 9 + 1` on the L2-normalised image
-embeddings of {export.HEAD_IMAGES:,} further fresh scenes (seed {export.HEAD_SEED}).
+The aesthetic head is ridge regression of `quality * 9 + 1` on the L2-normalised image embeddings of
+{export.HEAD_IMAGES:,} further fresh scenes (seed {export.HEAD_SEED}, 70% degraded); the ridge strength is the
+one of {export.RIDGES} with the best Spearman on a separate validation stream of generated scenes (never the
+e2e library), then the head is refitted on both streams.
 
 ## Measured on the e2e library
 
-`e2e/fixtures/tiny-world/`: {n_images} photos (seed {make_fixtures.TEST_SEED}, never in training), every shape x
-colour pair at least {make_fixtures.PER_PAIR} times, {int(make_fixtures.CLEAN_FRACTION * 100)}% clean, the rest
-spread over the 7 degradations x 4 strengths; 42 queries ("a red circle", ... and 6 naming a held-out
-background). Retrieval is exact cosine search over L2-normalised embeddings.
+`e2e/fixtures/tiny-world/`: {n_images} photos (seed {make_fixtures.TEST_SEED}, never in training). Every shape x
+colour x background triple appears {make_fixtures.PER_TRIPLE} times ({make_fixtures.TEST_PER_TRIPLE} in the test
+split, the rest train or val), each held-out triple {make_fixtures.HELD_OUT_EXTRA} more times (test);
+{int(make_fixtures.CLEAN_FRACTION * 100)}% of each split clean, the rest spread over the 7 degradations x 4
+strengths. So each two-attribute pair has {6 * make_fixtures.TEST_PER_TRIPLE} test photos and precision@10 over
+the test images alone can reach 1. {len(gt["queries"])} queries: 36 of each kind shape+colour ("a red circle"),
+shape+background ("a star on sand"), colour+background ("something red on sand"), split per kind
+{make_fixtures.QUERY_SPLIT[0]} test / {make_fixtures.QUERY_SPLIT[1]} val / {make_fixtures.QUERY_SPLIT[2]} train,
+and the 6 held-out triples (kind held-out-triple, test, reported apart). Every image and query has a `split`;
+only train and val may feed preference pairs, head fits or the choice of settings. Retrieval is exact cosine
+search over L2-normalised embeddings. CLIP-IQA is the app's: the mean over its {len(js["clipIqaPairs"]) if js
+else 7} prompt pairs of softmax(logit scale x cosine) of positive against negative.
+
+Targets (issue 9), on the test split, transformers.js:
+
+| target | required | measured | |
+| --- | --- | --- | --- |
+{_targets(js, gt)}
 
 transformers.js 4.3.1 in Node (`node models/generator/verify.mjs`; files through `AutoProcessor`, sharp resize):
 
-| metric | value |
-| --- | --- |
+| split | metric | value |
+| --- | --- | --- |
 {js_rows}
 
 PyTorch (Pillow bicubic resize), for comparison:
 
-| metric | value |
-| --- | --- |
+| split | metric | value |
+| --- | --- | --- |
 {py_rows}
 
 ## Regenerate

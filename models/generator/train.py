@@ -16,7 +16,19 @@ from tokenizer import WorldTokenizer
 SEED = 20240607
 TRAIN_IMAGES = 80_000
 BATCH = 96
-STEPS = 2000
+STEPS = 1300
+# The text tower is frozen for the first steps: its random features already tell the
+# captions apart, and the image tower learns shapes faster against a fixed target.
+TEXT_FROZEN_STEPS = 650
+SHAPE_GROUP_SHARE = 0.85       # of the shape/colour groups, those that vary shape
+# Phase 2: a warm restart (fresh AdamW, lower peak) that sharpens shape and quality further.
+SECOND_STEPS = 700
+SECOND_LR = 5e-4
+SECOND_WARMUP = 50
+QUALITY_GROUPS = 6000          # scenes rendered at QUALITY_GROUP qualities each
+QUALITY_IN_BATCH = 24          # batch items taken from quality groups
+# Captions of quality groups name the degradation almost always, and clean ones often say so.
+QUALITY_CAPTION_P, GOOD_CAPTION_P = 0.9, 0.5
 LR = 1e-3
 WARMUP = 100
 WEIGHT_DECAY = 0.1
@@ -54,8 +66,8 @@ class GroupSampler:
     Once colour and background are learned, a random batch holds almost no pair
     that only shape tells apart, and the contrastive loss stops teaching shape.
     So each group of GROUP scenes shares colour and background and covers all six
-    shapes (3 groups in 4), or shares shape and background and covers all six
-    colours. Groups are otherwise random, and every scene is still matched only
+    shapes (SHAPE_GROUP_SHARE of groups), or shares shape and background and covers
+    all six colours. Groups are otherwise random, and every scene is still matched only
     against its own caption (plain InfoNCE).
     """
 
@@ -73,7 +85,7 @@ class GroupSampler:
 
     def _group(self):
         rng = self.rng
-        if rng.random() < 0.75:
+        if rng.random() < SHAPE_GROUP_SHARE:
             bucket = self.by_colour[self.colour_keys[rng.integers(len(self.colour_keys))]]
         else:
             bucket = self.by_shape[self.shape_keys[rng.integers(len(self.shape_keys))]]
@@ -105,35 +117,57 @@ def _cached(count, seed):
     return result
 
 
-def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print):
-    torch.manual_seed(SEED)
-    torch.set_num_threads(2)
-    tok = WorldTokenizer()
-    cfg = TinyClipConfig(vocab_size=len(tok))
-    model = TinyClip(cfg)
+def _cached_groups(groups, seed):
+    import os
+    import pickle
 
-    t0 = time.time()
-    images, scenes = _cached(train_images, SEED)
-    val_images, val_scenes = _cached(1000, SEED + 1)
-    log(f"generated {len(images)} training scenes in {time.time() - t0:.0f}s")
+    cache = os.environ.get("TINY_WORLD_CACHE")
+    path = cache and os.path.join(cache, f"quality-{groups}-{seed}.pkl")
+    if path and os.path.exists(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    result = data.generate_quality_groups(groups, seed)
+    if path:
+        os.makedirs(cache, exist_ok=True)
+        with open(path, "wb") as f:
+            pickle.dump(result, f)
+    return result
 
+
+def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, offset, history):
+    """One run of the contrastive loop with its own AdamW, warm-up + cosine schedule and batch stream."""
+    (images, scenes), (q_images, q_scenes), (val_images, val_scenes) = pools
+    G = data.QUALITY_GROUP
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "embedding" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": WEIGHT_DECAY},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=LR, betas=(0.9, 0.98))
+                             {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.98))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / WARMUP) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps))))
-
-    rng = np.random.default_rng(SEED + 2)
+        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps))))
     sampler = GroupSampler(scenes, rng)
+    text_params = list(model.text_model.parameters())
+    for p in text_params:
+        p.requires_grad_(frozen_steps == 0)
+    n_quality = min(QUALITY_IN_BATCH, len(q_scenes) // G * G)
     t1 = time.time()
-    history = []
     for step in range(steps):
-        idx = sampler.batch(BATCH)
+        if step == frozen_steps:
+            for p in text_params:
+                p.requires_grad_(True)
+        idx = sampler.batch(BATCH - n_quality)
         # A fifth of the batches carry LLM-style filler words (unknown tokens, long texts).
         filler_p = 0.4 if rng.random() < 0.2 else 0.0
         captions = [world.caption(scenes[i], rng, filler_p=filler_p) for i in idx]
-        pixels = data.normalize(images[idx])
+        batch_images = images[idx]
+        if n_quality:
+            # Whole groups: the same scene at several qualities, told apart only by the
+            # caption's quality words.
+            starts = rng.choice(len(q_scenes) // G, n_quality // G, replace=False) * G
+            qidx = (starts[:, None] + np.arange(G)[None]).reshape(-1)
+            captions += [world.caption(q_scenes[i], rng, quality_p=QUALITY_CAPTION_P, good_p=GOOD_CAPTION_P,
+                                       filler_p=filler_p) for i in qidx]
+            batch_images = np.concatenate([batch_images, q_images[qidx]])
+        pixels = data.normalize(batch_images)
         if rng.random() < 0.5:
             pixels = pixels.flip(-1)
         ids = torch.tensor(tok.batch(captions))
@@ -146,19 +180,55 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print):
         sched.step()
         with torch.no_grad():
             model.logit_scale.clamp_(0, math.log(100))
+        at = offset + step
         if step % 100 == 0 or step == steps - 1:
-            msg = f"step {step} loss {loss.item():.3f} scale {model.logit_scale.exp().item():.1f} " \
+            msg = f"step {at} loss {loss.item():.3f} scale {model.logit_scale.exp().item():.1f} " \
                   f"{time.time() - t1:.0f}s"
             if step % 250 == 0 or step == steps - 1:
                 acc = zero_shot(model, tok, val_images, val_scenes)
                 msg += f" val pair {acc['pair']:.3f} bg {acc['background']:.3f}"
-                history.append({"step": step, "loss": loss.item(), **acc})
+                history.append({"step": at, "loss": loss.item(), **acc})
             log(msg)
-    train_seconds = time.time() - t1
+        if save and step and step % 500 == 0:
+            save(model, at)
+    return time.time() - t1
+
+
+def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quality_groups: int = QUALITY_GROUPS,
+          save=None, second_steps: int = SECOND_STEPS, resume: str | None = None):
+    """Phase 1 (steps, from scratch), then phase 2 (second_steps: a warm restart with a fresh
+    optimizer, a lower peak learning rate and its own batch stream). resume = a phase-1
+    checkpoint to start phase 2 from (the same model a full run reaches; phase 2 uses no state
+    of phase 1 but the weights). save(model, step) is called every 500 steps."""
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    tok = WorldTokenizer()
+    cfg = TinyClipConfig(vocab_size=len(tok))
+    model = TinyClip(cfg)
+
+    t0 = time.time()
+    pools = (_cached(train_images, SEED), _cached_groups(quality_groups, SEED + 3), _cached(1000, SEED + 1))
+    log(f"generated {len(pools[0][1])} training scenes in {time.time() - t0:.0f}s")
+    generate_seconds = time.time() - t0
+    history = []
+    train_seconds = 0.0
+    if resume:
+        model.load_state_dict(torch.load(resume))
+        log(f"phase 1 loaded from {resume}")
+    else:
+        train_seconds += _phase(model, tok, pools, steps, LR, WARMUP, np.random.default_rng(SEED + 2),
+                                TEXT_FROZEN_STEPS, log, save, 0, history)
+        if save:
+            save(model, steps)
+    if second_steps:
+        train_seconds += _phase(model, tok, pools, second_steps, SECOND_LR, SECOND_WARMUP,
+                                np.random.default_rng(SEED + 4), 0, log, save, steps, history)
     model.eval()
-    return model, tok, {"train_seconds": train_seconds, "generate_seconds": t1 - t0,
+    return model, tok, {"train_seconds": train_seconds, "generate_seconds": generate_seconds,
                         "history": history, "steps": steps, "batch": BATCH,
-                        "train_images": train_images}
+                        "train_images": train_images, "quality_groups": quality_groups,
+                        "text_frozen_steps": TEXT_FROZEN_STEPS, "second_steps": second_steps,
+                        "resumed": bool(resume)}
 
 
 if __name__ == "__main__":

@@ -145,8 +145,10 @@ console.log('\n# embeddings vs PyTorch');
   }
 }
 
-// ---------------------------------------------------------------- (c) retrieval
-console.log('\n# retrieval over the tiny-world library');
+// ---------------------------------------------------------------- (c) retrieval and aesthetics
+// Two views: the test split (test queries over test images only: the README's targets) and the
+// whole library (every query over every image, as the e2e tests see it).
+console.log('\n# retrieval and aesthetics over the tiny-world library');
 const images = groundTruth.images;
 const imageEmbeds = [];
 for (let i = 0; i < images.length; i += 32) {
@@ -156,54 +158,86 @@ for (let i = 0; i < images.length; i += 32) {
 const queries = groundTruth.queries;
 const queryEmbeds = (await embedTexts(queries.map((q) => q.text))).map(l2normalize);
 const isRelevant = (im, rel) => Object.entries(rel).every(([k, v]) => im[k] === v);
-const aesthetic = imageEmbeds.map((e) => e.reduce((s, x, j) => s + x * head.weight[j], head.bias));
+const dot = (a, b) => a.reduce((s, x, j) => s + x * b[j], 0);
+const aesthetic = imageEmbeds.map((e) => dot(e, head.weight) + head.bias);
+
+// CLIP-IQA exactly as the app computes it: the pairs are read from the app's source.
+const iqaSource = ['protocol.ts', 'clip-iqa.ts']
+  .map((f) => path.join(root, 'workers/aesthetics', f))
+  .filter((f) => fs.existsSync(f))
+  .map((f) => fs.readFileSync(f, 'utf8'))
+  .join('\n');
+const iqaPairs = [...iqaSource.matchAll(/name: '([^']+)', positive: '([^']+)', negative: '([^']+)'/g)].map((m) => m.slice(1));
+check(iqaPairs.length > 0, `found ${iqaPairs.length} CLIP-IQA prompt pairs in workers/aesthetics`);
+const iqaPrompts = (await embedTexts(iqaPairs.flatMap(([, pos, neg]) => [pos, neg]))).map(l2normalize);
+const scale = config.logit_scale;
+const iqa = imageEmbeds.map((e) =>
+  mean(iqaPairs.map((_, i) => 1 / (1 + Math.exp(scale * (dot(e, iqaPrompts[2 * i + 1]) - dot(e, iqaPrompts[2 * i])))))),
+);
 
 const K = 10;
 const CANDIDATES = 30;
-const perQuery = queries.map((q, qi) => {
-  const sims = imageEmbeds.map((e) => e.reduce((s, x, j) => s + x * queryEmbeds[qi][j], 0));
-  const order = sims.map((s, i) => [s, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
-  const top = order.slice(0, K);
-  // Cascade: semantic top-30, re-ranked by the aesthetic head.
-  const reranked = order.slice(0, CANDIDATES).sort((a, b) => aesthetic[b] - aesthetic[a]).slice(0, K);
-  const relevant = images.map((im, i) => (isRelevant(im, q.relevant) ? i : -1)).filter((i) => i >= 0);
-  const p = top.filter((i) => isRelevant(images[i], q.relevant)).length / K;
-  const pRe = reranked.filter((i) => isRelevant(images[i], q.relevant)).length / K;
-  const rho = spearman(relevant.map((i) => aesthetic[i]), relevant.map((i) => images[i].quality));
-  return {
-    text: q.text,
-    heldOut: Boolean(q.heldOut),
-    relevantCount: relevant.length,
-    p,
-    pRe,
-    quality: mean(top.map((i) => images[i].quality)),
-    qualityRe: mean(reranked.map((i) => images[i].quality)),
-    rho,
-  };
-});
-const pairQ = perQuery.filter((q) => !q.heldOut);
-const heldQ = perQuery.filter((q) => q.heldOut);
-for (const q of perQuery)
-  console.log(`  P@10 ${fmt(q.p)} (re-ranked ${fmt(q.pRe)})  relevant ${String(q.relevantCount).padStart(2)}  ${q.text}`);
+const KINDS = ['shape+colour', 'shape+background', 'colour+background'];
+const DEGRADATIONS = ['blur', 'noise', 'dark', 'overexposed', 'lowcontrast', 'cutoff', 'jpeg'];
 
-// ---------------------------------------------------------------- (d) aesthetics
-const rhoAll = spearman(aesthetic, images.map((im) => im.quality));
+function splitMetrics(subset, qs, label) {
+  const quality = subset.map((i) => images[i].quality);
+  const perQuery = qs.map((q) => {
+    const qe = queryEmbeds[queries.indexOf(q)];
+    const order = subset.map((i) => [dot(imageEmbeds[i], qe), i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    const top = order.slice(0, K);
+    // Cascade: semantic top-30, re-ranked by the aesthetic head.
+    const reranked = order.slice(0, CANDIDATES).sort((a, b) => aesthetic[b] - aesthetic[a]).slice(0, K);
+    return {
+      text: q.text,
+      kind: q.kind,
+      relevant: subset.filter((i) => isRelevant(images[i], q.relevant)).length,
+      p: top.filter((i) => isRelevant(images[i], q.relevant)).length / K,
+      pRe: reranked.filter((i) => isRelevant(images[i], q.relevant)).length / K,
+      quality: mean(top.map((i) => images[i].quality)),
+      qualityRe: mean(reranked.map((i) => images[i].quality)),
+    };
+  });
+  const main = perQuery.filter((q) => KINDS.includes(q.kind));
+  const held = perQuery.filter((q) => q.kind === 'held-out-triple');
+  const within = {};
+  for (const kind of DEGRADATIONS) {
+    const idx = subset.filter((i) => images[i].degradation === kind);
+    within[kind] = spearman(idx.map((i) => aesthetic[i]), idx.map((i) => images[i].quality));
+  }
+  console.log(`\n## ${label}`);
+  for (const q of perQuery)
+    console.log(`  P@10 ${fmt(q.p)} (re-ranked ${fmt(q.pRe)})  relevant ${String(q.relevant).padStart(3)}  ${q.kind.padEnd(17)} ${q.text}`);
+  return {
+    images: subset.length,
+    queries: main.length,
+    precisionAt10: mean(main.map((q) => q.p)),
+    precisionAt10ByKind: Object.fromEntries(KINDS.map((k) => [k, mean(main.filter((q) => q.kind === k).map((q) => q.p))])),
+    precisionAt10HeldOutTriples: mean(held.map((q) => q.p)),
+    precisionAt10AfterRerank: mean(main.map((q) => q.pRe)),
+    meanQualityTop10: { semantic: mean(main.map((q) => q.quality)), aestheticRerank: mean(main.map((q) => q.qualityRe)) },
+    spearmanHead: spearman(subset.map((i) => aesthetic[i]), quality),
+    spearmanHeadWithinDegradation: within,
+    spearmanClipIqa: spearman(subset.map((i) => iqa[i]), quality),
+  };
+}
+
+const testImages = images.map((im, i) => (im.split === 'test' ? i : -1)).filter((i) => i >= 0);
 const results = {
-  images: images.length,
-  queries: queries.length,
-  precisionAt10: { all: mean(perQuery.map((q) => q.p)), shapeColour: mean(pairQ.map((q) => q.p)), heldOut: mean(heldQ.map((q) => q.p)) },
-  precisionAt10AfterAestheticRerank: { all: mean(perQuery.map((q) => q.pRe)), heldOut: mean(heldQ.map((q) => q.pRe)) },
-  meanQualityTop10: { semantic: mean(perQuery.map((q) => q.quality)), aestheticRerank: mean(perQuery.map((q) => q.qualityRe)) },
-  spearmanHeadVsQuality: { allImages: rhoAll, withinRelevantSetMean: mean(perQuery.map((q) => q.rho)) },
+  test: splitMetrics(testImages, queries.filter((q) => q.split === 'test'), 'test split: test queries over test images'),
+  library: splitMetrics(images.map((_, i) => i), queries, 'whole library: every query over every image'),
+  clipIqaPairs: iqaPairs.map(([name]) => name),
   logitScale: config.logit_scale,
 };
+
+// ---------------------------------------------------------------- (d) summary
 console.log('\n# summary');
-console.log(`  P@10 all queries        ${fmt(results.precisionAt10.all)}  (${queries.length} queries, ${images.length} images)`);
-console.log(`  P@10 shape+colour (36)  ${fmt(results.precisionAt10.shapeColour)}`);
-console.log(`  P@10 held-out (6)       ${fmt(results.precisionAt10.heldOut)}`);
-console.log(`  P@10 after aesthetic re-rank of top-${CANDIDATES}: all ${fmt(results.precisionAt10AfterAestheticRerank.all)}, held-out ${fmt(results.precisionAt10AfterAestheticRerank.heldOut)}`);
-console.log(`  mean quality of top-10  semantic ${fmt(results.meanQualityTop10.semantic)} -> re-ranked ${fmt(results.meanQualityTop10.aestheticRerank)}`);
-console.log(`  Spearman(head, quality) all images ${fmt(rhoAll)}, within a query's relevant set (mean) ${fmt(results.spearmanHeadVsQuality.withinRelevantSetMean)}`);
+for (const [label, m] of [['test split', results.test], ['whole library', results.library]]) {
+  console.log(`  ${label}: ${m.images} images, ${m.queries} two-attribute queries`);
+  console.log(`    P@10 ${fmt(m.precisionAt10)} (${KINDS.map((k) => `${k} ${fmt(m.precisionAt10ByKind[k])}`).join(', ')}); held-out triples ${fmt(m.precisionAt10HeldOutTriples)}`);
+  console.log(`    P@10 after aesthetic re-rank of top-${CANDIDATES} ${fmt(m.precisionAt10AfterRerank)}; mean quality of top-10 ${fmt(m.meanQualityTop10.semantic)} -> ${fmt(m.meanQualityTop10.aestheticRerank)}`);
+  console.log(`    Spearman with quality: head ${fmt(m.spearmanHead)}, CLIP-IQA ${fmt(m.spearmanClipIqa)}; head within ${DEGRADATIONS.map((k) => `${k} ${fmt(m.spearmanHeadWithinDegradation[k])}`).join(', ')}`);
+}
 const jsonOut = process.argv.indexOf('--json');
 if (jsonOut > 0) fs.writeFileSync(process.argv[jsonOut + 1], JSON.stringify(results, null, 2) + '\n');
 

@@ -77,12 +77,19 @@ QUALITY_WORDS = {
     "blur": ["blurry", "out of focus", "blurred"],
     "noise": ["noisy", "grainy"],
     "dark": ["dark", "underexposed", "too dark"],
-    "overexposed": ["overexposed", "washed-out", "bright"],
-    "lowcontrast": ["faded", "low-contrast", "dull"],
+    "overexposed": ["overexposed", "washed-out", "blown-out"],
+    "lowcontrast": ["faded", "low-contrast", "low contrast", "dull"],
     "cutoff": ["cropped", "cut-off", "badly framed"],
     "jpeg": ["blocky", "pixelated", "compressed"],
 }
-GOOD_WORDS = ["sharp, well-lit", "good", "clear", "beautiful", "high quality", "sharp"]
+# The good words include the positive halves of the app's CLIP-IQA prompt pairs
+# (workers/aesthetics/clip-iqa.ts: good, sharp, bright, colorful, high contrast,
+# clean, beautiful), so that the text tower knows them; "bright" therefore means
+# well-lit here, and over-exposure has its own words.
+GOOD_WORDS = ["sharp, well-lit", "good", "clear", "beautiful", "high quality", "sharp", "bright",
+              "colorful", "high contrast", "high-contrast", "clean", "well-lit"]
+# Degradation strength in words: captions say how bad, so the embedding has to carry it.
+WEAK_MODIFIER, STRONG_MODIFIER = "slightly", "very"
 BAD_WORDS = ["bad", "low quality", "ugly"]
 
 PLAIN_TEMPLATES = [
@@ -113,6 +120,9 @@ QUALITY_TEMPLATES = [
     "{c} {s}, {q}",
     "a {q} picture of a {c} {s}",
     "a {c} {s} {b}, {q}",
+    "a {q} photo",
+    "{q} photo.",
+    "a {q} photo {b}",
 ]
 
 # Words an LLM rephrasing tends to add; none is in the vocabulary, so they all
@@ -125,7 +135,8 @@ FILLER_WORDS = (
     "glowing pastel vivid matte glossy studio outdoor frame balanced rule thirds"
 ).split()
 FILLER_GLUE = ["with", "and", "a", "the", "of", ",", "in", "on"]
-FILLER_WORDS = [w for w in FILLER_WORDS if w not in {"focus", "dark", "bright", "sharp", "clear"}]
+FILLER_WORDS = [w for w in FILLER_WORDS
+                if w not in {"focus", "dark", "bright", "sharp", "clear", "colorful", "clean"}]
 
 
 @dataclass
@@ -205,8 +216,8 @@ def background_phrase(background: str) -> str:
     return BACKGROUND_PHRASES[background][0]
 
 
-def caption(scene: Scene, rng: np.random.Generator, *, quality_p: float = 0.35,
-            good_p: float = 0.08, partial_p: float = 0.08, filler_p: float = 0.0) -> str:
+def caption(scene: Scene, rng: np.random.Generator, *, quality_p: float = 0.5,
+            good_p: float = 0.15, partial_p: float = 0.08, filler_p: float = 0.0) -> str:
     pick = lambda xs: xs[rng.integers(len(xs))]  # noqa: E731
     fields = dict(s=scene.shape, c=scene.colour, b=pick(BACKGROUND_PHRASES[scene.background]),
                   n=pick(BACKGROUND_NOUNS[scene.background]))
@@ -215,6 +226,10 @@ def caption(scene: Scene, rng: np.random.Generator, *, quality_p: float = 0.35,
             q = pick(BAD_WORDS)
         else:
             q = pick(QUALITY_WORDS[scene.degradation])
+            if scene.strength < 0.5 and rng.random() < 0.7:
+                q = f"{WEAK_MODIFIER} {q}"
+            elif scene.strength >= 0.75 and rng.random() < 0.7:
+                q = f"{STRONG_MODIFIER} {q}"
         text = pick(QUALITY_TEMPLATES).format(q=q, **fields)
     elif not scene.degradation and rng.random() < good_p:
         text = pick(QUALITY_TEMPLATES).format(q=pick(GOOD_WORDS), **fields)
@@ -239,7 +254,7 @@ def vocabulary_words() -> list[str]:
         texts += ps
     for ws in QUALITY_WORDS.values():
         texts += ws
-    texts += GOOD_WORDS + BAD_WORDS
+    texts += GOOD_WORDS + BAD_WORDS + [WEAK_MODIFIER, STRONG_MODIFIER]
     texts += [t.replace("{", " ").replace("}", " ") for t in
               PLAIN_TEMPLATES + PARTIAL_TEMPLATES + QUALITY_TEMPLATES]
     words = set()
@@ -382,7 +397,7 @@ def _shape_polygon(shape: str, cx: float, cy: float, r: float, rot: float):
     raise ValueError(shape)
 
 
-def _draw_object(img: np.ndarray, shape: str, colour: str, cx, cy, r, rng, shadow=True):
+def _draw_object(img: np.ndarray, shape: str, colour: str, cx, cy, r, rng, shadow=True, outline=True):
     """Composites one anti-aliased, softly shaded object onto img (float HxWx3) in place."""
     n = img.shape[0]
     # Work in the object's bounding box only (plus the shadow offset).
@@ -395,12 +410,22 @@ def _draw_object(img: np.ndarray, shape: str, colour: str, cx, cy, r, rng, shado
     mask = Image.new("L", (w * ss, h * ss), 0)
     d = ImageDraw.Draw(mask)
     lx, ly = cx - x0, cy - y0
+    # A darker rim in the object's own colour: the outline keeps the shape readable
+    # where the fill is close to the background (yellow on sand, blue in the sky).
+    rim = Image.new("L", (w * ss, h * ss), 0)
+    dr = ImageDraw.Draw(rim)
+    width = max(2, int(round(r * 0.12 * ss)))
     if shape == "circle":
-        d.ellipse([(lx - r) * ss, (ly - r) * ss, (lx + r) * ss, (ly + r) * ss], fill=255)
+        box = [(lx - r) * ss, (ly - r) * ss, (lx + r) * ss, (ly + r) * ss]
+        d.ellipse(box, fill=255)
+        dr.ellipse(box, outline=255, width=width)
     else:
         rot = rng.uniform(-MAX_ROTATION, MAX_ROTATION)  # shapes stay roughly upright
-        d.polygon([(x * ss, y * ss) for x, y in _shape_polygon(shape, lx, ly, r, rot)], fill=255)
+        pts = [(x * ss, y * ss) for x, y in _shape_polygon(shape, lx, ly, r, rot)]
+        d.polygon(pts, fill=255)
+        dr.line(pts + [pts[0]], fill=255, width=width, joint="curve")
     m = np.asarray(mask.reduce(ss), np.float32)[..., None] * (1 / 255)
+    rim_m = np.minimum(np.asarray(rim.reduce(ss), np.float32)[..., None] * (1 / 255), m)
     region = img[y0:y1, x0:x1]
     if shadow:
         sh = np.zeros_like(m)
@@ -409,6 +434,8 @@ def _draw_object(img: np.ndarray, shape: str, colour: str, cx, cy, r, rng, shado
     rgb = _jitter_colour(BASE_RGB[colour], rng).astype(np.float32)
     shade = 1.0 + 0.09 * (-(_XX[:h, :w] - lx) - (_YY[:h, :w] - ly)) / max(r, 1)
     layer = rgb[None, None, :] * np.clip(shade, 0.75, 1.2)[..., None]
+    if outline:
+        layer = layer * (1 - 0.45 * rim_m)
     region *= 1 - m
     region += layer * m
 
@@ -428,12 +455,12 @@ def _place_cutoff(rng, r, n, strength):
     return along, n - inside
 
 
-def render(scene: Scene, rng: np.random.Generator, n: int = RENDER_SIZE) -> Image.Image:
+def render(scene: Scene, rng: np.random.Generator, n: int = RENDER_SIZE, outline: bool = True) -> Image.Image:
     img = render_background(scene.background, rng, n)
     for ds, dc in scene.distractors:
         dr = rng.uniform(*DISTRACTOR_RADIUS)
         dx, dy = rng.uniform(dr, n - dr, 2)
-        _draw_object(img, ds, dc, dx, dy, dr, rng, shadow=False)
+        _draw_object(img, ds, dc, dx, dy, dr, rng, shadow=False, outline=outline)
     r = rng.uniform(*OBJECT_RADIUS)
     if scene.degradation == "cutoff":
         cx, cy = _place_cutoff(rng, r, n, scene.strength)
@@ -442,11 +469,27 @@ def render(scene: Scene, rng: np.random.Generator, n: int = RENDER_SIZE) -> Imag
         cy = n / 2 + rng.uniform(-22, 22)
         cx = min(max(cx, r + 2), n - r - 2)
         cy = min(max(cy, r + 2), n - r - 2)
-    _draw_object(img, scene.shape, scene.colour, cx, cy, r, rng)
+    _draw_object(img, scene.shape, scene.colour, cx, cy, r, rng, outline=outline)
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     if scene.degradation and scene.degradation != "cutoff":
         pil = degrade(pil, scene.degradation, scene.strength, rng)
     return pil
+
+
+def render_variants(scene: Scene, rng: np.random.Generator, variants: list[tuple[str | None, float]]):
+    """The same scene (background, distractors, object size) at several qualities.
+
+    Each variant starts from a copy of the same random state, so every one renders
+    the identical clean picture before its own degradation (cutoff moves the object)."""
+    import copy
+
+    base = np.random.default_rng(int(rng.integers(2**63)))
+    out = []
+    for kind, strength in variants:
+        v = Scene(scene.shape, scene.colour, scene.background, kind, strength if kind else 0.0,
+                  list(scene.distractors))
+        out.append((v, render(v, copy.deepcopy(base))))
+    return out
 
 
 def degrade(pil: Image.Image, kind: str, s: float, rng: np.random.Generator) -> Image.Image:
