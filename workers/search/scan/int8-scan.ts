@@ -1,0 +1,202 @@
+import kernelBytes from './scan-kernel.wat?wasm-bytes';
+import { queryLevels, quantizeQuery } from './int8-codec';
+
+export interface ScanResult {
+  /** Row positions (load/append order), best first; ties keep the earlier row first. */
+  indices: Uint32Array;
+  scores: Float32Array;
+  /** Mean score over every scanned (non-excluded) row; 0 when none was scanned. */
+  mean: number;
+}
+
+export interface SearchOptions {
+  /** A row to leave out (the photo itself, for "more like this"). */
+  exclude?: number;
+}
+
+type KernelSearch = (
+  query: number,
+  vectors: number,
+  scales: number,
+  n: number,
+  dim: number,
+  k: number,
+  heap: number,
+  exclude: number,
+  stats: number,
+) => number;
+
+const PAGE = 65536;
+const STATS_PTR = 0;
+const QUERY_PTR = 64;
+const align = (x: number, to: number) => Math.ceil(x / to) * to;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** Whether this engine runs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+, Node 16+). */
+export function int8ScanSupported(): boolean {
+  try {
+    return WebAssembly.validate(kernelBytes);
+  } catch {
+    return false;
+  }
+}
+
+function kernelModule(): WebAssembly.Module {
+  // Synchronous compile is fine: the module is ~1 KB (browsers only refuse large modules
+  // on the main thread) and this runs in the search worker.
+  compiled ??= new WebAssembly.Module(kernelBytes);
+  return compiled;
+}
+
+function isKernelSearch(f: unknown): f is KernelSearch {
+  return typeof f === 'function';
+}
+
+/**
+ * Int8 vectors kept once in WebAssembly memory, searched exactly by a SIMD kernel.
+ *
+ * Memory layout (grows in place; only the small scale array moves):
+ *   [stats | query int16 × dimPadded | vectors int8 capacity × dimPadded | scales f32 × capacity | heap]
+ * Rows are zero-padded to a multiple of 16 values so the kernel needs no scalar tail.
+ * One thread is the right number: the scan reads memory at close to the machine's
+ * bandwidth, and a second worker measured no faster.
+ */
+export class Int8Scan {
+  readonly dim: number;
+  readonly dimPadded: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: KernelSearch;
+  private readonly vectorsPtr: number;
+  private readonly levels: number;
+  private capacity = 0;
+  private n = 0;
+
+  constructor(dim: number, options: { capacity?: number; warmUp?: boolean } = {}) {
+    if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`Int8Scan: bad dim ${dim}`);
+    this.dim = dim;
+    this.dimPadded = align(dim, 16);
+    this.levels = queryLevels(this.dimPadded);
+    this.vectorsPtr = align(QUERY_PTR + 2 * this.dimPadded, 64);
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    const search = instance.exports['search'];
+    if (!isKernelSearch(search)) throw new Error('Int8Scan: kernel has no search export');
+    this.kernel = search;
+    this.reserve(Math.max(options.capacity ?? 0, 256));
+    if (options.warmUp !== false) this.warmUp();
+  }
+
+  /** Number of stored vectors. */
+  get size(): number {
+    return this.n;
+  }
+
+  private get scalesPtr(): number {
+    return this.vectorsPtr + this.capacity * this.dimPadded;
+  }
+
+  private ensureBytes(end: number) {
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+  }
+
+  /** Makes room for `rows` vectors, moving the scales past the grown vector block. */
+  private reserve(rows: number) {
+    if (rows <= this.capacity) return;
+    const oldScales = this.scalesPtr;
+    const oldCapacity = this.capacity;
+    this.capacity = rows;
+    this.ensureBytes(this.scalesPtr + 4 * rows);
+    const bytes = new Uint8Array(this.memory.buffer);
+    bytes.copyWithin(this.scalesPtr, oldScales, oldScales + 4 * this.n);
+    // Rows past n must read as zeros for padding; the moved-from scale bytes now lie there.
+    bytes.fill(0, this.vectorsPtr + oldCapacity * this.dimPadded, this.scalesPtr);
+  }
+
+  /** Replaces the stored vectors: n rows of `dim` int8 codes, row-major, and their scales. */
+  load(vectors: Int8Array, scales: Float32Array, n = scales.length) {
+    this.n = 0;
+    this.append(vectors, scales, n);
+  }
+
+  /** Adds n rows of `dim` int8 codes (row-major) and their scales after the stored ones. */
+  append(vectors: Int8Array, scales: Float32Array, n = scales.length) {
+    if (vectors.length < n * this.dim || scales.length < n) {
+      throw new RangeError(`Int8Scan: ${n} rows need ${n * this.dim} codes and ${n} scales`);
+    }
+    const needed = this.n + n;
+    // Grow by a quarter at least, so appends in small batches stay amortised O(1).
+    if (needed > this.capacity) this.reserve(Math.max(needed, Math.ceil(this.capacity * 1.25)));
+    const start = this.vectorsPtr + this.n * this.dimPadded;
+    const rows = new Int8Array(this.memory.buffer, start, n * this.dimPadded);
+    if (this.dimPadded === this.dim) {
+      rows.set(vectors.subarray(0, n * this.dim));
+    } else {
+      rows.fill(0);
+      for (let i = 0; i < n; i++) {
+        rows.set(vectors.subarray(i * this.dim, (i + 1) * this.dim), i * this.dimPadded);
+      }
+    }
+    new Float32Array(this.memory.buffer, this.scalesPtr + 4 * this.n, n).set(scales.subarray(0, n));
+    this.n = needed;
+  }
+
+  /** Exact top-k rows by inner product with `query` (dim floats), and the mean score. */
+  search(query: ArrayLike<number>, k: number, options: SearchOptions = {}): ScanResult {
+    if (query.length !== this.dim) {
+      throw new RangeError(`Int8Scan: query has ${query.length} values, expected ${this.dim}`);
+    }
+    const exclude = options.exclude ?? -1;
+    const excluded = exclude >= 0 && exclude < this.n ? 1 : 0;
+    const cap = Math.max(0, Math.min(Math.floor(k), this.n - excluded));
+    const heapPtr = align(this.scalesPtr + 4 * this.capacity, 8);
+    this.ensureBytes(heapPtr + 8 * Math.max(cap, 1));
+    const { scale } = quantizeQuery(
+      query,
+      new Int16Array(this.memory.buffer, QUERY_PTR, this.dimPadded),
+      this.levels,
+    );
+    const size = this.kernel(
+      QUERY_PTR,
+      this.vectorsPtr,
+      this.scalesPtr,
+      this.n,
+      this.dimPadded,
+      cap,
+      heapPtr,
+      excluded ? exclude : -1,
+      STATS_PTR,
+    );
+    const buffer = this.memory.buffer;
+    const heapScores = new Float32Array(buffer, heapPtr, 2 * size);
+    const heapRows = new Int32Array(buffer, heapPtr, 2 * size);
+    const order = Array.from({ length: size }, (_, i) => i).sort(
+      (a, b) =>
+        heapScores[2 * b]! - heapScores[2 * a]! || heapRows[2 * a + 1]! - heapRows[2 * b + 1]!,
+    );
+    const indices = new Uint32Array(size);
+    const scores = new Float32Array(size);
+    order.forEach((h, i) => {
+      indices[i] = heapRows[2 * h + 1]!;
+      scores[i] = heapScores[2 * h]! * scale;
+    });
+    const count = this.n - excluded;
+    const sum = new Float64Array(buffer, STATS_PTR, 1)[0]!;
+    return { indices, scores, mean: count > 0 ? (sum * scale) / count : 0 };
+  }
+
+  /**
+   * V8 first runs WebAssembly on its baseline tier (tens of ms for a 100k scan) and
+   * swaps in optimised code after some calls; pay that here, not on the first search.
+   */
+  private warmUp() {
+    const rows = 256;
+    const saved = this.n;
+    this.reserve(rows);
+    const query = new Float32Array(this.dim).fill(1);
+    this.n = rows;
+    for (let i = 0; i < 64; i++) this.search(query, 10);
+    this.n = saved;
+  }
+}
