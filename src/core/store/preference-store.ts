@@ -1,0 +1,71 @@
+import type { LumenDb, PairOrigin, PreferenceRecord } from './db';
+
+/** Person-made pairs outweigh grid pairs: they are what this person actually said. */
+export const ORIGIN_WEIGHT: Readonly<Record<PairOrigin, number>> = { auto: 1, liked: 2, chosen: 3 };
+
+export type PairCounts = Record<PairOrigin, number>;
+
+export async function listPairs(db: LumenDb, model: string): Promise<PreferenceRecord[]> {
+  return db.getAllFromIndex('preferences', 'model', model);
+}
+
+export async function countPairs(db: LumenDb, model: string): Promise<PairCounts> {
+  const counts: PairCounts = { auto: 0, liked: 0, chosen: 0 };
+  for (const p of await listPairs(db, model)) counts[p.origin]++;
+  return counts;
+}
+
+/** Adds pairs in one transaction; a pair identical to a stored one of the same origin replaces nothing. */
+export async function addPairs(
+  db: LumenDb,
+  pairs: Omit<PreferenceRecord, 'id' | 'at'>[],
+): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const tx = db.transaction('preferences', 'readwrite');
+  const seen = new Set(
+    (await tx.store.getAll()).map((p) => pairKey(p.model, p.queryText, p.winner, p.loser)),
+  );
+  let added = 0;
+  const at = Date.now();
+  for (const p of pairs) {
+    const key = pairKey(p.model, p.queryText, p.winner, p.loser);
+    if (seen.has(key) || p.winner === p.loser) continue;
+    seen.add(key);
+    await tx.store.add({ ...p, at });
+    added++;
+  }
+  await tx.done;
+  return added;
+}
+
+/** Replaces the automatic (grid) pairs of a model: a rebuilt D_po supersedes the old one. */
+export async function replaceAutoPairs(
+  db: LumenDb,
+  model: string,
+  pairs: Omit<PreferenceRecord, 'id' | 'at' | 'model' | 'origin'>[],
+): Promise<number> {
+  const tx = db.transaction('preferences', 'readwrite');
+  for (const p of await tx.store.index('model').getAll(model)) {
+    if (p.origin === 'auto' && p.id !== undefined) await tx.store.delete(p.id);
+  }
+  const at = Date.now();
+  for (const p of pairs) await tx.store.add({ ...p, model, origin: 'auto', at });
+  await tx.done;
+  return pairs.length;
+}
+
+export async function deletePair(db: LumenDb, id: number): Promise<void> {
+  await db.delete('preferences', id);
+}
+
+export async function deletePairsOf(db: LumenDb, model: string, origin: PairOrigin): Promise<void> {
+  const tx = db.transaction('preferences', 'readwrite');
+  for (const p of await tx.store.index('model').getAll(model)) {
+    if (p.origin === origin && p.id !== undefined) await tx.store.delete(p.id);
+  }
+  await tx.done;
+}
+
+function pairKey(model: string, query: string, winner: number, loser: number): string {
+  return `${model}\u0000${query}\u0000${winner}\u0000${loser}`;
+}

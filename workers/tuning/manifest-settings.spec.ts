@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { gridOf, trainSettingsOf } from './manifest-settings';
+import { DEFAULT_DPO_GRID } from './protocol';
+
+describe('manifest tuning settings', () => {
+  it('maps known names and refuses unknown ones', () => {
+    expect(trainSettingsOf({ settings: { beta: 0.3, klSample: 16 } })).toEqual({
+      beta: 0.3,
+      klSample: 16,
+    });
+    expect(() => trainSettingsOf({ settings: { betta: 0.3 } })).toThrow(
+      /Unknown tuning setting "betta"/,
+    );
+    expect(trainSettingsOf(undefined)).toEqual({});
+  });
+
+  it('fills the grid from the defaults', () => {
+    expect(gridOf(undefined)).toEqual(DEFAULT_DPO_GRID);
+    expect(gridOf({ grid: { k: 40, u: 4, v: 5, s: 2, seed: 7 } })).toEqual({
+      k: 40,
+      u: 4,
+      v: 5,
+      s: 2,
+      seed: 7,
+    });
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Types and defaults owned by the fine-tuning feature (DESIGN.md steps 4–5).
+ * Pure data: the page and the training worker both import it.
+ */
+
+/** One preference: for `queryText`, photo `winner` should rank above photo `loser`. */
+export interface PreferencePair {
+  queryText: string;
+  winner: number;
+  loser: number;
+  /** Multiplies the pair's loss; person-made picks can count more than grid pairs. */
+  weight: number;
+  /** 'auto' = from the D_po grid; 'liked' / 'chosen' = the person's likes and A/B picks. */
+  origin: 'auto' | 'liked' | 'chosen';
+}
+
+/** How the partial-order set D_po is sampled from one query's ranking. */
+export interface DpoGridSettings {
+  /** Semantic top-K the grid is sampled from. */
+  k: number;
+  /** Grid rows: semantic-rank bands. */
+  u: number;
+  /** Grid columns: items per band, ordered by beauty. */
+  v: number;
+  /** Stride: every s-th item of the top-K is sampled. */
+  s: number;
+  /** Seeds the sampling offset within the stride. */
+  seed: number;
+}
+
+// u·v·s = 100 = k: the grid spans the whole top-K. 5×5 gives 200 pairs per query.
+export const DEFAULT_DPO_GRID: DpoGridSettings = { k: 100, u: 5, v: 5, s: 4, seed: 1 };
+
+export interface TrainSettings {
+  /** Rank r of the residual adapter e′ = normalize(e + B·A·e). */
+  rank: number;
+  /** DPO inverse temperature. */
+  beta: number;
+  /**
+   * Conservative-DPO label smoothing ε in [0, 0.5). With ε > 0 the loss has a finite
+   * optimum at the cosine margin ln((1−ε)/ε)/(β·logitScale); with ε = 0 it has none,
+   * and embeddings keep drifting as long as training runs.
+   */
+  labelSmoothing: number;
+  /** Weight of the KL(base ‖ tuned) term that keeps semantic ranking in place. */
+  semanticWeight: number;
+  /**
+   * Candidates per query and step that the KL term samples (uniformly, without replacement)
+   * from the query's whole candidate set, plus the step's own pair photos; 0 = all of them.
+   * A KL over the top-K only lets photos from outside it drift into the top 10, so the sample
+   * is drawn from the whole library, not the top. Validation uses one fixed sample per query,
+   * so its loss is comparable from epoch to epoch. The cost of a step grows with this number.
+   */
+  klSample: number;
+  learningRate: number;
+  /** Pairs per optimisation step. */
+  batchSize: number;
+  maxEpochs: number;
+  /** Share of pairs held back for validation loss, accuracy and early stopping. */
+  validationShare: number;
+  /** Epochs without a better validation loss before stopping. */
+  patience: number;
+  seed: number;
+  /** CLIP's softmax scale (1/τ); 100 for the OpenAI and most OpenCLIP models. */
+  logitScale: number;
+}
+
+// β·logitScale = 50 and ε = 0.1 aim for a cosine margin of ln 9 / 50 ≈ 0.044: about the
+// spread of cosines within a query's top results, so the target is reachable.
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  rank: 8,
+  beta: 0.5,
+  labelSmoothing: 0.1,
+  semanticWeight: 1,
+  klSample: 32,
+  learningRate: 2e-3,
+  batchSize: 128,
+  maxEpochs: 20,
+  validationShare: 0.1,
+  patience: 3,
+  seed: 1,
+  logitScale: 100,
+};
+
+/** The cosine margin the smoothed DPO loss is minimised at (Infinity when ε = 0). */
+export function targetCosineMargin(settings: TrainSettings): number {
+  const eps = settings.labelSmoothing;
+  return Math.log((1 - eps) / eps) / (settings.beta * settings.logitScale);
+}
+
+/** The residual low-rank adapter: e′ = normalize(e + B·A·e). */
+export interface AdapterWeights {
+  /** Model id (and revision) of the embeddings it was trained on; never applied to others. */
+  baseModel: string;
+  dim: number;
+  rank: number;
+  /** r×d, row-major. */
+  a: Float32Array;
+  /** d×r, row-major. */
+  b: Float32Array;
+}
+
+/** Reported once per epoch. */
+export interface TrainProgress {
+  epoch: number;
+  /** Optimisation steps so far. */
+  step: number;
+  /** Mean training objective (DPO + semantic term) over the epoch. */
+  trainLoss: number;
+  /** Objective on the held-back pairs (their queries' semantic term included). */
+  validationLoss: number;
+  /** Share of held-back pairs the tuned model orders winner above loser. */
+  validationAccuracy: number;
+}
+
+export interface TrainSummary {
+  baseModel: string;
+  settings: TrainSettings;
+  trainPairs: number;
+  validationPairs: number;
+  /** Pairs skipped because their query or a photo had no embedding. */
+  droppedPairs: number;
+  queries: number;
+  epochs: number;
+  /** The epoch whose weights were kept (lowest validation loss). */
+  bestEpoch: number;
+  steps: number;
+  stoppedEarly: boolean;
+  trainLoss: number;
+  validationLoss: number;
+  validationAccuracy: number;
+  /** Validation accuracy of the base model, for comparison. */
+  baseValidationAccuracy: number;
+  durationMs: number;
+  /** Pairs trained on, by origin (set by the tuning worker, which knows where pairs came from). */
+  pairsByOrigin?: Record<PreferencePair['origin'], number>;
+}
+
+// ---- The tuning worker's interface (the page reaches it through Comlink) ----
+
+export type PairOrigin = PreferencePair['origin'];
+export type PairCounts = Record<PairOrigin, number>;
+
+/** A query with its (possibly rephrased) text embedding from the search worker's text tower. */
+export interface EmbeddedQuery {
+  text: string;
+  embedding: Float32Array;
+}
+
+export interface BuildPairsRequest {
+  profileId: string;
+  queries: EmbeddedQuery[];
+  grid: DpoGridSettings;
+}
+
+export interface BuildPairsResult {
+  /** Automatic pairs now stored (they replace the previous automatic set). */
+  pairs: number;
+  /** Queries that gave at least one pair. */
+  queries: number;
+  /** Pairs left out because two photos of a grid row had the same beauty. */
+  ties: number;
+  /** All stored pairs of this model, by origin. */
+  counts: PairCounts;
+}
+
+export interface TrainRequest {
+  profileId: string;
+  /** Embeddings for the query texts of the stored pairs; pairs of other queries are dropped. */
+  queries: EmbeddedQuery[];
+  settings: Partial<TrainSettings>;
+}
+
+/** A stored adapter as lists show it. */
+export interface AdapterInfo {
+  id: number;
+  baseModel: string;
+  createdAt: number;
+  label: string;
+  summary: TrainSummary;
+  /** Pairs it was trained on, by origin. */
+  pairsByOrigin: PairCounts;
+}
+
+/** One stored pair as the page lists it. */
+export interface PairInfo extends PreferencePair {
+  id: number;
+  at: number;
+}
+
+export interface TuningApi {
+  /** Stored pairs of the profile's model, by origin. */
+  pairCounts(profileId: string): Promise<PairCounts>;
+  listPairs(profileId: string): Promise<PairInfo[]>;
+  deletePair(id: number): Promise<void>;
+  /** Rebuilds the automatic D_po pairs from the given queries and stores them. */
+  buildPairs(request: BuildPairsRequest): Promise<BuildPairsResult>;
+  /** Trains on every stored pair, stores the adapter and makes it active. */
+  train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<AdapterInfo>;
+  cancel(): void;
+  listAdapters(profileId: string): Promise<AdapterInfo[]>;
+  /** The active adapter's id, or null when search uses the base model. */
+  activeAdapter(profileId: string): Promise<number | null>;
+  setActiveAdapter(profileId: string, id: number | null): Promise<void>;
+  deleteAdapter(id: number): Promise<void>;
+  /** The adapter file, as export writes it. */
+  exportAdapter(id: number): Promise<Uint8Array>;
+  /** Validates a file (format, base model) and stores it as the active adapter; throws a clear error otherwise. */
+  importAdapter(profileId: string, bytes: Uint8Array): Promise<AdapterInfo>;
+}

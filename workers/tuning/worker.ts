@@ -1,0 +1,4 @@
+import { serveWorker } from '../shared/lifeline';
+import { TuningHandler } from './handler';
+
+serveWorker(new TuningHandler());
