@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { watBytes } from './workers/search/scan/vite-plugin-wat.ts';
 
 // Multithreaded WASM needs SharedArrayBuffer, which browsers only grant to
 // cross-origin-isolated pages.
@@ -29,6 +30,7 @@ export default defineConfig({
   appType: 'mpa',
   plugins: [
     svelte(),
+    watBytes(),
     viteStaticCopy({ targets: [{ src: ortFiles, dest: 'ort' }] }),
     // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)
     // are served from the app's own origin under models/, folder structure kept.
@@ -87,12 +89,18 @@ export default defineConfig({
   ],
   // Resolve ORT to its build without an embedded wasm, so only the standalone copy ships.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
-  worker: { format: 'es' },
+  // Worker bundles get only these plugins, not the page's; the scan kernel lives in a worker.
+  worker: { format: 'es', plugins: () => [watBytes()] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   test: {
-    include: ['src/**/*.spec.ts', 'workers/**/*.spec.ts', 'models/**/*.spec.ts'],
+    include: [
+      'src/**/*.spec.ts',
+      'workers/**/*.spec.ts',
+      'models/**/*.spec.ts',
+      'bench/**/*.spec.ts',
+    ],
     environment: 'node',
     testTimeout: 60_000,
   },

@@ -123,3 +123,28 @@ export async function waitForScores(page: Page) {
 export function escapeRegExp(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Ends one of the page's workers from outside the page, through the DevTools protocol:
+ * neither the page nor its bridge takes part, and the page gets no event, as when a
+ * worker runs out of memory. `Target.closeTarget` refuses dedicated workers ("doesn't
+ * support closing"), so the worker is attached to and told to close itself.
+ */
+export async function killWorker(page: Page, label: string): Promise<void> {
+  const cdp = await page.context().browser()!.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find(
+      (t) => t.type === 'worker' && t.title.startsWith(`lumen-${label}:`),
+    );
+    if (!worker) throw new Error(`no running "${label}" worker`);
+    const { sessionId } = await cdp.send('Target.attachToTarget', {
+      targetId: worker.targetId,
+      flatten: false,
+    });
+    const message = { id: 1, method: 'Runtime.evaluate', params: { expression: 'close()' } };
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify(message) });
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -9,7 +9,8 @@ test.use({ serviceWorkers: 'block' });
 test('a model file that cannot be fetched is named, with what to do, instead of hanging', async ({
   page,
 }) => {
-  await page.route('**/models/tiny-world/onnx/vision_model.onnx', (route) =>
+  // Self-hosted model URLs carry the manifest revision (?rev=…), so match any query.
+  await page.route('**/models/tiny-world/onnx/vision_model.onnx*', (route) =>
     route.fulfill({ status: 404, body: 'not found' }),
   );
   await openApp(page);

@@ -1,4 +1,8 @@
 import manifestJson from '../../models/manifest.json';
+import { withRevision } from './model-revisions';
+import { tuningProblems, type TuningSpec } from './tuning-spec';
+
+export type { TuningGridSpec, TuningSpec } from './tuning-spec';
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 export type Device = 'webgpu' | 'wasm';
@@ -71,6 +75,8 @@ export interface Profile {
   clip: ClipSpec;
   aestheticHead: AestheticHeadSpec;
   llm: LlmSpec;
+  /** Built-in tuning queries and the recorded training settings (optional). */
+  tuning?: TuningSpec;
 }
 
 export interface Manifest {
@@ -107,20 +113,22 @@ export function modelFileUrls(
   file: string,
   appBase: string,
 ): string[] {
-  const local = new URL(`models/${spec.id}/${file}`, appBase).href;
+  // The revision in the local URL is the cache policy for self-hosted files (model-revisions.ts).
+  const local = withRevision(new URL(`models/${spec.id}/${file}`, appBase).href, spec.revision);
   return spec.host === 'self'
     ? [local]
     : [local, `${spec.host}${spec.id}/${spec.revision}/${file}`];
 }
 
-/** Checks a manifest's shape so a bad edit fails loudly at start-up, not deep inside a worker. */
-export function validateManifest(value: unknown): Manifest {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Everything wrong with a manifest's shape, one line per problem; empty when it is usable. */
+export function manifestProblems(value: unknown): string[] {
+  if (!isObject(value) || !isObject(value['profiles'])) return ['no "profiles" object'];
+  const profiles = value['profiles'] as Record<string, Partial<Omit<Profile, 'id'>> | null>;
   const problems: string[] = [];
-  const m = value as Partial<Manifest> | null;
-  if (!m || typeof m !== 'object' || typeof m.profiles !== 'object' || m.profiles === null) {
-    throw new Error('Model manifest has no "profiles" object.');
-  }
-  for (const [id, p] of Object.entries(m.profiles)) {
+  if (Object.keys(profiles).length === 0) problems.push('"profiles" is empty');
+  for (const [id, p] of Object.entries(profiles)) {
     const c = p?.clip;
     if (!c) {
       problems.push(`${id}: missing "clip"`);
@@ -145,7 +153,21 @@ export function validateManifest(value: unknown): Manifest {
     for (const tower of ['text', 'vision'] as const) {
       if (!c.files?.some((f) => f.tower === tower)) problems.push(`${id}: no ${tower} tower file`);
     }
+    problems.push(...tuningProblems(id, p.tuning));
   }
-  if (problems.length) throw new Error(`Model manifest is invalid: ${problems.join('; ')}`);
-  return m as Manifest;
+  return problems;
+}
+
+/**
+ * Run once at start-up (the page calls it before anything loads a model): a bad edit of
+ * models/manifest.json then fails at once with every problem named, not deep inside a worker.
+ */
+export function assertValidManifest(value: unknown = manifestJson): Manifest {
+  const problems = manifestProblems(value);
+  if (problems.length) {
+    throw new Error(
+      `The model manifest (models/manifest.json) is invalid: ${problems.join('; ')}. Fix the file and rebuild the app.`,
+    );
+  }
+  return value as Manifest;
 }

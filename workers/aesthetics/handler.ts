@@ -1,5 +1,5 @@
 import { getProfile, modelFileUrls, modelKey, type Profile } from '../../src/core/manifest';
-import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
+import { LibraryConnection } from '../../src/core/store/db';
 import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
 import { fetchFirst } from '../shared/model-files';
 import type { AestheticsApi, ScoreRequest, ScoringProgress } from './protocol';
@@ -22,7 +22,7 @@ async function decodeThumbnail(blob: Blob): Promise<Pixels> {
 }
 
 /** Loads a profile's aesthetic head, checking it fits the profile's CLIP. */
-export async function loadHead(profile: Profile, appBase: string): Promise<LinearHead> {
+async function loadHead(profile: Profile, appBase: string): Promise<LinearHead> {
   const spec = profile.aestheticHead;
   // Same cache as the service worker's for self-hosted models: one place the Models panel lists.
   const cache =
@@ -42,7 +42,7 @@ export async function loadHead(profile: Profile, appBase: string): Promise<Linea
 
 /** The aesthetics worker: scores the library from its stored vectors and thumbnails. */
 export class AestheticsHandler implements AestheticsApi {
-  #db: Promise<LumenDb> | undefined;
+  #library = new LibraryConnection();
   #heads = new Map<string, Promise<LinearHead>>();
   #scorer: AestheticScorer | undefined;
 
@@ -60,9 +60,8 @@ export class AestheticsHandler implements AestheticsApi {
       // A failed download is retried on the next request rather than cached.
       head.catch(() => this.#heads.delete(headKey));
     }
-    this.#db ??= openLibraryDb();
     const scorer = new AestheticScorer({
-      db: await this.#db,
+      db: await this.#library.get(),
       profile,
       head: await head,
       prompts: request.prompts,

@@ -7,6 +7,7 @@
  * names to inert markers. Nothing in a file can make this code call anything, so a `.pth`
  * downloaded from the internet can describe tensors and nothing else.
  */
+import { errorMessage } from '../../src/core/errors';
 import { unzipSync, type Unzipped } from 'fflate';
 
 export interface TensorData {
@@ -594,7 +595,7 @@ function unzipPth(bytes: Uint8Array): Unzipped {
   try {
     return unzipSync(bytes);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(`not a readable PyTorch zip file (truncated or corrupt?): ${reason}`, {
       cause: error,
     });

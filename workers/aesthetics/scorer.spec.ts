@@ -109,7 +109,7 @@ describe('AestheticScorer', () => {
     await new AestheticScorer(deps(db)).run(() => {});
     const newHead: Profile = {
       ...profile,
-      aestheticHead: { ...profile.aestheticHead, revision: '2' },
+      aestheticHead: { ...profile.aestheticHead, revision: `${profile.aestheticHead.revision}-next` },
     };
     const result = await new AestheticScorer(deps(db, newHead)).run(() => {});
     expect(result.done).toBe(3);

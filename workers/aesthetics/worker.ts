@@ -1,4 +1,4 @@
-import { expose } from 'comlink';
+import { serveWorker } from '../shared/lifeline';
 import { AestheticsHandler } from './handler';
 
-expose(new AestheticsHandler());
+serveWorker(new AestheticsHandler());

@@ -1,7 +1,5 @@
-import { getProfile, modelKey, type Device } from '../../src/core/manifest';
-import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
-import { ClipVision, configureHosting, pickDevice } from '../shared/clip-models';
-import { browserHosting } from '../shared/hosting';
+import { LibraryConnection } from '../../src/core/store/db';
+import { loadWorkerTower, type ClipVision } from '../shared/clip-models';
 import { decodeImage, sha256Hex } from './decode-image';
 import { IndexingJob } from './indexer';
 import type {
@@ -20,31 +18,15 @@ export class EmbeddingHandler implements EmbeddingApi {
   #job: IndexingJob | undefined;
   /** A pause asked for before the job started (the model was still loading) still counts. */
   #paused = false;
-  #db: Promise<LumenDb> | undefined;
+  #library = new LibraryConnection();
 
   async load(
     request: LoadRequest,
     onProgress: (p: ModelLoadProgress) => void,
   ): Promise<LoadedModel> {
-    const { clip } = getProfile(request.profileId);
-    const hosting = browserHosting(request.appBase);
-    configureHosting(clip, hosting);
-    let device: Device = await pickDevice(request.device);
-    try {
-      this.#vision = await ClipVision.load(clip, device, onProgress);
-    } catch (e) {
-      if (device !== 'webgpu' || request.device === 'webgpu') throw e;
-      // Some adapters lack an operator the model needs: WASM always works.
-      device = 'wasm';
-      this.#vision = await ClipVision.load(clip, device, onProgress);
-    }
-    this.#loaded = {
-      device,
-      model: modelKey(clip),
-      dim: clip.embeddingSize,
-      threads: hosting.threads ?? 1,
-    };
-    onProgress({ state: 'ready', loaded: 0, total: 0 });
+    const { tower, model } = await loadWorkerTower('vision', request, onProgress);
+    this.#vision = tower;
+    this.#loaded = model;
     return this.#loaded;
   }
 
@@ -56,8 +38,7 @@ export class EmbeddingHandler implements EmbeddingApi {
     const loaded = this.#loaded;
     if (!vision || !loaded) throw new Error('The image model is not loaded yet.');
     if (this.#job) throw new Error('Indexing is already running.');
-    this.#db ??= openLibraryDb();
-    const db = await this.#db;
+    const db = await this.#library.get();
     await db.put('jobs', {
       id: 'current',
       rootName: request.rootName,

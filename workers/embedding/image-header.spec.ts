@@ -145,6 +145,61 @@ describe('inspectHeader', () => {
   });
 });
 
+const le32 = (n: number) => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255];
+
+/** A BMP file header plus the start of a BITMAPINFOHEADER: width and height are signed. */
+function bmp(w: number, h: number) {
+  const head = bytes(
+    'BM',
+    le32(54 + 4),
+    le32(0),
+    le32(54),
+    le32(40),
+    le32(w),
+    le32(h),
+    [1, 0, 24, 0],
+  );
+  return { head, tail: head, size: 58 };
+}
+
+describe('inspectHeader on impossible sizes', () => {
+  it('accepts a top-down BMP (negative height) with its real height', () => {
+    const b = bmp(640, -480);
+    expect(inspectHeader(b.head, b.tail, b.size)).toMatchObject({
+      ok: true,
+      info: { kind: 'bmp', width: 640, height: 480 },
+    });
+  });
+
+  it('calls a negative BMP width a damaged header, without negative numbers', () => {
+    // The bytes of a real corrupt file that was reported as "-604045312×67126016 pixels".
+    const b = bmp(-604045312, 67126016);
+    const v = inspectHeader(b.head, b.tail, b.size);
+    expect(v).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(!v.ok && v.message).toMatch(/header is damaged/);
+    expect(!v.ok && v.message).not.toMatch(/-\d/);
+  });
+
+  it('names a zero size as a damaged header', () => {
+    const p = png(0, 0);
+    const v = inspectHeader(p.head, p.tail, p.size);
+    expect(v).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(!v.ok && v.message).toBe("The file's header is damaged: it claims a 0×0 image.");
+    const q = png(0, 10);
+    expect(!inspectHeader(q.head, q.tail, q.size).ok).toBe(true);
+  });
+
+  it('reads PNG sizes unsigned, and calls sizes beyond the format a damaged header', () => {
+    // 0xdc000000 would read as -603979776 if read signed; PNG allows at most 2^31 - 1.
+    const p = png(0xdc000000, 100);
+    const v = inspectHeader(p.head, p.tail, p.size);
+    expect(v).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(!v.ok && v.message).toBe(
+      "The file's header is damaged: it claims a 3690987520×100 image.",
+    );
+  });
+});
+
 describe('inspectHeader on the committed hostile files (e2e/fixtures/bad-files)', () => {
   const dir = path.resolve(import.meta.dirname, '../../e2e/fixtures/bad-files');
   const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as {

@@ -49,6 +49,24 @@ function pngSize(b: Uint8Array): [number, number] | undefined {
   return [v.getUint32(16), v.getUint32(20)];
 }
 
+/** BMP sizes are signed: a negative height is legal and means the rows run top-down. */
+function bmpSize(b: Uint8Array): [number, number] | undefined {
+  if (b.length < 26) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return [v.getInt32(18, true), Math.abs(v.getInt32(22, true))];
+}
+
+/** No format allows a side above 2^31 - 1 (PNG's own limit), so a larger one is damage. */
+const MAX_LEGAL_SIDE = 0x7fffffff;
+
+/** A sentence for a size no real image has, or undefined when the size is possible. */
+function damagedSize(w: number, h: number): string | undefined {
+  if (w < 0 || h < 0) return "The file's header is damaged: it claims a negative size.";
+  if (w === 0 || h === 0 || w > MAX_LEGAL_SIDE || h > MAX_LEGAL_SIDE)
+    return `The file's header is damaged: it claims a ${w}×${h} image.`;
+  return undefined;
+}
+
 function jpegSize(b: Uint8Array): [number, number] | undefined {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let i = 2;
@@ -171,15 +189,12 @@ export function inspectHeader(head: Uint8Array, tail: Uint8Array, size: number):
           : kind === 'gif'
             ? ([head[6]! | (head[7]! << 8), head[8]! | (head[9]! << 8)] as [number, number])
             : kind === 'bmp'
-              ? ([
-                  new DataView(head.buffer, head.byteOffset).getInt32(18, true),
-                  Math.abs(new DataView(head.buffer, head.byteOffset).getInt32(22, true)),
-                ] as [number, number])
+              ? bmpSize(head)
               : undefined;
   if (size2) {
     const [w, h] = size2;
-    if (w === 0 || h === 0)
-      return { ok: false, reason: 'corrupt', message: 'The image header says it has no pixels.' };
+    const damaged = damagedSize(w, h);
+    if (damaged) return { ok: false, reason: 'corrupt', message: damaged };
     if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
       return {
         ok: false,

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../src/core/errors';
 import type { LumenDb, SkippedRecord } from '../../src/core/store/db';
 import {
   commitBatch,
@@ -103,7 +104,7 @@ export class IndexingJob {
           progress.message = `Storage is full: indexing stopped after ${progress.indexed} new photos. Everything indexed before this point is kept; free some disk space and add the folder again to continue.`;
           return this.#finish(progress, 'failed', onProgress);
         }
-        progress.message = `Indexing stopped: ${e instanceof Error ? e.message : String(e)}. Everything indexed before this point is kept.`;
+        progress.message = `Indexing stopped: ${errorMessage(e)}. Everything indexed before this point is kept.`;
         return this.#finish(progress, 'failed', onProgress);
       }
       progress.processed = Math.min(sources.length, at + batch.length);
@@ -225,7 +226,7 @@ export class IndexingJob {
         },
       };
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = errorMessage(e);
       return skip('unreadable', `The file could not be read (${why}). Was it moved or deleted?`);
     }
   }

@@ -1,4 +1,4 @@
-import { expose } from 'comlink';
+import { serveWorker } from '../shared/lifeline';
 import { EmbeddingHandler } from './handler';
 
-expose(new EmbeddingHandler());
+serveWorker(new EmbeddingHandler());

@@ -1,8 +1,8 @@
-import { env } from '@huggingface/transformers';
 import { TRANSFORMERS_CACHE } from '../../src/core/cache-names';
+import { errorMessage } from '../../src/core/errors';
 import { getProfile, type Device } from '../../src/core/manifest';
-import { pickDevice } from '../shared/clip-models';
-import { browserHosting } from '../shared/hosting';
+import { loadOnBestDevice, pickDevice } from '../shared/device';
+import { browserHosting, configureHosting, explainedLoad } from '../shared/hosting';
 import type { ChatEngine } from './engine';
 import type {
   LlmApi,
@@ -27,14 +27,16 @@ async function hasShaderF16(): Promise<boolean> {
   return adapter?.features.has('shader-f16') ?? false;
 }
 
-const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 /** The LLM worker: loads one language model lazily and rephrases queries with it. */
 export class LlmHandler implements LlmApi {
   #engine: ChatEngine | undefined;
   #abort: AbortController | undefined;
 
-  constructor(private readonly mlcFactory: MlcEngineFactory = createMlcEngine) {}
+  #mlcFactory: MlcEngineFactory;
+
+  constructor(mlcFactory: MlcEngineFactory = createMlcEngine) {
+    this.#mlcFactory = mlcFactory;
+  }
 
   async load(request: LlmLoadRequest, onProgress: (r: LlmLoadReport) => void): Promise<LlmInfo> {
     const { llm } = getProfile(request.profileId);
@@ -43,13 +45,13 @@ export class LlmHandler implements LlmApi {
     if ((request.backend === 'auto' || request.backend === 'webllm') && llm.webllm) {
       if (device === 'webgpu') {
         const model = (await hasShaderF16()) ? llm.webllm.model : llm.webllm.modelWithoutF16;
-        const engine = new WebLlmEngine(model, this.mlcFactory);
+        const engine = new WebLlmEngine(model, this.#mlcFactory);
         try {
           await engine.load(onProgress);
           this.#engine = engine;
           return { backend: 'webllm', model, device };
         } catch (e) {
-          notes.push(`WebLLM could not start ${model}: ${describe(e)}`);
+          notes.push(`WebLLM could not start ${model}: ${errorMessage(e)}`);
         }
       } else {
         notes.push('WebLLM needs WebGPU, which this browser does not offer');
@@ -57,36 +59,28 @@ export class LlmHandler implements LlmApi {
     }
     if ((request.backend === 'auto' || request.backend === 'transformers') && llm.transformers) {
       const spec = llm.transformers;
-      env.localModelPath = browserHosting(request.appBase).modelRoot;
-      env.allowLocalModels = true;
-      env.allowRemoteModels = spec.host !== 'self';
-      if (spec.host !== 'self') env.remoteHost = spec.host;
-      env.useBrowserCache = spec.host !== 'self';
-      env.useWasmCache = false;
-      const wasm = env.backends.onnx.wasm;
-      if (wasm) {
-        const ort = new URL('ort/', request.appBase).href;
-        wasm.wasmPaths = {
-          mjs: `${ort}ort-wasm-simd-threaded.asyncify.mjs`,
-          wasm: `${ort}ort-wasm-simd-threaded.asyncify.wasm`,
-        };
-      }
-      const engine = new TransformersEngine(spec.id, {
-        revision: spec.revision,
-        dtype: spec.dtype,
-        device,
-      });
+      configureHosting(spec, browserHosting(request.appBase));
       try {
-        await engine.load(onProgress);
-        this.#engine = engine;
+        // WebGPU here was only preferred when it came from "auto" or a fallback: WASM may retry.
+        const preferred = device === 'webgpu' ? request.device : 'wasm';
+        const { loaded, device: used } = await loadOnBestDevice(preferred, async (d) => {
+          const engine = new TransformersEngine(spec.id, {
+            revision: spec.revision,
+            dtype: spec.dtype,
+            device: d,
+          });
+          await explainedLoad(spec, () => engine.load(onProgress));
+          return engine;
+        });
+        this.#engine = loaded;
         return {
           backend: 'transformers',
           model: spec.id,
-          device,
+          device: used,
           ...(notes.length ? { note: notes.join('; ') } : {}),
         };
       } catch (e) {
-        notes.push(`transformers.js could not start ${spec.id}: ${describe(e)}`);
+        notes.push(`transformers.js could not start ${spec.id}: ${errorMessage(e)}`);
       }
     }
     throw new Error(

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../src/core/errors';
 import { cleanRephrasing } from './clean';
 import type { ChatEngine } from './engine';
 import { MAX_WORDS, buildMessages } from './prompts';
@@ -57,7 +58,7 @@ export async function rephrase(engine: ChatEngine, req: RephraseRequest): Promis
   } catch (e) {
     if (timedOut) return fallback('timeout', raw);
     if (req.signal?.aborted) return fallback('cancelled', raw);
-    return fallback('error', raw, e instanceof Error ? e.message : String(e));
+    return fallback('error', raw, errorMessage(e));
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onAbort);

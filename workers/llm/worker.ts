@@ -1,4 +1,4 @@
-import { expose } from 'comlink';
+import { serveWorker } from '../shared/lifeline';
 import { LlmHandler } from './handler';
 
-expose(new LlmHandler());
+serveWorker(new LlmHandler());

@@ -1,15 +1,19 @@
 import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
+import { activeAdapterId, getAdapter } from '../../src/core/store/adapter-store';
 import {
+  LibraryConnection,
   getLibraryVersion,
   getScoresVersion,
-  openLibraryDb,
   type LumenDb,
 } from '../../src/core/store/db';
 import { loadMatrix, type VectorMatrix } from '../../src/core/store/embedding-store';
+import { blend } from '../../src/core/vectors';
 import { scorerKey } from '../aesthetics/scorer';
 import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
-import { ClipText, configureHosting, pickDevice } from '../shared/clip-models';
-import { browserHosting } from '../shared/hosting';
+import { loadWorkerTower, type ClipText } from '../shared/clip-models';
+import { transformQuery, tunedEmbedding, tunedScales } from '../tuning/adapter';
+import { decodeAdapter } from '../tuning/adapter-codec';
+import type { AdapterWeights } from '../tuning/protocol';
 import type {
   BrowseOptions,
   RankedHit,
@@ -21,18 +25,10 @@ import type {
 import { ScoreIndex, rerank } from './rerank';
 import { topK } from './top-k';
 
-/** A weighted mix of two unit vectors, scaled back to unit length. */
-export function blendEmbeddings(a: Float32Array, b: Float32Array, weightOfB: number): Float32Array {
-  const w = Math.min(1, Math.max(0, weightOfB));
-  const out = new Float32Array(a.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    out[i] = (1 - w) * a[i]! + w * b[i]!;
-    sum += out[i]! * out[i]!;
-  }
-  const norm = Math.sqrt(sum) || 1;
-  for (let i = 0; i < out.length; i++) out[i]! /= norm;
-  return out;
+interface TunedView {
+  version: number;
+  weights: AdapterWeights;
+  scales: Float32Array;
 }
 
 /**
@@ -43,35 +39,30 @@ export function blendEmbeddings(a: Float32Array, b: Float32Array, weightOfB: num
 export class SearchHandler implements SearchApi {
   #text: ClipText | undefined;
   #profile: Profile | undefined;
-  #db: Promise<LumenDb> | undefined;
+  #openDb: () => Promise<LumenDb>;
   #matrix: { version: number; matrix: VectorMatrix } | undefined;
-  #scores: { version: number; key: string; index: ScoreIndex } | undefined;
+  /**
+   * Tuned adapters as folded per-photo scales, by adapter id, for the library version they were
+   * computed at: switching between base and tuned swaps an array instead of re-scoring.
+   */
+  #adapters = new Map<number, TunedView>();
+  /** Keyed by both counters: each only grows, but both restart when the library is recreated. */
+  #scores: { version: number; scoresVersion: number; key: string; index: ScoreIndex } | undefined;
 
-  constructor(private readonly openDb: () => Promise<LumenDb> = () => openLibraryDb()) {}
+  /** `openDb` defaults to a connection that steps aside for other tabs; specs pass their own. */
+  constructor(openDb?: () => Promise<LumenDb>) {
+    const library = new LibraryConnection();
+    this.#openDb = openDb ?? (() => library.get());
+  }
 
   async load(
     request: LoadRequest,
     onProgress: (p: ModelLoadProgress) => void,
   ): Promise<LoadedModel> {
     this.useProfile(request.profileId);
-    const { clip } = this.#profile!;
-    const hosting = browserHosting(request.appBase);
-    configureHosting(clip, hosting);
-    let device = await pickDevice(request.device);
-    try {
-      this.#text = await ClipText.load(clip, device, onProgress);
-    } catch (e) {
-      if (device !== 'webgpu' || request.device === 'webgpu') throw e;
-      device = 'wasm';
-      this.#text = await ClipText.load(clip, device, onProgress);
-    }
-    onProgress({ state: 'ready', loaded: 0, total: 0 });
-    return {
-      device,
-      model: modelKey(clip),
-      dim: clip.embeddingSize,
-      threads: hosting.threads ?? 1,
-    };
+    const { tower, model } = await loadWorkerTower('text', request, onProgress);
+    this.#text = tower;
+    return model;
   }
 
   useProfile(profileId: string): void {
@@ -80,13 +71,13 @@ export class SearchHandler implements SearchApi {
     this.#text = undefined;
     this.#matrix = undefined;
     this.#scores = undefined;
+    this.#adapters.clear();
   }
 
-  async #library(): Promise<{ matrix: VectorMatrix; scores: ScoreIndex }> {
+  async #library(): Promise<{ matrix: VectorMatrix; scores: ScoreIndex; tuned?: TunedView }> {
     const profile = this.#profile;
     if (!profile) throw new Error('No model profile selected.');
-    this.#db ??= this.openDb();
-    const db = await this.#db;
+    const db = await this.#openDb();
     const [version, scoresVersion] = await Promise.all([
       getLibraryVersion(db),
       getScoresVersion(db),
@@ -96,14 +87,38 @@ export class SearchHandler implements SearchApi {
       this.#matrix = { version, matrix: await loadMatrix(db, model, profile.clip.embeddingSize) };
     }
     const key = scorerKey(profile);
-    if (this.#scores?.version !== scoresVersion + version || this.#scores.key !== key) {
-      this.#scores = {
-        version: scoresVersion + version,
-        key,
-        index: ScoreIndex.build(await db.getAll('scores'), key),
-      };
+    let scores = this.#scores;
+    if (
+      scores?.version !== version ||
+      scores.scoresVersion !== scoresVersion ||
+      scores.key !== key
+    ) {
+      const index = ScoreIndex.build(await db.getAll('scores'), key);
+      scores = { version, scoresVersion, key, index };
+      this.#scores = scores;
     }
-    return { matrix: this.#matrix.matrix, scores: this.#scores.index };
+    const tuned = await this.#tunedView(db, model, version, this.#matrix.matrix);
+    return { matrix: this.#matrix.matrix, scores: scores.index, ...(tuned ? { tuned } : {}) };
+  }
+
+  async #tunedView(
+    db: LumenDb,
+    model: string,
+    version: number,
+    m: VectorMatrix,
+  ): Promise<TunedView | undefined> {
+    const id = await activeAdapterId(db, model);
+    if (id === undefined) return undefined;
+    const cached = this.#adapters.get(id);
+    if (cached?.version === version) return cached;
+    const record = await getAdapter(db, id);
+    if (!record || record.baseModel !== model) return undefined;
+    const { weights } = decodeAdapter(record.bytes);
+    const view = { version, weights, scales: tunedScales(weights, m.vectors, m.ids.length, m.dim) };
+    // Views of an older library version are stale; keep the rest for instant switching.
+    for (const [key, v] of this.#adapters) if (v.version !== version) this.#adapters.delete(key);
+    this.#adapters.set(id, view);
+    return view;
   }
 
   async embedTexts(texts: string[]): Promise<Float32Array[]> {
@@ -111,23 +126,40 @@ export class SearchHandler implements SearchApi {
     return this.#text.embed(texts);
   }
 
-  async searchVector(
+  async #searchVector(
     query: Float32Array,
     options: SearchOptions,
     exclude?: number,
   ): Promise<SearchResponse> {
     const started = performance.now();
-    const { matrix: m, scores } = await this.#library();
+    const { matrix: m, scores, tuned: active } = await this.#library();
+    const tuned = options.adapter === 'none' ? undefined : active;
     const stats = { sum: 0, count: 0 };
-    const hits = topK(
-      m.vectors,
-      m.dim,
-      m.ids,
-      query,
-      options.limit,
-      exclude === undefined ? undefined : (id) => id === exclude,
-      stats,
-    );
+    const skip = exclude === undefined ? undefined : (id: number) => id === exclude;
+    let hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[];
+    if (tuned) {
+      // An image query lives on the image side, so it is tuned too; a text query is not.
+      const q = exclude === undefined ? query : tunedEmbedding(tuned.weights, query);
+      const folded = transformQuery(tuned.weights, q);
+      const ranked = topK(
+        m.vectors,
+        m.dim,
+        m.ids,
+        folded,
+        options.limit,
+        skip,
+        stats,
+        tuned.scales,
+      );
+      const base = topK(m.vectors, m.dim, m.ids, query, options.limit, skip);
+      const baseRank = new Map(base.map((h, i) => [h.id, i + 1]));
+      hits = ranked.map((h, i) => ({
+        ...h,
+        tuned: { rank: i + 1, baseRank: baseRank.get(h.id) ?? null },
+      }));
+    } else {
+      hits = topK(m.vectors, m.dim, m.ids, query, options.limit, skip, stats);
+    }
     const mean = stats.count ? stats.sum / stats.count : 0;
     return {
       hits: rerank(hits, mean, scores, options.rank),
@@ -143,8 +175,8 @@ export class SearchHandler implements SearchApi {
     const rephrased = query.rephrased?.trim();
     const texts = rephrased ? [query.text, rephrased] : [query.text];
     const [original, extra] = await this.#text.embed(texts);
-    const vector = extra ? blendEmbeddings(original!, extra, query.blend ?? 0.5) : original!;
-    const res = await this.searchVector(vector, options);
+    const vector = extra ? blend(original!, extra, query.blend ?? 0.5) : original!;
+    const res = await this.#searchVector(vector, options);
     return { ...res, tookMs: performance.now() - started };
   }
 
@@ -153,7 +185,16 @@ export class SearchHandler implements SearchApi {
     const row = m.ids.indexOf(photoId);
     if (row < 0) throw new Error('This photo has no embedding for the current model.');
     const query = m.vectors.slice(row * m.dim, (row + 1) * m.dim);
-    return this.searchVector(query, options, photoId);
+    return this.#searchVector(query, options, photoId);
+  }
+
+  async photoVectors(ids: number[]): Promise<(Float32Array | null)[]> {
+    const { matrix: m } = await this.#library();
+    const rows = new Map(Array.from(m.ids, (id, row) => [id, row]));
+    return ids.map((id) => {
+      const row = rows.get(id);
+      return row === undefined ? null : m.vectors.slice(row * m.dim, (row + 1) * m.dim);
+    });
   }
 
   async browse(options: BrowseOptions): Promise<SearchResponse> {

@@ -49,11 +49,22 @@ export interface RankedHit {
   aesthetic?: AestheticView;
   /** The value the order used (higher first). */
   final: number;
+  /**
+   * Set when a tuned adapter is active: where this photo stands by similarity under the tuned
+   * model and under the base model (1-based; null when the base model ranks it beyond the
+   * results it returns), so "Why?" can say how far tuning moved it.
+   */
+  tuned?: { rank: number; baseRank: number | null };
 }
 
 export interface SearchOptions {
   limit: number;
   rank: RankOptions;
+  /**
+   * Which model ranks: the active tuned adapter, if any ('active', the default), or the base
+   * model whatever is active ('none'), so that a side-by-side judge can compare the two.
+   */
+  adapter?: 'active' | 'none';
 }
 
 /** A text query, optionally with an LLM rephrasing blended into its embedding. */
@@ -88,4 +99,9 @@ export interface SearchApi {
   searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse>;
   /** The whole library: newest first, or most beautiful first ("best shots"). */
   browse(options: BrowseOptions): Promise<SearchResponse>;
+  /**
+   * The stored (base-model) embeddings of these photos, in order; null for a photo without one.
+   * For judges that must not share the tuned model's view of a row.
+   */
+  photoVectors(ids: number[]): Promise<(Float32Array | null)[]>;
 }

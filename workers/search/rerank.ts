@@ -90,7 +90,7 @@ const UNSCORED = 0.5;
  * pretty but irrelevant photo never outranks a relevant one.
  */
 export function rerank(
-  hits: { id: number; score: number }[],
+  hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[],
   meanSimilarity: number,
   index: ScoreIndex | undefined,
   options: RankOptions,
@@ -107,6 +107,7 @@ export function rerank(
       relevance,
       inHead: relevance >= options.strictness,
       ...(aesthetic ? { aesthetic } : {}),
+      ...(h.tuned ? { tuned: h.tuned } : {}),
       final: relevance,
     };
   });

@@ -32,6 +32,11 @@ export function topK(
   exclude?: (id: number) => boolean,
   /** When given, receives the sum and count of every score computed (for the mean). */
   stats?: { sum: number; count: number },
+  /**
+   * Per-row multipliers (a tuned adapter's folded norms): score = (query·row)·scale. The
+   * stored vectors stay where they are; switching adapters swaps this array.
+   */
+  scales?: Float32Array,
 ): Hit[] {
   const n = ids.length;
   const cap = Math.min(k, n);
@@ -58,7 +63,9 @@ export function topK(
 
   for (let row = 0; row < n; row++) {
     if (exclude?.(ids[row]!)) continue;
-    const s = dot(vectors, row * dim, query, dim);
+    const s = scales
+      ? dot(vectors, row * dim, query, dim) * scales[row]!
+      : dot(vectors, row * dim, query, dim);
     sum += s;
     count++;
     if (size < cap) {

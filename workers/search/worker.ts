@@ -1,4 +1,4 @@
-import { expose } from 'comlink';
+import { serveWorker } from '../shared/lifeline';
 import { SearchHandler } from './handler';
 
-expose(new SearchHandler());
+serveWorker(new SearchHandler());

@@ -4,6 +4,7 @@ import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-pre
 import { registerRoute, setCatchHandler } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
 import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
+import { isCurrentModelUrl } from '../../src/core/model-revisions';
 import { withIsolationHeaders } from './isolation';
 
 declare const self: ServiceWorkerGlobalScope & {
@@ -24,15 +25,29 @@ const scope = new URL(self.registration.scope);
 const sameOrigin = (url: URL) =>
   url.origin === scope.origin && url.pathname.startsWith(scope.pathname);
 
-// Self-hosted models (and the tiny-world fixture): kept after first use, so the app works
-// offline. Their URLs change with the model's folder, not with app versions.
+// Self-hosted models (and the tiny-world fixture): cache-first, so the app works offline and
+// does not download hundreds of MB per visit. The workers ask for them with the manifest
+// revision in the URL (src/core/model-revisions.ts), so a redeployed model is a new URL.
+const modelsPath = `${scope.pathname}models/`;
 registerRoute(
-  ({ url }) => sameOrigin(url) && url.pathname.startsWith(`${scope.pathname}models/`),
+  ({ url }) => sameOrigin(url) && url.pathname.startsWith(modelsPath),
   new CacheFirst({ cacheName: LUMEN_MODEL_CACHE, plugins: [isolate] }),
 );
 // Everything else of ours (a new page, an asset not precached) still gets the headers.
 registerRoute(({ url }) => sameOrigin(url), new NetworkOnly({ plugins: [isolate] }));
 setCatchHandler(() => Promise.resolve(Response.error()));
+
+// Revisions the new app's manifest no longer lists only take space: drop them.
+self.addEventListener('activate', (event: ExtendableEvent) => {
+  event.waitUntil(
+    caches.open(LUMEN_MODEL_CACHE).then(async (cache) => {
+      for (const request of await cache.keys()) {
+        const url = new URL(request.url);
+        if (sameOrigin(url) && !isCurrentModelUrl(url, modelsPath)) await cache.delete(request);
+      }
+    }),
+  );
+});
 
 // Control the page that installed us at once: only then can it become cross-origin isolated.
 clientsClaim();

@@ -1,3 +1,5 @@
+import { errorMessage } from '../../src/core/errors';
+
 /** A model file that could not be fetched: what, from where, and why. */
 export class ModelFetchError extends Error {
   override name = 'ModelFetchError';
@@ -21,6 +23,5 @@ export function explainLoadFailure(
     ? 'The model files should be served by this page under models/; rebuild or redeploy the app.'
     : 'Check the internet connection and reload, or self-host the model files under models/ (see the README).';
   if (lastFailure) return `${lastFailure.message} ${advice}`;
-  const detail = error instanceof Error ? error.message : String(error);
-  return `The model could not be loaded (${detail}). ${advice}`;
+  return `The model could not be loaded (${errorMessage(error)}). ${advice}`;
 }

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION, MIGRATIONS, getLibraryVersion, openLibraryDb } from './db';
+import { DB_VERSION, LibraryConnection, MIGRATIONS, getLibraryVersion, openLibraryDb } from './db';
 
 let n = 0;
 const freshName = () => `db-spec-${++n}`;
@@ -11,7 +11,20 @@ describe('library database', () => {
     const db = await openLibraryDb(freshName());
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['blocks', 'jobs', 'meta', 'photos', 'rephrasings', 'scores', 'skipped', 'thumbnails'].sort(),
+      [
+        'adapters',
+        'blocks',
+        'jobs',
+        'judgements',
+        'meta',
+        'photos',
+        'preferences',
+        'queries',
+        'rephrasings',
+        'scores',
+        'skipped',
+        'thumbnails',
+      ].sort(),
     );
     const tx = db.transaction(['photos', 'blocks']);
     expect([...tx.objectStore('photos').indexNames].sort()).toEqual(['hash', 'path']);
@@ -71,5 +84,45 @@ describe('library database', () => {
     expect(calls).toEqual([DB_VERSION + 1]);
     expect(db.objectStoreNames.contains('photos')).toBe(true);
     db.close();
+  });
+
+  it('steps aside when another tab opens the library with a newer schema', async () => {
+    const name = freshName();
+    const ours = await openLibraryDb(name);
+    let blocked = false;
+    // Another tab with a newer page: its upgrade must not wait for this connection.
+    const theirs = await openDB(name, DB_VERSION + 1, {
+      blocked: () => {
+        blocked = true;
+      },
+    });
+    expect(blocked).toBe(false);
+    expect(theirs.version).toBe(DB_VERSION + 1);
+    // The stepped-aside connection is closed: using it fails instead of hanging.
+    expect(() => ours.transaction('photos')).toThrow();
+    theirs.close();
+  }, 5000);
+
+  it('reopens after stepping aside, and asks for a reload once the schema moved on', async () => {
+    const name = freshName();
+    let closed = 0;
+    const connection = new LibraryConnection(name, DB_VERSION, () => closed++);
+    const first = await connection.get();
+    expect(await connection.get()).toBe(first);
+    // The library deleted from another tab: this one steps aside, then recreates it on next use.
+    await new Promise((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(name);
+      req.onsuccess = resolve;
+      req.onerror = reject;
+    });
+    expect(closed).toBe(1);
+    const second = await connection.get();
+    expect(second).not.toBe(first);
+    expect(second.version).toBe(DB_VERSION);
+    // A newer page upgraded the schema: this older page cannot reopen and says so.
+    const newer = await openDB(name, DB_VERSION + 1);
+    newer.close();
+    expect(closed).toBe(2);
+    await expect(connection.get()).rejects.toThrow(/another tab.*[Rr]eload/);
   });
 });

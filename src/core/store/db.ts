@@ -1,3 +1,4 @@
+import type { JudgedComparison, Verdict } from '../eval/judging';
 import type { AppealScores, PixelStats } from './pixel-scores';
 import {
   openDB,
@@ -90,6 +91,76 @@ export interface RephrasingRecord {
   at: number;
 }
 
+/** Where a preference pair came from; person-made pairs weigh more than grid pairs. */
+export type PairOrigin = 'auto' | 'liked' | 'chosen';
+
+/** For `queryText`, photo `winner` should rank above photo `loser` under model `model`. */
+export interface PreferenceRecord {
+  id?: number;
+  /** Model key (`id@revision`) whose photo ids and vectors the pair refers to. */
+  model: string;
+  queryText: string;
+  winner: number;
+  loser: number;
+  weight: number;
+  origin: PairOrigin;
+  at: number;
+}
+
+/** A trained adapter, kept as its exported file so that export is a copy and import a decode. */
+export interface AdapterRecord {
+  id?: number;
+  /** Model key of the base model; an adapter is never applied to another model's vectors. */
+  baseModel: string;
+  createdAt: number;
+  /** The adapter file (workers/tuning's codec): weights, settings and training summary. */
+  bytes: Uint8Array;
+  /** Shown in lists without decoding the file. */
+  label: string;
+}
+
+/** One recent search, newest kept; the source of a person's training queries. */
+export interface QueryRecord {
+  text: string;
+  at: number;
+}
+
+/** One photo of a judged row, as it was shown: beauty is the combined percentile, if scored. */
+export interface JudgedPhoto {
+  id: number;
+  beauty: number | null;
+}
+
+/** One query of a judging session, with both systems' rows captured when the session began. */
+export interface JudgedQueryRows {
+  query: string;
+  rowA: JudgedPhoto[];
+  rowB: JudgedPhoto[];
+}
+
+/**
+ * A side-by-side judging session (issue 10). Rows are stored, not re-run, so that resuming after
+ * a reload (or after the active adapter changed) shows exactly what was being judged.
+ */
+export interface JudgementRecord {
+  id?: number;
+  profileId: string;
+  /** Model key whose photo ids the rows name. */
+  model: string;
+  systemA: string;
+  systemB: string;
+  topN: number;
+  /** Seed of the side randomisation (aOnLeftFirst). */
+  seed: number;
+  queries: JudgedQueryRows[];
+  /** The person's answers in the order asked: showing i, aspect j is at 3·i + j. */
+  answers: Verdict[];
+  /** The automatic judge's comparisons, when it was asked. */
+  proxy?: JudgedComparison[];
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface LumenSchema extends DBSchema {
   photos: {
     key: number;
@@ -106,6 +177,14 @@ export interface LumenSchema extends DBSchema {
   jobs: { key: string; value: JobRecord };
   scores: { key: number; value: ScoreRecord };
   rephrasings: { key: string; value: RephrasingRecord };
+  preferences: {
+    key: number;
+    value: PreferenceRecord;
+    indexes: { model: string; origin: string };
+  };
+  adapters: { key: number; value: AdapterRecord; indexes: { baseModel: string } };
+  queries: { key: string; value: QueryRecord; indexes: { at: number } };
+  judgements: { key: number; value: JudgementRecord; indexes: { profileId: string } };
   meta: { key: string; value: unknown };
 }
 
@@ -136,20 +215,91 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
   (db) => {
     db.createObjectStore('rephrasings', { keyPath: 'key' });
   },
+  // v4: preference alignment: pairs, trained adapters, and the recent-query history.
+  (db) => {
+    const prefs = db.createObjectStore('preferences', { keyPath: 'id', autoIncrement: true });
+    prefs.createIndex('model', 'model');
+    prefs.createIndex('origin', 'origin');
+    const adapters = db.createObjectStore('adapters', { keyPath: 'id', autoIncrement: true });
+    adapters.createIndex('baseModel', 'baseModel');
+    const queries = db.createObjectStore('queries', { keyPath: 'text' });
+    queries.createIndex('at', 'at');
+  },
+  // v5: side-by-side judging sessions.
+  (db) => {
+    const judgements = db.createObjectStore('judgements', { keyPath: 'id', autoIncrement: true });
+    judgements.createIndex('profileId', 'profileId');
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
 export const DB_NAME = 'lumen';
 
-export function openLibraryDb(name = DB_NAME, version = DB_VERSION): Promise<LumenDb> {
-  return openDB<LumenSchema>(name, version, {
+/**
+ * Opens the library. When another tab needs a newer schema (or deletes the library), this
+ * connection closes itself so that tab's upgrade is not blocked; `onClose` lets its owner
+ * forget it and reopen on next use.
+ */
+export function openLibraryDb(
+  name = DB_NAME,
+  version = DB_VERSION,
+  onClose?: () => void,
+): Promise<LumenDb> {
+  const opening = openDB<LumenSchema>(name, version, {
     upgrade(db, oldVersion, newVersion, tx) {
       for (let v = oldVersion; v < (newVersion ?? version); v++) MIGRATIONS[v]?.(db, tx);
     },
     blocking() {
-      // Another tab needs a newer schema: step aside rather than block its upgrade.
+      // `blocking` can only fire on an open connection, so `opening` has resolved by now.
+      void opening.then((db) => {
+        db.close();
+        onClose?.();
+      });
+    },
+    terminated() {
+      onClose?.();
     },
   });
+  return opening;
+}
+
+/** This page's schema is older than the library's: another tab runs a newer Lumen. */
+export class LibraryUpgradedError extends Error {
+  override name = 'LibraryUpgradedError';
+  constructor(cause: unknown) {
+    super(
+      'The photo library was upgraded by a newer version of Lumen open in another tab. Reload this page to keep using it.',
+      { cause },
+    );
+  }
+}
+
+/**
+ * One lazily opened library connection that steps aside for other tabs and reopens on the
+ * next `get()`. Hold this rather than a `LumenDb`: a held `LumenDb` may have been closed.
+ */
+export class LibraryConnection {
+  #db: Promise<LumenDb> | undefined;
+
+  constructor(
+    private readonly name = DB_NAME,
+    private readonly version = DB_VERSION,
+    /** Told when the connection stepped aside (e.g. to tell the person to reload). */
+    private readonly onClose?: () => void,
+  ) {}
+
+  get(): Promise<LumenDb> {
+    this.#db ??= openLibraryDb(this.name, this.version, () => {
+      this.#db = undefined;
+      this.onClose?.();
+    }).catch((e: unknown) => {
+      this.#db = undefined;
+      throw e instanceof DOMException && e.name === 'VersionError'
+        ? new LibraryUpgradedError(e)
+        : e;
+    });
+    return this.#db;
+  }
 }
 
 /** Bumped by every committed change; readers compare it to know when cached vectors are stale. */

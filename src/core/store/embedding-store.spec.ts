@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { concatBlocks, normalize, packVectors, unpackRow, withoutRow } from './embedding-store';
+import { concatBlocks, withoutRow } from './embedding-store';
 
 describe('vector packing', () => {
-  it('packs rows and reads each back unchanged', () => {
-    const rows = [new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])];
-    const packed = packVectors(rows, 3);
-    expect(Array.from(packed)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(Array.from(unpackRow(packed, 3, 1))).toEqual([4, 5, 6]);
-  });
-
-  it('refuses a row of the wrong length instead of shifting every later vector', () => {
-    expect(() => packVectors([new Float32Array(3), new Float32Array(2)], 3)).toThrow(/vector 1/);
-  });
-
-  it('normalises to unit length and leaves zero vectors alone', () => {
-    const v = normalize(new Float32Array([3, 4]));
-    expect(v[0]).toBeCloseTo(0.6);
-    expect(v[1]).toBeCloseTo(0.8);
-    expect(Array.from(normalize(new Float32Array([0, 0])))).toEqual([0, 0]);
-  });
-
   it('concatenates blocks of one model into a single matrix in order', () => {
     const m = concatBlocks('m@1', 2, [
       {

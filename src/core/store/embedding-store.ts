@@ -8,30 +8,6 @@ export interface VectorMatrix {
   vectors: Float32Array;
 }
 
-/** Packs equal-length vectors into one row-major Float32Array. */
-export function packVectors(rows: ArrayLike<number>[], dim: number): Float32Array {
-  const out = new Float32Array(rows.length * dim);
-  rows.forEach((row, i) => {
-    if (row.length !== dim)
-      throw new Error(`vector ${i} has ${row.length} values, expected ${dim}`);
-    out.set(row, i * dim);
-  });
-  return out;
-}
-
-export function unpackRow(matrix: Float32Array, dim: number, row: number): Float32Array {
-  return matrix.subarray(row * dim, (row + 1) * dim);
-}
-
-/** Scales a vector to unit length in place (zero vectors stay zero). */
-export function normalize(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
-  const norm = Math.sqrt(sum);
-  if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
-  return v;
-}
-
 /** Concatenates blocks into one matrix; blocks of another model or size are refused, never mixed. */
 export function concatBlocks(model: string, dim: number, blocks: EmbeddingBlock[]): VectorMatrix {
   let count = 0;
@@ -71,19 +47,4 @@ export function withoutRow(block: EmbeddingBlock, photoId: number): EmbeddingBlo
     row * block.dim,
   );
   return { ...block, ids, vectors };
-}
-
-/** Finds one photo's vector for a model ("more like this"). */
-export async function getVector(
-  db: LumenDb,
-  model: string,
-  photoId: number,
-): Promise<Float32Array | undefined> {
-  const photo = await db.get('photos', photoId);
-  const blockId = photo?.vectors[model];
-  if (blockId === undefined) return undefined;
-  const block = await db.get('blocks', blockId);
-  if (!block) return undefined;
-  const row = block.ids.indexOf(photoId);
-  return row < 0 ? undefined : block.vectors.slice(row * block.dim, (row + 1) * block.dim);
 }

@@ -130,10 +130,6 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
   return ids;
 }
 
-export async function getPhoto(db: LumenDb, id: number): Promise<PhotoRecord | undefined> {
-  return db.get('photos', id);
-}
-
 export async function getThumbnail(db: LumenDb, id: number): Promise<Blob | undefined> {
   const photo = await db.get('photos', id);
   return db.get('thumbnails', photo?.duplicateOf ?? id);

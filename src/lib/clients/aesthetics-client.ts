@@ -1,33 +1,34 @@
 import { proxy } from 'comlink';
-import type { AestheticsApi, ScoreRequest } from '../../../workers/aesthetics/protocol';
-import type { ScoringProgress } from '../../../workers/aesthetics/protocol';
-import { WorkerBridge, cancellable } from './worker-bridge';
+import type {
+  AestheticsApi,
+  ScoreRequest,
+  ScoringProgress,
+} from '../../../workers/aesthetics/protocol';
+import { WorkerBridge, type WorkerCrashedError } from './worker-bridge';
 
 /** The page's handle on the aesthetics worker. */
 export class AestheticsClient {
   readonly #bridge: WorkerBridge<AestheticsApi>;
 
-  constructor(onCrash?: (message: string) => void) {
+  constructor(onCrash?: (reason: string, error: WorkerCrashedError) => void) {
     this.#bridge = new WorkerBridge<AestheticsApi>(
-      () =>
+      (name) =>
         new Worker(new URL('../../../workers/aesthetics/worker.ts', import.meta.url), {
           type: 'module',
-          name: 'lumen-aesthetics',
+          name,
         }),
-      onCrash,
+      { label: 'aesthetics', ...(onCrash ? { onCrash } : {}) },
     );
   }
 
-  async score(
+  score(
     request: ScoreRequest,
     onProgress: (p: ScoringProgress) => void,
     signal?: AbortSignal,
   ): Promise<ScoringProgress> {
-    const remote = this.#bridge.remote;
-    return cancellable(
-      () => remote.score(request, proxy(onProgress)),
-      () => remote.cancel(),
-      signal,
-    );
+    return this.#bridge.call((remote) => remote.score(request, proxy(onProgress)), {
+      ...(signal ? { signal } : {}),
+      cancel: (remote) => remote.cancel(),
+    });
   }
 }

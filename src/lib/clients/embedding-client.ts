@@ -5,27 +5,33 @@ import type {
   IndexingProgress,
   LoadRequest,
   LoadedModel,
+  ModelLoadProgress,
 } from '../../../workers/embedding/protocol';
-import type { ModelLoadProgress } from '../../../workers/embedding/protocol';
-import { WorkerBridge, cancellable } from './worker-bridge';
+import { WorkerBridge, type WorkerCrashedError } from './worker-bridge';
+import { WorkerSetup } from './worker-setup';
 
 /** The page's handle on the indexing worker. */
 export class EmbeddingClient {
   readonly #bridge: WorkerBridge<EmbeddingApi>;
+  readonly #model: WorkerSetup<EmbeddingApi, LoadRequest, LoadedModel, ModelLoadProgress>;
 
-  constructor(onCrash?: (message: string) => void) {
+  constructor(onCrash?: (reason: string, error: WorkerCrashedError) => void) {
     this.#bridge = new WorkerBridge<EmbeddingApi>(
-      () =>
+      (name) =>
         new Worker(new URL('../../../workers/embedding/worker.ts', import.meta.url), {
           type: 'module',
-          name: 'lumen-embedding',
+          name,
         }),
-      onCrash,
+      { label: 'indexing', ...(onCrash ? { onCrash } : {}) },
+    );
+    this.#model = new WorkerSetup(this.#bridge, (remote, request, onProgress) =>
+      remote.load(request, proxy(onProgress)),
     );
   }
 
+  /** Loads the image model once per worker; a replacement worker loads it again by itself. */
   load(request: LoadRequest, onProgress: (p: ModelLoadProgress) => void): Promise<LoadedModel> {
-    return this.#bridge.remote.load(request, proxy(onProgress));
+    return this.#model.apply(request, onProgress);
   }
 
   /** Indexes files; aborting the signal stops after the batch in flight, keeping it. */
@@ -34,20 +40,20 @@ export class EmbeddingClient {
     onProgress: (p: IndexingProgress) => void,
     signal?: AbortSignal,
   ): Promise<IndexingProgress> {
-    const remote = this.#bridge.remote;
-    return cancellable(
-      () => remote.index(request, proxy(onProgress)),
-      () => remote.cancel(),
-      signal,
-    );
+    signal?.throwIfAborted();
+    await this.#model.ensure();
+    return this.#bridge.call((remote) => remote.index(request, proxy(onProgress)), {
+      ...(signal ? { signal } : {}),
+      cancel: (remote) => remote.cancel(),
+    });
   }
 
   pause(): Promise<void> {
-    return this.#bridge.remote.pause();
+    return this.#bridge.ifRunning((remote) => remote.pause());
   }
 
   resume(): Promise<void> {
-    return this.#bridge.remote.resume();
+    return this.#bridge.ifRunning((remote) => remote.resume());
   }
 
   terminate(): void {

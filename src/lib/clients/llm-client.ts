@@ -1,26 +1,37 @@
 import { proxy } from 'comlink';
-import type { LlmLoadReport } from '../../../workers/llm/protocol';
-import type { LlmApi, LlmInfo, LlmLoadRequest, RephraseCall } from '../../../workers/llm/protocol';
-import type { RephraseOutcome } from '../../../workers/llm/protocol';
-import { WorkerBridge, cancellable } from './worker-bridge';
+import type {
+  LlmApi,
+  LlmInfo,
+  LlmLoadReport,
+  LlmLoadRequest,
+  RephraseCall,
+  RephraseOutcome,
+} from '../../../workers/llm/protocol';
+import { WorkerBridge, type WorkerCrashedError } from './worker-bridge';
+import { WorkerSetup } from './worker-setup';
 
 /** The page's handle on the LLM worker, started only when rephrasing is first used. */
 export class LlmClient {
   readonly #bridge: WorkerBridge<LlmApi>;
+  readonly #model: WorkerSetup<LlmApi, LlmLoadRequest, LlmInfo, LlmLoadReport>;
 
-  constructor(onCrash?: (message: string) => void) {
+  constructor(onCrash?: (reason: string, error: WorkerCrashedError) => void) {
     this.#bridge = new WorkerBridge<LlmApi>(
-      () =>
+      (name) =>
         new Worker(new URL('../../../workers/llm/worker.ts', import.meta.url), {
           type: 'module',
-          name: 'lumen-llm',
+          name,
         }),
-      onCrash,
+      { label: 'language model', ...(onCrash ? { onCrash } : {}) },
+    );
+    this.#model = new WorkerSetup(this.#bridge, (remote, request, onProgress) =>
+      remote.load(request, proxy(onProgress)),
     );
   }
 
+  /** Loads the model once per worker; a replacement worker loads it again by itself. */
   load(request: LlmLoadRequest, onProgress: (r: LlmLoadReport) => void): Promise<LlmInfo> {
-    return this.#bridge.remote.load(request, proxy(onProgress));
+    return this.#model.apply(request, onProgress);
   }
 
   async rephrase(
@@ -28,16 +39,16 @@ export class LlmClient {
     onText: (piece: string) => void,
     signal?: AbortSignal,
   ): Promise<RephraseOutcome> {
-    const remote = this.#bridge.remote;
-    return cancellable<RephraseOutcome>(
-      () => remote.rephrase(call, proxy(onText)),
-      () => remote.cancel(),
-      signal,
-    );
+    signal?.throwIfAborted();
+    await this.#model.ensure();
+    return this.#bridge.call<RephraseOutcome>((remote) => remote.rephrase(call, proxy(onText)), {
+      ...(signal ? { signal } : {}),
+      cancel: (remote) => remote.cancel(),
+    });
   }
 
   deleteDownloads(profileId: string): Promise<string[]> {
-    return this.#bridge.remote.deleteDownloads(profileId);
+    return this.#bridge.call((remote) => remote.deleteDownloads(profileId));
   }
 
   /** Frees the model's memory; the next use loads it again. */

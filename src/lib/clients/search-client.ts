@@ -1,5 +1,9 @@
 import { proxy } from 'comlink';
-import type { LoadRequest, LoadedModel } from '../../../workers/embedding/protocol';
+import type {
+  LoadRequest,
+  LoadedModel,
+  ModelLoadProgress,
+} from '../../../workers/embedding/protocol';
 import type {
   BrowseOptions,
   SearchApi,
@@ -7,45 +11,63 @@ import type {
   SearchResponse,
   TextQuery,
 } from '../../../workers/search/protocol';
-import type { ModelLoadProgress } from '../../../workers/embedding/protocol';
-import { WorkerBridge } from './worker-bridge';
+import { WorkerBridge, type WorkerCrashedError } from './worker-bridge';
+import { WorkerSetup } from './worker-setup';
 
 /** The page's handle on the search worker. */
 export class SearchClient {
   readonly #bridge: WorkerBridge<SearchApi>;
+  readonly #model: WorkerSetup<SearchApi, LoadRequest, LoadedModel, ModelLoadProgress>;
+  readonly #profile: WorkerSetup<SearchApi, { profileId: string }, void>;
 
-  constructor(onCrash?: (message: string) => void) {
+  constructor(onCrash?: (reason: string, error: WorkerCrashedError) => void) {
     this.#bridge = new WorkerBridge<SearchApi>(
-      () =>
+      (name) =>
         new Worker(new URL('../../../workers/search/worker.ts', import.meta.url), {
           type: 'module',
-          name: 'lumen-search',
+          name,
         }),
-      onCrash,
+      { label: 'search', ...(onCrash ? { onCrash } : {}) },
+    );
+    this.#model = new WorkerSetup(this.#bridge, (remote, request, onProgress) =>
+      remote.load(request, proxy(onProgress)),
+    );
+    this.#profile = new WorkerSetup(this.#bridge, (remote, { profileId }) =>
+      remote.useProfile(profileId),
     );
   }
 
+  /** Loads the text model once per worker; a replacement worker loads it again by itself. */
   load(request: LoadRequest, onProgress: (p: ModelLoadProgress) => void): Promise<LoadedModel> {
-    return this.#bridge.remote.load(request, proxy(onProgress));
+    return this.#model.apply(request, onProgress);
   }
 
   useProfile(profileId: string): Promise<void> {
-    return this.#bridge.remote.useProfile(profileId);
+    return this.#profile.apply({ profileId });
   }
 
-  embedTexts(texts: string[]): Promise<Float32Array[]> {
-    return this.#bridge.remote.embedTexts(texts);
+  async embedTexts(texts: string[]): Promise<Float32Array[]> {
+    await this.#model.ensure();
+    return this.#bridge.call((remote) => remote.embedTexts(texts));
   }
 
-  searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse> {
-    return this.#bridge.remote.searchText(query, options);
+  async searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse> {
+    await this.#model.ensure();
+    return this.#bridge.call((remote) => remote.searchText(query, options));
   }
 
-  searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
-    return this.#bridge.remote.searchSimilar(photoId, options);
+  async searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
+    await this.#model.ensure();
+    return this.#bridge.call((remote) => remote.searchSimilar(photoId, options));
   }
 
-  browse(options: BrowseOptions): Promise<SearchResponse> {
-    return this.#bridge.remote.browse(options);
+  async photoVectors(ids: number[]): Promise<(Float32Array | null)[]> {
+    await this.#profile.ensure();
+    return this.#bridge.call((remote) => remote.photoVectors(ids));
+  }
+
+  async browse(options: BrowseOptions): Promise<SearchResponse> {
+    await this.#profile.ensure();
+    return this.#bridge.call((remote) => remote.browse(options));
   }
 }

@@ -1,7 +1,6 @@
 import { MODEL_CACHES } from '../../core/cache-names';
 import { formatBytes } from '../format';
 
-
 export interface CachedModel {
   /** e.g. "Xenova/clip-vit-base-patch32" or "tiny-world". */
   name: string;

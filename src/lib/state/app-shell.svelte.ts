@@ -1,4 +1,5 @@
 import { registerSW } from 'virtual:pwa-register';
+import { errorMessage } from '../../core/errors';
 
 const ISOLATION_RELOAD_KEY = 'lumen.isolationReload';
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
@@ -11,24 +12,34 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000;
 export class AppShell {
   readonly build = __LUMEN_BUILD__;
   readonly isolated = globalThis.crossOriginIsolated;
-  updateAvailable = $state(false);
-  offlineReady = $state(false);
-  error = $state<string | null>(null);
+  #updateAvailable = $state(false);
+  #offlineReady = $state(false);
+  #error = $state<string | null>(null);
   #update: ((reload?: boolean) => Promise<void>) | undefined;
   #registration: ServiceWorkerRegistration | undefined;
+
+  get updateAvailable(): boolean {
+    return this.#updateAvailable;
+  }
+  get offlineReady(): boolean {
+    return this.#offlineReady;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
 
   start(): void {
     if (!('serviceWorker' in navigator)) return;
     this.#update = registerSW({
       immediate: true,
-      onNeedRefresh: () => (this.updateAvailable = true),
-      onOfflineReady: () => (this.offlineReady = true),
+      onNeedRefresh: () => (this.#updateAvailable = true),
+      onOfflineReady: () => (this.#offlineReady = true),
       onRegisteredSW: (_url, registration) => {
         this.#registration = registration;
         setInterval(() => void this.checkForUpdate(), UPDATE_CHECK_MS);
       },
       onRegisterError: (e: unknown) => {
-        this.error = `Offline support is unavailable: ${e instanceof Error ? e.message : String(e)}`;
+        this.#error = `Offline support is unavailable: ${errorMessage(e)}`;
       },
     });
     navigator.serviceWorker.addEventListener('controllerchange', () => {
@@ -42,6 +53,11 @@ export class AppShell {
 
   async checkForUpdate(): Promise<void> {
     await this.#registration?.update().catch(() => undefined);
+  }
+
+  /** "Later": the waiting version activates on the next visit instead. */
+  dismissUpdate(): void {
+    this.#updateAvailable = false;
   }
 
   /** Activates the waiting version and reloads into it. */

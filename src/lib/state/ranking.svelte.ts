@@ -1,55 +1,75 @@
 import { DEFAULT_RANK, type Order, type RankOptions } from '../../../workers/search/protocol';
+import { PersistedSetting, type SettingStorage } from './persisted-setting.svelte';
 
-const KEY = 'lumen.ranking';
-const ORDERS: Order[] = ['fusion', 'cascade', 'beauty'];
+export const RANKING_KEY = 'lumen.ranking';
+const ORDERS: readonly string[] = ['fusion', 'cascade', 'beauty'] satisfies Order[];
 
-const clamp01 = (v: unknown, fallback: number) =>
-  typeof v === 'number' && Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : fallback;
+const isOrder = (v: unknown): v is Order => typeof v === 'string' && ORDERS.includes(v);
+const unit = (v: unknown, fallback: number) =>
+  typeof v === 'number' && v >= 0 && v <= 1 ? v : fallback;
 
-/** Parses stored ranking settings; anything malformed falls back to the defaults. */
-export function parseRanking(raw: string | null): RankOptions {
-  let v: Partial<Record<keyof RankOptions, unknown>> = {};
-  try {
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    if (parsed && typeof parsed === 'object') v = parsed;
-  } catch {
-    v = {};
-  }
+/** Stored ranking settings, field by field: a field out of range falls back to its default. */
+export function validateRanking(stored: unknown): RankOptions | undefined {
+  if (!stored || typeof stored !== 'object') return undefined;
+  const v = stored as Partial<Record<keyof RankOptions, unknown>>;
   return {
-    beauty: clamp01(v.beauty, DEFAULT_RANK.beauty),
-    order: ORDERS.includes(v.order as Order) ? (v.order as Order) : DEFAULT_RANK.order,
-    strictness: clamp01(v.strictness, DEFAULT_RANK.strictness),
+    beauty: unit(v.beauty, DEFAULT_RANK.beauty),
+    order: isOrder(v.order) ? v.order : DEFAULT_RANK.order,
+    strictness: unit(v.strictness, DEFAULT_RANK.strictness),
     cascadeK:
-      typeof v.cascadeK === 'number' && v.cascadeK >= 1
-        ? Math.round(v.cascadeK)
+      typeof v.cascadeK === 'number' && Number.isInteger(v.cascadeK) && v.cascadeK >= 1
+        ? v.cascadeK
         : DEFAULT_RANK.cascadeK,
-    minBeauty: clamp01(v.minBeauty, DEFAULT_RANK.minBeauty),
+    minBeauty: unit(v.minBeauty, DEFAULT_RANK.minBeauty),
   };
 }
 
-/** How results are ordered, remembered across visits. */
+/** How results are ordered, remembered across visits as soon as it changes. */
 export class RankingSettings {
-  beauty = $state(DEFAULT_RANK.beauty);
-  order = $state<Order>(DEFAULT_RANK.order);
-  strictness = $state(DEFAULT_RANK.strictness);
-  cascadeK = $state(DEFAULT_RANK.cascadeK);
-  minBeauty = $state(DEFAULT_RANK.minBeauty);
+  readonly #setting: PersistedSetting<RankOptions>;
 
-  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'>) {
-    Object.assign(this, parseRanking(storage.getItem(KEY)));
+  constructor(storage?: SettingStorage | null) {
+    this.#setting = new PersistedSetting({
+      key: RANKING_KEY,
+      fallback: { ...DEFAULT_RANK },
+      validate: validateRanking,
+      ...(storage === undefined ? {} : { storage }),
+    });
   }
 
   get options(): RankOptions {
-    return {
-      beauty: this.beauty,
-      order: this.order,
-      strictness: this.strictness,
-      cascadeK: this.cascadeK,
-      minBeauty: this.minBeauty,
-    };
+    return this.#setting.value;
   }
 
-  save() {
-    this.storage.setItem(KEY, JSON.stringify(this.options));
+  #set(patch: Partial<RankOptions>) {
+    this.#setting.value = { ...this.#setting.value, ...patch };
+  }
+
+  get beauty(): number {
+    return this.options.beauty;
+  }
+  set beauty(beauty: number) {
+    this.#set({ beauty });
+  }
+  get order(): Order {
+    return this.options.order;
+  }
+  set order(order: Order) {
+    this.#set({ order });
+  }
+  get strictness(): number {
+    return this.options.strictness;
+  }
+  set strictness(strictness: number) {
+    this.#set({ strictness });
+  }
+  get cascadeK(): number {
+    return this.options.cascadeK;
+  }
+  get minBeauty(): number {
+    return this.options.minBeauty;
+  }
+  set minBeauty(minBeauty: number) {
+    this.#set({ minBeauty });
   }
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_PROFILE, listProfiles, type Device } from '../../core/manifest';
+import { PersistedSetting, textCodec, type SettingStorage } from './persisted-setting.svelte';
 
 export const PROFILE_KEY = 'lumen.profile';
 
@@ -9,29 +10,36 @@ export interface StartupSettings {
   warning?: string;
 }
 
+/** The remembered model profile; a profile the manifest no longer has is ignored. */
+export function profileSetting(storage?: SettingStorage | null): PersistedSetting<string> {
+  const known = new Set(listProfiles().map((p) => p.id));
+  return new PersistedSetting({
+    key: PROFILE_KEY,
+    fallback: DEFAULT_PROFILE,
+    codec: textCodec,
+    validate: (v) => (typeof v === 'string' && known.has(v) ? v : undefined),
+    ...(storage === undefined ? {} : { storage }),
+  });
+}
+
 /**
  * The profile comes from `?profile=` (and is then remembered), else from what was
  * remembered, else the default. One build serves every profile.
  */
-export function resolveSettings(
-  url: URL,
-  stored: Pick<Storage, 'getItem' | 'setItem'>,
-): StartupSettings {
+export function resolveSettings(url: URL, profile: PersistedSetting<string>): StartupSettings {
   const known = new Set(listProfiles().map((p) => p.id));
   const fromUrl = url.searchParams.get('profile');
   const device = url.searchParams.get('device');
   const deviceChoice: Device | 'auto' = device === 'wasm' || device === 'webgpu' ? device : 'auto';
   if (fromUrl && known.has(fromUrl)) {
-    stored.setItem(PROFILE_KEY, fromUrl);
+    profile.value = fromUrl;
     return { profileId: fromUrl, device: deviceChoice };
   }
-  const remembered = stored.getItem(PROFILE_KEY);
-  const profileId = remembered && known.has(remembered) ? remembered : DEFAULT_PROFILE;
   return {
-    profileId,
+    profileId: profile.value,
     device: deviceChoice,
     ...(fromUrl
-      ? { warning: `There is no model profile called "${fromUrl}"; using "${profileId}".` }
+      ? { warning: `There is no model profile called "${fromUrl}"; using "${profile.value}".` }
       : {}),
   };
 }

@@ -14,7 +14,8 @@ export class ThumbnailCache {
   readonly #entries = new Map<number, Promise<Thumb | undefined>>();
 
   constructor(
-    private readonly db: Promise<LumenDb>,
+    /** Opens (or reopens, after another tab's upgrade) the library database. */
+    private readonly db: () => Promise<LumenDb>,
     private readonly capacity = 1500,
   ) {}
 
@@ -32,7 +33,7 @@ export class ThumbnailCache {
   }
 
   async #load(id: number): Promise<Thumb | undefined> {
-    const db = await this.db;
+    const db = await this.db();
     const [photo, blob] = await Promise.all([db.get('photos', id), getThumbnail(db, id)]);
     if (!photo || !blob) return undefined;
     return { url: URL.createObjectURL(blob), photo };
@@ -47,11 +48,5 @@ export class ThumbnailCache {
       this.#entries.delete(oldest);
       void entry.then((t) => t && URL.revokeObjectURL(t.url));
     }
-  }
-
-  clear() {
-    for (const entry of this.#entries.values())
-      void entry.then((t) => t && URL.revokeObjectURL(t.url));
-    this.#entries.clear();
   }
 }

@@ -1,0 +1,14 @@
+/** Saves bytes or text as a file through a temporary link: nothing leaves the device. */
+export function download(name: string, data: Uint8Array | string, type: string): void {
+  const part = typeof data === 'string' ? data : data.slice();
+  const url = URL.createObjectURL(new Blob([part], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download reads the URL after the click returns; revoke it once that surely happened.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -1,0 +1,196 @@
+import { getProfile, modelKey, type Profile } from '../../core/manifest';
+import { activeAdapterId } from '../../core/store/adapter-store';
+import { LibraryConnection, type LumenDb } from '../../core/store/db';
+import { AestheticsClient } from '../clients/aesthetics-client';
+import { EmbeddingClient } from '../clients/embedding-client';
+import { LlmClient } from '../clients/llm-client';
+import { SearchClient } from '../clients/search-client';
+import { TuningClient } from '../clients/tuning-client';
+import { AppShell } from './app-shell.svelte';
+import { IndexingManager } from './indexing.svelte';
+import { JudgeManager } from './judge.svelte';
+import { JudgeSystems } from './judge-systems.svelte';
+import { LibraryManager } from './library.svelte';
+import { ModelsManager } from './models.svelte';
+import { Notice } from './notice.svelte';
+import { PersistedSetting, textCodec } from './persisted-setting.svelte';
+import { RankingSettings } from './ranking.svelte';
+import { RephraseSettings } from './rephrase-settings.svelte';
+import { RephraseState } from './rephrase.svelte';
+import { ScoringManager } from './scoring.svelte';
+import { SearchManager, type QueryRephraser } from './search.svelte';
+import type { StartupSettings } from './settings';
+import { StorageInfo } from './storage-info.svelte';
+import { ThumbnailCache } from './thumbnail-cache';
+import { storedRephrasings, TuningState } from './tuning.svelte';
+
+export const LAST_QUERY_KEY = 'lumen.lastQuery';
+
+/**
+ * Where the page's managers are made and wired together; the only place that creates
+ * clients (and so workers). Components receive the managers they render.
+ */
+export class AppState {
+  readonly profile: Profile;
+  /** The library database; it steps aside when another tab upgrades it, and reopens on use. */
+  readonly db: () => Promise<LumenDb>;
+  readonly notice = new Notice();
+  readonly shell = new AppShell();
+  readonly storage = new StorageInfo();
+  readonly thumbnails: ThumbnailCache;
+  readonly ranking = new RankingSettings();
+  readonly models: ModelsManager;
+  readonly library: LibraryManager;
+  readonly indexing: IndexingManager;
+  readonly scoring: ScoringManager;
+  readonly search: SearchManager;
+  readonly rephrase: RephraseState;
+  readonly judgeSystems: JudgeSystems;
+  readonly judge: JudgeManager;
+  readonly tuning: TuningState;
+
+  constructor(settings: StartupSettings, appBase: string) {
+    const profile = (this.profile = getProfile(settings.profileId));
+    const request = { profileId: profile.id, appBase, device: settings.device };
+    const connection = new LibraryConnection(undefined, undefined, () =>
+      this.notice.show(
+        'Another Lumen tab is updating the library. If anything here stops working, reload this page.',
+      ),
+    );
+    this.db = () => connection.get();
+    this.thumbnails = new ThumbnailCache(this.db);
+    // A dead worker is replaced on the next call; what it had loaded must load again.
+    const stopped = (what: string, then: () => void) => (message: string) => {
+      this.notice.show(
+        `The ${what} worker stopped unexpectedly (${message}). It restarts when next needed; nothing stored was lost.`,
+      );
+      then();
+    };
+    const embedding = new EmbeddingClient(stopped('indexing', () => this.models.forget('vision')));
+    const search = new SearchClient(stopped('search', () => this.models.forget('text')));
+    const aesthetics = new AestheticsClient(stopped('aesthetics', () => undefined));
+    const llm = new LlmClient((message) => this.rephrase.workerStopped(message));
+
+    this.models = new ModelsManager({ vision: embedding, text: search }, request);
+    this.library = new LibraryManager(this.db, modelKey(profile.clip));
+    this.rephrase = new RephraseState(new RephraseSettings(), llm, request, this.db);
+    this.search = new SearchManager({
+      client: search,
+      models: this.models,
+      ranking: this.ranking,
+      rephraser: this.#rephraser(),
+      embedded: () => this.library.stats.embedded,
+      lastQuery: new PersistedSetting({
+        key: LAST_QUERY_KEY,
+        fallback: '',
+        codec: textCodec,
+        validate: (v) => (typeof v === 'string' ? v : undefined),
+      }),
+      profileId: profile.id,
+      remember: (text) => this.tuning.remember(text),
+    });
+    this.tuning = new TuningState({
+      client: new TuningClient(stopped('tuning', () => undefined)),
+      profile,
+      db: this.db,
+      embedTexts: async (texts) => {
+        await this.models.textModel();
+        return search.embedTexts(texts);
+      },
+      rephraser: storedRephrasings(this.rephrase, this.db),
+      search: {
+        currentQuery: () => (this.search.mode === 'text' ? this.search.query.trim() : null),
+        shown: () => this.search.hits.map((h) => h.id),
+        refresh: () => this.search.refresh(),
+      },
+    });
+    this.scoring = new ScoringManager(
+      aesthetics,
+      search,
+      this.models,
+      { profileId: profile.id, appBase },
+      () => this.search.refresh(),
+    );
+    this.indexing = new IndexingManager(embedding, this.models, this.library, this.notice, {
+      // The library is worth keeping: ask the browser not to evict it under pressure.
+      onStart: () => {
+        if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
+      },
+      onBatches: () => {
+        void this.library.refresh();
+        if (this.search.mode === 'library') void this.search.showLibrary();
+        // Scoring follows indexing batch by batch.
+        void this.scoring.scoreLibrary();
+      },
+      onFinished: async () => {
+        await this.library.refresh();
+        await this.search.refresh();
+        void this.storage.refresh();
+        void this.scoring.scoreLibrary();
+      },
+    });
+    this.judgeSystems = this.#judgeSystems(search);
+    this.judge = new JudgeManager({
+      db: this.db,
+      profileId: profile.id,
+      model: modelKey(profile.clip),
+      builtInQueries: profile.tuning?.judgingQueries ?? [],
+      systems: this.judgeSystems,
+      proxy: {
+        embedTexts: async (texts) => {
+          await this.models.textModel();
+          return search.embedTexts(texts);
+        },
+        photoVectors: (ids) => search.photoVectors(ids),
+      },
+    });
+    if (settings.warning) this.notice.show(settings.warning);
+  }
+
+  /** The systems the judge view compares; +rephrase asks the same model the search box uses. */
+  #judgeSystems(search: SearchClient): JudgeSystems {
+    const state = () => this.rephrase;
+    const model = modelKey(this.profile.clip);
+    return new JudgeSystems({
+      client: search,
+      textModel: () => this.models.textModel(),
+      ranking: this.ranking,
+      rephraser: {
+        get status() {
+          return state().status;
+        },
+        get blend() {
+          return state().settings.blend;
+        },
+        load: () => state().load(),
+        rephrase: (query) => state().run(query),
+      },
+      hasAdapter: async () => (await activeAdapterId(await this.db(), model)) !== undefined,
+    });
+  }
+
+  #rephraser(): QueryRephraser {
+    const state = () => this.rephrase;
+    return {
+      get enabled() {
+        return state().settings.enabled;
+      },
+      get blend() {
+        return state().settings.blend;
+      },
+      appliedFor: (query) => state().applied.textFor(query),
+      decidedFor: (query) => state().applied.forQuery === query,
+      run: (query) => state().run(query),
+    };
+  }
+
+  async start(): Promise<void> {
+    this.shell.start();
+    void this.storage.refresh();
+    await this.library.refreshPendingJob();
+    await this.library.refresh();
+    await this.search.start();
+    // Backfill: photos indexed before (or by an older scorer) get their scores now.
+    if (this.library.stats.embedded > 0) void this.scoring.scoreLibrary();
+  }
+}

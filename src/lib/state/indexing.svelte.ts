@@ -1,0 +1,151 @@
+import {
+  startingProgress,
+  type FileSource,
+  type IndexRequest,
+  type IndexingProgress,
+} from '../../../workers/embedding/protocol';
+import { errorMessage } from '../../core/errors';
+import { sourcesFromDirectoryHandle } from '../files/collect-files';
+import { canRead } from '../files/handle-permission';
+import type { LibraryManager } from './library.svelte';
+import type { ModelsManager } from './models.svelte';
+import type { Notice } from './notice.svelte';
+
+/** What indexing needs of the embedding worker (EmbeddingClient; a fake in specs). */
+export interface IndexingClient {
+  index: (
+    request: IndexRequest,
+    onProgress: (p: IndexingProgress) => void,
+    signal?: AbortSignal,
+  ) => Promise<IndexingProgress>;
+  pause: () => Promise<void>;
+  resume: () => Promise<void>;
+}
+
+export interface IndexingHooks {
+  /** Called as indexing starts (the library is about to grow). */
+  onStart?: () => void;
+  /** Called every few seconds while batches land, so the page can show them. */
+  onBatches?: () => void;
+  /** Called once indexing ended, however it ended. */
+  onFinished?: () => Promise<void>;
+}
+
+const BATCH_REFRESH_MS = 2000;
+
+/** Turning picked files into searchable photos: progress, pause, cancel, resume after a reload. */
+export class IndexingManager {
+  #progress = $state<IndexingProgress | null>(null);
+  #abort: AbortController | undefined;
+  #lastRefresh = 0;
+
+  constructor(
+    private readonly client: IndexingClient,
+    private readonly models: Pick<ModelsManager, 'visionModel' | 'forget'>,
+    private readonly library: Pick<
+      LibraryManager,
+      'rememberOriginals' | 'refreshPendingJob' | 'pendingJob'
+    >,
+    private readonly notice: Notice,
+    private readonly hooks: IndexingHooks = {},
+  ) {}
+
+  get progress(): IndexingProgress | null {
+    return this.#progress;
+  }
+
+  get isIndexing(): boolean {
+    const state = this.#progress?.state;
+    return state === 'running' || state === 'paused';
+  }
+
+  async addSources(sources: FileSource[], rootName: string, handle?: FileSystemDirectoryHandle) {
+    if (this.isIndexing) {
+      this.notice.show('Indexing is already running; add more when it finishes.');
+      return;
+    }
+    if (sources.length === 0) {
+      this.notice.show('No files found there (hidden and system files are skipped).');
+      return;
+    }
+    this.library.rememberOriginals(sources);
+    this.notice.clear();
+    this.hooks.onStart?.();
+    this.#progress = startingProgress(sources.length);
+    // Cancel works from the first moment, even while the image model is still loading.
+    const abort = new AbortController();
+    this.#abort = abort;
+    try {
+      await this.models.visionModel();
+    } catch {
+      // The models manager shows why the model failed; indexing never started.
+      this.#progress = null;
+      this.#abort = undefined;
+      return;
+    }
+    if (abort.signal.aborted) {
+      this.#progress = { ...startingProgress(sources.length), state: 'cancelled' };
+      this.#abort = undefined;
+      return;
+    }
+    try {
+      const request = { sources, rootName, ...(handle ? { handle } : {}) };
+      const result = await this.client.index(request, (p) => this.#onProgress(p), abort.signal);
+      this.#progress = result;
+      if (result.message) this.notice.show(result.message);
+    } catch (e) {
+      this.#failed(e, sources.length);
+    }
+    this.#abort = undefined;
+    await this.library.refreshPendingJob();
+    await this.hooks.onFinished?.();
+  }
+
+  /** A rejected call (the worker died, most likely) ends this run, never the next one. */
+  #failed(e: unknown, total: number) {
+    const reason = errorMessage(e).replace(/\.$/, '');
+    const message = `Indexing failed: ${reason}. Everything stored so far is kept.`;
+    this.#progress = { ...(this.#progress ?? startingProgress(total)), state: 'failed', message };
+    this.notice.show(message);
+    // The replacement worker starts without the image model.
+    this.models.forget('vision');
+  }
+
+  #onProgress(p: IndexingProgress) {
+    this.#progress = p;
+    const now = Date.now();
+    if (p.state === 'running' && now - this.#lastRefresh > BATCH_REFRESH_MS) {
+      this.#lastRefresh = now;
+      this.hooks.onBatches?.();
+    }
+  }
+
+  pause() {
+    void this.client.pause().catch(() => undefined);
+    if (this.#progress?.state === 'running')
+      this.#progress = { ...this.#progress, state: 'paused' };
+  }
+
+  resume() {
+    void this.client.resume().catch(() => undefined);
+    if (this.#progress?.state === 'paused')
+      this.#progress = { ...this.#progress, state: 'running' };
+  }
+
+  cancel() {
+    this.#abort?.abort();
+  }
+
+  /** Hides the finished run's panel. */
+  close() {
+    if (!this.isIndexing) this.#progress = null;
+  }
+
+  async resumePending(): Promise<'resumed' | 'pick-again'> {
+    const job = this.library.pendingJob;
+    if (!job?.handle) return 'pick-again';
+    if (!(await canRead(job.handle, true))) return 'pick-again';
+    await this.addSources(await sourcesFromDirectoryHandle(job.handle), job.rootName, job.handle);
+    return 'resumed';
+  }
+}

@@ -1,0 +1,71 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openLibraryDb, type PhotoRecord } from '../../core/store/db';
+import { LibraryManager } from './library.svelte';
+
+let n = 0;
+const MODEL = 'clip@1';
+
+function photo(id: number, extra: Partial<PhotoRecord> = {}): PhotoRecord {
+  return {
+    id,
+    path: `f/${id}.jpg`,
+    name: `${id}.jpg`,
+    size: 1,
+    lastModified: 0,
+    width: 1,
+    height: 1,
+    hash: String(id),
+    mime: 'image/jpeg',
+    addedAt: id,
+    vectors: {},
+    ...extra,
+  };
+}
+
+describe('library manager', () => {
+  it('counts photos with vectors of its own model only, and lists skipped files by path', async () => {
+    const db = openLibraryDb(`library-spec-${++n}`);
+    const d = await db;
+    await d.put('photos', photo(1, { vectors: { [MODEL]: 1 } }));
+    await d.put('photos', photo(2, { vectors: { 'other@2': 1 } }));
+    await d.put('photos', photo(3, { duplicateOf: 1 }));
+    for (const path of ['b.txt', 'a.svg'])
+      await d.put('skipped', {
+        path,
+        name: path,
+        reason: 'unsupported-format',
+        message: '',
+        size: 0,
+        at: 0,
+      });
+    const library = new LibraryManager(() => db, MODEL);
+    expect(library.stats.embedded).toBe(0);
+    await library.refresh();
+    expect(library.stats).toEqual({ photos: 3, duplicates: 1, embedded: 1, skipped: 2 });
+    expect(library.skipped.map((s) => s.path)).toEqual(['a.svg', 'b.txt']);
+    await library.clearSkippedList();
+    expect(library.skipped).toEqual([]);
+    expect(library.stats.skipped).toBe(0);
+  });
+
+  it('finds an interrupted job and forgets it when dismissed', async () => {
+    const db = openLibraryDb(`library-spec-${++n}`);
+    await (await db).put('jobs', { id: 'current', rootName: 'Holiday', total: 9, startedAt: 1 });
+    const library = new LibraryManager(() => db, MODEL);
+    await library.refreshPendingJob();
+    expect(library.pendingJob?.rootName).toBe('Holiday');
+    await library.dismissPending();
+    expect(library.pendingJob).toBeNull();
+    await library.refreshPendingJob();
+    expect(library.pendingJob).toBeNull();
+  });
+
+  it('opens an original picked in this visit, and nothing for an unknown path', async () => {
+    const library = new LibraryManager(() => openLibraryDb(`library-spec-${++n}`), MODEL);
+    const file = new File(['x'], 'a.jpg', { type: 'image/jpeg' });
+    library.rememberOriginals([{ file, path: 'f/a.jpg' }]);
+    expect(await library.openOriginal('f/a.jpg')).toMatch(/^blob:/);
+    expect(await library.openOriginal('f/b.jpg')).toBeNull();
+  });
+});

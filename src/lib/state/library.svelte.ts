@@ -1,0 +1,75 @@
+import type { FileSource } from '../../../workers/embedding/protocol';
+import type { JobRecord, LumenDb, SkippedRecord } from '../../core/store/db';
+import {
+  clearSkipped,
+  libraryStats,
+  listSkipped,
+  type LibraryStats,
+} from '../../core/store/photo-store';
+import { canRead } from '../files/handle-permission';
+
+const EMPTY: LibraryStats = { photos: 0, duplicates: 0, embedded: 0, skipped: 0 };
+
+/** What the library holds: counts, skipped files, an interrupted job, and this visit's originals. */
+export class LibraryManager {
+  #stats = $state<LibraryStats>(EMPTY);
+  #skipped = $state<SkippedRecord[]>([]);
+  #pendingJob = $state<JobRecord | null>(null);
+  /** Originals picked in this session, for opening large without a stored file handle. */
+  // Not reactive on purpose: nothing renders from it, and it can hold 100k entries.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #originals = new Map<string, File>();
+
+  constructor(
+    /** Opens (or reopens, after another tab's upgrade) the library database. */
+    private readonly db: () => Promise<LumenDb>,
+    /** Which model's vectors count as "embedded" (modelKey of the profile's CLIP). */
+    private readonly modelKey: string,
+  ) {}
+
+  get stats(): LibraryStats {
+    return this.#stats;
+  }
+  get skipped(): SkippedRecord[] {
+    return this.#skipped;
+  }
+  get pendingJob(): JobRecord | null {
+    return this.#pendingJob;
+  }
+
+  async refresh(): Promise<void> {
+    const db = await this.db();
+    this.#stats = await libraryStats(db, this.modelKey);
+    this.#skipped = (await listSkipped(db)).sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Reads whether an indexing job was interrupted (by a reload, a crash, a closed tab). */
+  async refreshPendingJob(): Promise<void> {
+    this.#pendingJob = (await (await this.db()).get('jobs', 'current')) ?? null;
+  }
+
+  async dismissPending(): Promise<void> {
+    await (await this.db()).delete('jobs', 'current');
+    this.#pendingJob = null;
+  }
+
+  async clearSkippedList(): Promise<void> {
+    await clearSkipped(await this.db());
+    await this.refresh();
+  }
+
+  rememberOriginals(sources: FileSource[]): void {
+    for (const s of sources) this.#originals.set(s.path, s.file);
+  }
+
+  /** The original file for the large view: from this session, else the stored handle. */
+  async openOriginal(path: string, handle?: FileSystemFileHandle): Promise<string | null> {
+    let file = this.#originals.get(path);
+    if (!file && handle) {
+      file = (await canRead(handle, false))
+        ? await handle.getFile().catch(() => undefined)
+        : undefined;
+    }
+    return file ? URL.createObjectURL(file) : null;
+  }
+}

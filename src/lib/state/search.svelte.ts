@@ -1,0 +1,189 @@
+import type {
+  BrowseOptions,
+  RankOptions,
+  RankedHit,
+  SearchOptions,
+  SearchResponse,
+  TextQuery,
+} from '../../../workers/search/protocol';
+import { errorMessage } from '../../core/errors';
+import type { ModelsManager } from './models.svelte';
+import type { PersistedSetting } from './persisted-setting.svelte';
+
+export type ResultMode = 'library' | 'best' | 'text' | 'similar';
+export const RESULT_LIMIT = 500;
+
+/** What search needs of the search worker (SearchClient; a fake in specs). */
+export interface SearchWorker {
+  useProfile: (profileId: string) => Promise<void>;
+  browse: (options: BrowseOptions) => Promise<SearchResponse>;
+  searchText: (query: TextQuery, options: SearchOptions) => Promise<SearchResponse>;
+  searchSimilar: (photoId: number, options: SearchOptions) => Promise<SearchResponse>;
+}
+
+/** The rephrasing as search sees it: whether to ask for one, and the one in use. */
+export interface QueryRephraser {
+  readonly enabled: boolean;
+  readonly blend: number;
+  /** The rephrasing in use for this query, or null. */
+  appliedFor(query: string): string | null;
+  /** Whether a rephrasing (or the decision to use none) already exists for this query. */
+  decidedFor(query: string): boolean;
+  run(query: string): Promise<string | null>;
+}
+
+export interface SearchDeps {
+  client: SearchWorker;
+  models: Pick<ModelsManager, 'textModel' | 'forget'>;
+  ranking: { readonly options: RankOptions };
+  rephraser: QueryRephraser;
+  /** How many photos have vectors: with none, there is nothing to browse. */
+  embedded: () => number;
+  lastQuery: PersistedSetting<string>;
+  profileId: string;
+  /** Keeps each searched text in the query history (training queries for tuning). */
+  remember?: (text: string) => Promise<void>;
+}
+
+/** What is shown: the library, best shots, a text search or "more like this". */
+export class SearchManager {
+  /** The search box; bound to the input, so it is public. */
+  query = $state('');
+  #mode = $state<ResultMode>('library');
+  #similarTo = $state<number | null>(null);
+  #hits = $state<RankedHit[]>([]);
+  #scored = $state(0);
+  #searching = $state(false);
+  #error = $state<string | null>(null);
+  #tookMs = $state<number | null>(null);
+
+  constructor(private readonly deps: SearchDeps) {}
+
+  get mode(): ResultMode {
+    return this.#mode;
+  }
+  get similarTo(): number | null {
+    return this.#similarTo;
+  }
+  get hits(): RankedHit[] {
+    return this.#hits;
+  }
+  /** How many photos carry aesthetic scores from the current scorers. */
+  get scored(): number {
+    return this.#scored;
+  }
+  get searching(): boolean {
+    return this.#searching;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get tookMs(): number | null {
+    return this.#tookMs;
+  }
+
+  /** Shows what the person last searched for, else the library. */
+  async start(): Promise<void> {
+    const last = this.deps.lastQuery.value;
+    // The text model loads lazily: browsing the library needs no model at all.
+    if (last) {
+      this.query = last;
+      await this.runSearch();
+    } else if (this.deps.embedded() > 0) {
+      await this.showLibrary();
+    }
+  }
+
+  /** The whole library, newest first, or most beautiful first ("best shots"). */
+  async showLibrary(best = false): Promise<void> {
+    this.#mode = best ? 'best' : 'library';
+    this.#similarTo = null;
+    this.#error = null;
+    if (this.deps.embedded() === 0) {
+      this.#hits = [];
+      return;
+    }
+    const { client, ranking, profileId } = this.deps;
+    try {
+      // Browsing reads stored vectors only; the search worker opens without its model.
+      await client.useProfile(profileId);
+      const order = best ? 'beauty' : 'recent';
+      const res = await client.browse({ order, minBeauty: ranking.options.minBeauty });
+      this.#hits = res.hits;
+      this.#scored = res.scored;
+    } catch (e) {
+      this.#error = errorMessage(e);
+    }
+  }
+
+  async runSearch(): Promise<void> {
+    const text = this.query.trim();
+    this.deps.lastQuery.value = text;
+    if (!text) {
+      await this.showLibrary();
+      return;
+    }
+    this.#mode = 'text';
+    this.#similarTo = null;
+    // The history is a nicety: a failure to store it must not stop the search.
+    void this.deps.remember?.(text).catch(() => undefined);
+    // The person's own words answer at once; a rephrasing refines the results when it arrives.
+    const { rephraser } = this.deps;
+    await this.#searchText(text);
+    if (rephraser.enabled && !rephraser.decidedFor(text)) {
+      const rephrased = await rephraser.run(text);
+      if (rephrased && this.query.trim() === text) await this.#searchText(text);
+    }
+  }
+
+  /** Searches again after the person edited, applied or undid a rephrasing. */
+  async searchWithRephrasing(): Promise<void> {
+    const text = this.query.trim();
+    if (text) await this.#searchText(text);
+  }
+
+  async clearSearch(): Promise<void> {
+    this.query = '';
+    await this.runSearch();
+  }
+
+  async moreLikeThis(photoId: number): Promise<void> {
+    this.#mode = 'similar';
+    this.#similarTo = photoId;
+    await this.#run((options) => this.deps.client.searchSimilar(photoId, options));
+  }
+
+  /** Shows the current view again: after indexing, scoring or a ranking change. */
+  async refresh(): Promise<void> {
+    if (this.#mode === 'library' || this.#mode === 'best')
+      await this.showLibrary(this.#mode === 'best');
+    else if (this.#mode === 'text' && this.query.trim()) await this.searchWithRephrasing();
+    else if (this.#mode === 'similar' && this.#similarTo !== null)
+      await this.moreLikeThis(this.#similarTo);
+  }
+
+  #searchText(text: string) {
+    const rephrased = this.deps.rephraser.appliedFor(text);
+    const query = rephrased ? { text, rephrased, blend: this.deps.rephraser.blend } : { text };
+    return this.#run((options) => this.deps.client.searchText(query, options));
+  }
+
+  async #run(search: (options: SearchOptions) => Promise<SearchResponse>) {
+    this.#searching = true;
+    this.#error = null;
+    try {
+      await this.deps.models.textModel();
+      const res = await search({ limit: RESULT_LIMIT, rank: this.deps.ranking.options });
+      this.#hits = res.hits;
+      this.#scored = res.scored;
+      this.#tookMs = res.tookMs;
+    } catch (e) {
+      this.#error = errorMessage(e);
+      this.#hits = [];
+      // Most likely the worker died and took the text tower with it: load it again next time.
+      this.deps.models.forget('text');
+    } finally {
+      this.#searching = false;
+    }
+  }
+}
