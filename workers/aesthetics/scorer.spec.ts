@@ -109,7 +109,10 @@ describe('AestheticScorer', () => {
     await new AestheticScorer(deps(db)).run(() => {});
     const newHead: Profile = {
       ...profile,
-      aestheticHead: { ...profile.aestheticHead, revision: `${profile.aestheticHead.revision}-next` },
+      aestheticHead: {
+        ...profile.aestheticHead,
+        revision: `${profile.aestheticHead.revision}-next`,
+      },
     };
     const result = await new AestheticScorer(deps(db, newHead)).run(() => {});
     expect(result.done).toBe(3);
