@@ -10,33 +10,17 @@ import {
 import { EmbeddingClient } from '../src/lib/clients/embedding-client';
 import { sourcesFromFileList } from '../src/lib/files/collect-files';
 import { getProfile } from '../src/core/manifest';
-import { DB_NAME } from '../src/core/store/db';
 import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
 import { clipIqa } from '../workers/aesthetics/clip-iqa';
 import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
 import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
 import { applyLinearHead } from '../workers/aesthetics/pth-reader';
-
-const appBase = new URL('../', location.href).href;
+import { appBase, deleteDb, folderFiles } from './page-common';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
-}
-
-function deleteDb(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(DB_NAME);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(new Error('could not delete the library'));
-    req.onblocked = () => reject(new Error('library still open'));
-  });
-}
-
-function folderFiles(): File[] {
-  const input = document.querySelector<HTMLInputElement>('#folder')!;
-  return Array.from(input.files ?? []);
 }
 
 /** Synthetic camera-sized JPEGs, so decoding costs what it costs with real photos. */

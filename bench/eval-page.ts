@@ -6,7 +6,7 @@ import { SearchClient } from '../src/lib/clients/search-client';
 import { TuningClient } from '../src/lib/clients/tuning-client';
 import { sourcesFromFileList } from '../src/lib/files/collect-files';
 import { getProfile } from '../src/core/manifest';
-import { DB_NAME, openLibraryDb } from '../src/core/store/db';
+import { openLibraryDb } from '../src/core/store/db';
 import {
   parseGroundTruth,
   queriesOfSplit,
@@ -26,8 +26,8 @@ import {
   type QueryCase,
   type SystemScore,
 } from './eval-report';
+import { appBase, deleteDb, folderFiles } from './page-common';
 
-const appBase = new URL('../', location.href).href;
 /** Rows are judged at ten: the table's precision@10 and the proxy margins assume ten. */
 const N = 10;
 /** Candidates each search returns before the top N is cut: re-ranking reorders these. */
@@ -55,26 +55,12 @@ function current(): Session {
   return session;
 }
 
-function deleteDb(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(DB_NAME);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(new Error('could not delete the library'));
-    req.onblocked = () => reject(new Error('library still open'));
-  });
-}
-
 /**
  * Ground-truth paths start with the fixture's photos/ folder and stored paths with the folder the
  * person picked (the same one here); both are compared without it.
  */
 function withinFolder(path: string): string {
   return path.slice(path.indexOf('/') + 1);
-}
-
-function folderFiles(): File[] {
-  const input = document.querySelector<HTMLInputElement>('#folder')!;
-  return Array.from(input.files ?? []);
 }
 
 async function setup(profileId: string, truthJson: unknown) {

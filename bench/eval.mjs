@@ -3,16 +3,13 @@
 // base, +re-rank, +tuned and +tuned+re-rank against base on the TEST split, by ground truth and
 // by the proxy judge. Prints the table, writes bench/results/eval.json, and exits non-zero when
 // a required system has no numbers. `--quick` (CI): 12 test queries (4 per kind), same training.
-import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, preview } from 'vite';
-import { chromiumArgs, chromiumPath } from '../e2e/chromium.mjs';
+import { machine, root, serveBench } from './serve.mjs';
 
 const quick = process.argv.includes('--quick');
-const root = path.resolve(import.meta.dirname, '..');
 const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world');
 const port = Number(process.env.EVAL_PORT ?? 4176);
 const PROFILE = 'tiny-world';
@@ -48,34 +45,13 @@ function spread(queries, perKind) {
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'lumen-eval-'));
 log(`building into ${outDir}`);
-await build({
-  root,
-  logLevel: 'warn',
-  build: {
-    outDir,
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { app: path.join(root, 'index.html'), eval: path.join(root, 'bench', 'eval.html') },
-    },
-  },
-});
-const server = await preview({
-  root,
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port, strictPort: true, host: '127.0.0.1' },
-});
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+const { browser, url, close } = await serveBench({ page: 'eval.html', outDir, port });
 
 const results = {
   ...commit(),
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
-  machine: {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  },
+  machine: machine(),
   browser: browser.version(),
   profile: PROFILE,
   source: 'tiny-world fixture ground truth (e2e/fixtures/tiny-world), not people',
@@ -84,7 +60,7 @@ let failed = [];
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`http://127.0.0.1:${port}/bench/eval.html`);
+  await page.goto(url);
   await page.waitForFunction(() => 'lumenEval' in window);
   await page.locator('#folder').setInputFiles(path.join(fixture, 'photos'));
   const truth = JSON.parse(readFileSync(path.join(fixture, 'ground-truth.json'), 'utf8'));
@@ -136,8 +112,7 @@ try {
 } catch (e) {
   failed.push(`run aborted: ${e instanceof Error ? e.message : String(e)}`);
 } finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  await close();
   rmSync(outDir, { recursive: true, force: true });
 }
 results.seconds = Math.round((performance.now() - started) / 1000);

@@ -1,43 +1,21 @@
 // npm run bench: builds the app with a benchmark page, serves it like `vite preview`
 // (COOP/COEP, so WASM gets threads), drives Chromium, prints ratios against baselines
 // measured in the same run, and writes bench/results/latest.json.
-import { chromium } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { build, preview } from 'vite';
-import { chromiumArgs, chromiumPath } from '../e2e/chromium.mjs';
+import { machine, root, serveBench } from './serve.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const outDir = path.join(root, 'bench', 'dist');
 const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world', 'photos');
 
-await build({
-  root,
-  logLevel: 'warn',
-  build: {
-    outDir,
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { app: path.join(root, 'index.html'), bench: path.join(root, 'bench', 'index.html') },
-    },
-  },
+const { browser, url, close } = await serveBench({
+  page: 'index.html',
+  outDir: path.join(root, 'bench', 'dist'),
+  port: 4175,
 });
-const server = await preview({
-  root,
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port: 4175, strictPort: true, host: '127.0.0.1' },
-});
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 
 const results = {
   date: new Date().toISOString(),
-  machine: {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  },
+  machine: machine(),
   browser: browser.version(),
   indexing: {},
   topK: {},
@@ -47,7 +25,7 @@ const rows = [];
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto('http://127.0.0.1:4175/bench/index.html');
+  await page.goto(url);
   await page.waitForFunction(() => 'lumenBench' in window);
   results.crossOriginIsolated = await page.evaluate(() => window.lumenBench.crossOriginIsolated());
   await page.locator('#folder').setInputFiles(fixture);
@@ -106,8 +84,7 @@ try {
     ]);
   }
 } finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  await close();
 }
 
 console.log(

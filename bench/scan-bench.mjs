@@ -1,8 +1,9 @@
 // Int8 WASM SIMD scan vs float32 JS, in Node: recall@10 on a CLIP-like synthetic set and
 // scan time at 10k/100k (and 1M with --1m, ~3 GB of RAM) × 512.
 //   node bench/scan-bench.mjs [--1m] [--queries=200] [--runs=15]
-// Writes bench/results/scan.json. TypeScript sources load through Vite's SSR loader.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes bench/results/scan.json and merges it into bench/results/latest.json as `scan`.
+// TypeScript sources load through Vite's SSR loader.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer, runnerImport } from 'vite';
@@ -202,4 +203,8 @@ for (const n of [10_000, 100_000, ...(withMillion ? [1_000_000] : [])]) {
 
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(root, 'bench', 'results', 'scan.json'), JSON.stringify(results, null, 2));
-console.log('Written to bench/results/scan.json');
+// npm run bench writes latest.json first (bench/run.mjs); the Node benches add their sections.
+const latestFile = path.join(root, 'bench', 'results', 'latest.json');
+const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {};
+writeFileSync(latestFile, JSON.stringify({ ...latest, scan: results }, null, 2));
+console.log('Written to bench/results/scan.json and, as `scan`, bench/results/latest.json');

@@ -1,13 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import {
-  addFolder,
-  openApp,
-  photoSubfolder,
-  search,
-  topPaths,
-  waitForIndexing,
-  waitForScores,
-} from './app';
+import { openScoredLibrary, search, topPaths } from './app';
 
 async function beautyOfTop(page: Page, n: number): Promise<number[]> {
   const out: number[] = [];
@@ -23,10 +15,7 @@ async function beautyOfTop(page: Page, n: number): Promise<number[]> {
 test('the beauty slider re-orders relevant results and each result explains itself', async ({
   page,
 }) => {
-  await openApp(page);
-  await addFolder(page, photoSubfolder());
-  await waitForIndexing(page);
-  await waitForScores(page);
+  await openScoredLibrary(page);
 
   await search(page, 'a red circle');
   const relevanceOrder = await topPaths(page, 10);

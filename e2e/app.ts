@@ -101,6 +101,14 @@ export function photoSubfolder(): string {
   return path.join(PHOTOS, name);
 }
 
+/** The app on the photo subfolder, indexed and scored: where the ranking-side specs start. */
+export async function openScoredLibrary(page: Page) {
+  await openApp(page);
+  await addFolder(page, photoSubfolder());
+  await waitForIndexing(page);
+  await waitForScores(page);
+}
+
 /** Waits until every indexed photo has aesthetic scores. */
 export async function waitForScores(page: Page) {
   await expect(

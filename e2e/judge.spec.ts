@@ -1,14 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { addFolder, openApp, photoSubfolder, waitForIndexing, waitForScores } from './app';
+import { openScoredLibrary } from './app';
 
 test('judging base against re-rank by keyboard survives a reload and exports its verdicts', async ({
   page,
 }) => {
-  await openApp(page);
-  await addFolder(page, photoSubfolder());
-  await waitForIndexing(page);
-  await waitForScores(page);
+  await openScoredLibrary(page);
 
   await page.getByRole('button', { name: 'Compare systems' }).click();
   const view = page.getByRole('region', { name: 'Compare systems' });

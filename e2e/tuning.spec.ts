@@ -1,14 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import {
-  addFolder,
-  openApp,
-  photoSubfolder,
-  search,
-  topPaths,
-  waitForIndexing,
-  waitForScores,
-} from './app';
+import { openScoredLibrary, search, topPaths } from './app';
 
 const QUERY = 'a red circle';
 
@@ -45,10 +37,7 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
   page,
 }) => {
   test.setTimeout(480_000);
-  await openApp(page);
-  await addFolder(page, photoSubfolder());
-  await waitForIndexing(page);
-  await waitForScores(page);
+  await openScoredLibrary(page);
 
   await search(page, QUERY);
   const baseOrder = await topPaths(page, 12);

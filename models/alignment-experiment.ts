@@ -1,5 +1,5 @@
 // The alignment experiment on the tiny world, shared by models/alignment.spec.ts and the
-// settings sweep (workers/tuning/choose-settings.spec.ts): automatic D_po from a query list,
+// settings sweep (models/tuning-sweep.mjs): automatic D_po from a query list,
 // the adapter trained on it, and plain or re-ranked retrieval scored against ground truth.
 import { meanQuality, precisionAt } from '../src/core/eval/metrics';
 import type { TruthQuery } from '../src/core/eval/ground-truth';

@@ -99,39 +99,30 @@ class GroupSampler:
         return np.array(idx[:size])
 
 
-def _cached(count, seed):
+def _disk_cached(name, make):
     """Optional on-disk cache for repeated experiments (TINY_WORLD_CACHE=dir); same data either way."""
     import os
     import pickle
 
     cache = os.environ.get("TINY_WORLD_CACHE")
-    path = cache and os.path.join(cache, f"scenes-{count}-{seed}.pkl")
+    path = cache and os.path.join(cache, f"{name}.pkl")
     if path and os.path.exists(path):
         with open(path, "rb") as f:
             return pickle.load(f)
-    result = data.generate(count, seed, allow_held_out=False)
+    result = make()
     if path:
         os.makedirs(cache, exist_ok=True)
         with open(path, "wb") as f:
             pickle.dump(result, f)
     return result
+
+
+def _cached(count, seed):
+    return _disk_cached(f"scenes-{count}-{seed}", lambda: data.generate(count, seed, allow_held_out=False))
 
 
 def _cached_groups(groups, seed):
-    import os
-    import pickle
-
-    cache = os.environ.get("TINY_WORLD_CACHE")
-    path = cache and os.path.join(cache, f"quality-{groups}-{seed}.pkl")
-    if path and os.path.exists(path):
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    result = data.generate_quality_groups(groups, seed)
-    if path:
-        os.makedirs(cache, exist_ok=True)
-        with open(path, "wb") as f:
-            pickle.dump(result, f)
-    return result
+    return _disk_cached(f"quality-{groups}-{seed}", lambda: data.generate_quality_groups(groups, seed))
 
 
 def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, offset, history):

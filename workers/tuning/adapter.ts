@@ -8,6 +8,7 @@
  */
 import type { AdapterWeights } from './protocol';
 import { projectChunks } from './scales-simd';
+import { paddedRows, projectTwo, stackRows } from './stacked-rows';
 
 /** A stored vector block: float vectors or int8 codes, row-major n×dim. */
 export type VectorBlock = Float32Array | Int8Array;
@@ -70,26 +71,6 @@ export function transformQuery(w: AdapterWeights, q: ArrayLike<number>): Float32
   return out;
 }
 
-/**
- * [A; Bᵀ] stacked into 2r rows, regrouped in blocks of four rows interleaved by
- * column (block-major), zero-padded to a multiple of four rows: the kernel then
- * reads four matrix entries per vector element from one cache line.
- */
-function stackedProjection(w: AdapterWeights): { blocks: Float64Array; rows: number } {
-  const { dim, rank, a, b } = w;
-  const rows = Math.ceil((2 * rank) / 4) * 4;
-  const blocks = new Float64Array(rows * dim);
-  for (let row = 0; row < 2 * rank; row++) {
-    const block = row >> 2;
-    const lane = row & 3;
-    for (let j = 0; j < dim; j++) {
-      const value = row < rank ? a[row * dim + j]! : b[j * rank + (row - rank)]!;
-      blocks[block * 4 * dim + j * 4 + lane] = value;
-    }
-  }
-  return { blocks, rows };
-}
-
 /** BᵀB, r×r. */
 function gram(w: AdapterWeights): Float64Array {
   const { dim, rank, b } = w;
@@ -142,10 +123,10 @@ export function tunedScalesScalar(
 ): Float32Array {
   checkShape(w, dim);
   const { rank } = w;
-  const { blocks, rows } = stackedProjection(w);
-  // Projections of two vectors at once: each matrix entry loaded once serves both.
-  const p0 = new Float64Array(rows);
-  const p1 = new Float64Array(rows);
+  const m = new Float64Array(paddedRows(rank) * dim);
+  stackRows(m, w.a, w.b, dim, rank);
+  const p0 = new Float64Array(2 * rank);
+  const p1 = new Float64Array(2 * rank);
   for (let i = 0; i < n; i += 2) {
     const base0 = i * dim;
     // An odd last vector is paired with itself; only its own result is written.
@@ -158,42 +139,7 @@ export function tunedScalesScalar(
       norm0 += x * x;
       norm1 += y * y;
     }
-    for (let block = 0; block < rows; block += 4) {
-      const offset = block * dim;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      let c0 = 0;
-      let c1 = 0;
-      let c2 = 0;
-      let c3 = 0;
-      for (let j = 0; j < dim; j++) {
-        const x = vectors[base0 + j]!;
-        const y = vectors[base1 + j]!;
-        const o = offset + 4 * j;
-        const m0 = blocks[o]!;
-        const m1 = blocks[o + 1]!;
-        const m2 = blocks[o + 2]!;
-        const m3 = blocks[o + 3]!;
-        a0 += m0 * x;
-        a1 += m1 * x;
-        a2 += m2 * x;
-        a3 += m3 * x;
-        c0 += m0 * y;
-        c1 += m1 * y;
-        c2 += m2 * y;
-        c3 += m3 * y;
-      }
-      p0[block] = a0;
-      p0[block + 1] = a1;
-      p0[block + 2] = a2;
-      p0[block + 3] = a3;
-      p1[block] = c0;
-      p1[block + 1] = c1;
-      p1[block + 2] = c2;
-      p1[block + 3] = c3;
-    }
+    projectTwo(m, rank, dim, vectors, base0, base1, p0, 0, p1, 0);
     out[i] = inverseNorm(norm0, p0, 0, g, rank);
     if (i + 1 < n) out[i + 1] = inverseNorm(norm1, p1, 0, g, rank);
   }

@@ -9,6 +9,8 @@
  * memory without a second copy. Offsets (`at`) are element offsets into `vectors`.
  */
 import kernelBytes from './projection-kernel.wat?wasm-bytes';
+import { instantiate, lazyModule, type KernelFn } from '../shared/wasm-module';
+import { LANES, paddedRows, projectTwo, stackRows } from './stacked-rows';
 
 export interface ProjectionKernel {
   readonly dim: number;
@@ -38,22 +40,7 @@ export function createProjection(dim: number, rank: number, images: number): Pro
     : new JsProjection(dim, rank, images);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = WebAssembly.validate(kernelBytes) ? new WebAssembly.Module(kernelBytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-type KernelFn = (...args: number[]) => void;
-const isKernelFn = (f: unknown): f is KernelFn => typeof f === 'function';
-const PAGE = 65536;
+const kernelModule = lazyModule(kernelBytes);
 
 /** Layout: [M f64 2r×d | M̄ f64 2r×d | out f64 2·2r | coef f64 2·2r | vectors f32 n×d]. */
 class SimdProjection implements ProjectionKernel {
@@ -84,12 +71,10 @@ class SimdProjection implements ProjectionKernel {
       vectors: 2 * matrix + 4 * rows * 8,
     };
     const bytes = this.at.vectors + Math.max(1, images) * dim * 4;
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const { project, accumulate } = instance.exports;
-    if (!isKernelFn(project) || !isKernelFn(accumulate)) {
-      throw new Error('projection kernel lacks its exports');
-    }
+    const { memory, fn } = instantiate(module, bytes);
+    const project = fn('project');
+    const accumulate = fn('accumulate');
+    if (!project || !accumulate) throw new Error('projection kernel lacks its exports');
     this.projectFn = project;
     this.accumulateFn = accumulate;
     const buffer = memory.buffer;
@@ -141,12 +126,7 @@ class SimdProjection implements ProjectionKernel {
   }
 }
 
-/**
- * Plain JS: rows grouped in blocks of four and interleaved by column, so one pass over e
- * feeds four rows from one cache line; the JIT keeps the sums in registers.
- */
-const LANES = 4;
-
+/** Plain JS, on M in the interleaved layout of stacked-rows.ts. */
 class JsProjection implements ProjectionKernel {
   readonly vectors: Float32Array;
   readonly simd = false;
@@ -161,72 +141,18 @@ class JsProjection implements ProjectionKernel {
     images: number,
   ) {
     this.vectors = new Float32Array(images * dim);
-    this.rows = Math.ceil((2 * rank) / LANES) * LANES;
+    this.rows = paddedRows(rank);
     this.m = new Float64Array(this.rows * dim);
     this.g = new Float64Array(this.rows * dim);
   }
 
   /** a: r×d row-major; b: d×r row-major. */
   load(a: Float64Array, b: Float64Array): void {
-    const { dim, rank: r, m } = this;
-    for (let row = 0; row < 2 * r; row++) {
-      const at = (row >> 2) * LANES * dim + (row & 3);
-      if (row < r) for (let j = 0; j < dim; j++) m[at + LANES * j] = a[row * dim + j]!;
-      else for (let j = 0; j < dim; j++) m[at + LANES * j] = b[j * r + (row - r)]!;
-    }
+    stackRows(this.m, a, b, this.dim, this.rank);
   }
 
-  /**
-   * out[outAt + row] = M[row]·v[at..at+d) for the 2r rows, for two vectors at once (v at `at`
-   * and `at2`, results at `outAt` and `outAt2`): each matrix entry loaded serves both. Pass
-   * the same vector twice for an odd one out.
-   */
   project(at: number, at2: number, out: Float64Array, outAt: number, outAt2: number): void {
-    const { dim, m, vectors: v } = this;
-    const rows = 2 * this.rank;
-    for (let block = 0; block < this.rows; block += LANES) {
-      const offset = block * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let u0 = 0;
-      let u1 = 0;
-      let u2 = 0;
-      let u3 = 0;
-      for (let j = 0; j < dim; j++) {
-        const x = v[at + j]!;
-        const y = v[at2 + j]!;
-        const o = offset + LANES * j;
-        const m0 = m[o]!;
-        const m1 = m[o + 1]!;
-        const m2 = m[o + 2]!;
-        const m3 = m[o + 3]!;
-        s0 += m0 * x;
-        s1 += m1 * x;
-        s2 += m2 * x;
-        s3 += m3 * x;
-        u0 += m0 * y;
-        u1 += m1 * y;
-        u2 += m2 * y;
-        u3 += m3 * y;
-      }
-      const lanes = Math.min(LANES, rows - block);
-      out[outAt + block] = s0;
-      out[outAt2 + block] = u0;
-      if (lanes > 1) {
-        out[outAt + block + 1] = s1;
-        out[outAt2 + block + 1] = u1;
-      }
-      if (lanes > 2) {
-        out[outAt + block + 2] = s2;
-        out[outAt2 + block + 2] = u2;
-      }
-      if (lanes > 3) {
-        out[outAt + block + 3] = s3;
-        out[outAt2 + block + 3] = u3;
-      }
-    }
+    projectTwo(this.m, this.rank, this.dim, this.vectors, at, at2, out, outAt, out, outAt2);
   }
 
   clearGradient(): void {

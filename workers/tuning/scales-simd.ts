@@ -9,36 +9,11 @@
  * copy of the library is ever kept; the finishing r×r algebra stays in float64 in JS.
  */
 import kernelBytes from './scales-kernel.wat?wasm-bytes';
+import { instantiate, lazyModule } from '../shared/wasm-module';
 import type { AdapterWeights } from './protocol';
 
-type Project = (
-  m: number,
-  rows: number,
-  vectors: number,
-  n: number,
-  dim: number,
-  out: number,
-) => void;
-
 const CHUNK = 512;
-const PAGE = 65536;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = WebAssembly.validate(kernelBytes) ? new WebAssembly.Module(kernelBytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-function isProject(f: unknown): f is Project {
-  return typeof f === 'function';
-}
+const kernelModule = lazyModule(kernelBytes);
 
 export interface Projections {
   /** Rows per vector in `values`: ‖e‖², then the 2r projections. */
@@ -65,12 +40,10 @@ export function projectChunks(
   const matrixBytes = rows * dim * 4;
   const vectorBytes = CHUNK * dim * 4;
   const outBytes = CHUNK * stride * 4;
-  const memory = new WebAssembly.Memory({
-    initial: Math.ceil((matrixBytes + vectorBytes + outBytes) / PAGE),
-  });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const project = instance.exports['project'];
-  if (!isProject(project)) return false;
+  const { memory, fn } = instantiate(module, matrixBytes + vectorBytes + outBytes);
+  // project(m, rows, vectors, n, dim, out)
+  const project = fn('project');
+  if (!project) return false;
   const matrix = new Float32Array(memory.buffer, 0, rows * dim);
   for (let k = 0; k < rank; k++) {
     matrix.set(a.subarray(k * dim, (k + 1) * dim), k * dim);

@@ -9,6 +9,7 @@ import { errorMessage } from '../../core/errors';
 import type { LumenDb } from '../../core/store/db';
 import { AppliedRephrasing } from './applied-rephrasing.svelte';
 import type { RephraseSettings } from './rephrase-settings.svelte';
+import { rephrasingKey } from './rephrasing-key';
 
 export const REPHRASE_TIMEOUT_MS = 45_000;
 
@@ -105,8 +106,7 @@ export class RephraseState {
   }
 
   #cacheKey(query: string): string {
-    const model = this.#info?.model ?? this.request.profileId;
-    return `${model}|${this.settings.style}|${query.trim().toLowerCase()}`;
+    return rephrasingKey(this.#info?.model ?? this.request.profileId, this.settings.style, query);
   }
 
   /** Rephrases a query (from the cache when possible); null means "search with the words alone". */

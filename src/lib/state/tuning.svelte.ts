@@ -8,6 +8,7 @@ import type { LumenDb } from '../../core/store/db';
 import { addPairs } from '../../core/store/preference-store';
 import { recentQueries, rememberQuery } from '../../core/store/query-history';
 import type { RephraseState } from './rephrase.svelte';
+import { rephrasingKey } from './rephrasing-key';
 import { TuningAdapters, type AdaptersClient } from './tuning-adapters.svelte';
 import { TuningPairs, type PairsClient } from './tuning-pairs.svelte';
 import {
@@ -118,7 +119,7 @@ export class TuningState {
 
 /**
  * Rephrasings for training queries without running the model for each: the one applied to
- * the current query, else the one cached for this model and style (RephraseState's key).
+ * the current query, else the one RephraseState cached for this model and style.
  */
 export function storedRephrasings(
   rephrase: RephraseState,
@@ -136,7 +137,7 @@ export function storedRephrasings(
       if (applied) return applied;
       const model = rephrase.info?.model;
       if (!model) return null;
-      const key = `${model}|${rephrase.settings.style}|${query.trim().toLowerCase()}`;
+      const key = rephrasingKey(model, rephrase.settings.style, query);
       return (await (await db()).get('rephrasings', key))?.text ?? null;
     },
   };

@@ -1,4 +1,5 @@
 import kernelBytes from './scan-kernel.wat?wasm-bytes';
+import { growTo, instantiate, lazyModule, type KernelFn } from '../../shared/wasm-module';
 import { queryLevels, quantizeQuery } from './int8-codec';
 
 export interface ScanResult {
@@ -14,43 +15,15 @@ export interface SearchOptions {
   exclude?: number;
 }
 
-type KernelSearch = (
-  query: number,
-  vectors: number,
-  scales: number,
-  n: number,
-  dim: number,
-  k: number,
-  heap: number,
-  exclude: number,
-  stats: number,
-) => number;
-
-const PAGE = 65536;
 const STATS_PTR = 0;
 const QUERY_PTR = 64;
 const align = (x: number, to: number) => Math.ceil(x / to) * to;
 
-let compiled: WebAssembly.Module | undefined;
+const kernelModule = lazyModule(kernelBytes);
 
 /** Whether this engine runs WebAssembly SIMD (Chrome 91+, Firefox 89+, Safari 16.4+, Node 16+). */
 export function int8ScanSupported(): boolean {
-  try {
-    return WebAssembly.validate(kernelBytes);
-  } catch {
-    return false;
-  }
-}
-
-function kernelModule(): WebAssembly.Module {
-  // Synchronous compile is fine: the module is ~1 KB (browsers only refuse large modules
-  // on the main thread) and this runs in the search worker.
-  compiled ??= new WebAssembly.Module(kernelBytes);
-  return compiled;
-}
-
-function isKernelSearch(f: unknown): f is KernelSearch {
-  return typeof f === 'function';
+  return kernelModule() !== null;
 }
 
 /**
@@ -66,7 +39,8 @@ export class Int8Scan {
   readonly dim: number;
   readonly dimPadded: number;
   private readonly memory: WebAssembly.Memory;
-  private readonly kernel: KernelSearch;
+  /** search(query, vectors, scales, n, dim, k, heap, exclude, stats) → heap size */
+  private readonly kernel: KernelFn;
   private readonly vectorsPtr: number;
   private readonly levels: number;
   private capacity = 0;
@@ -78,10 +52,12 @@ export class Int8Scan {
     this.dimPadded = align(dim, 16);
     this.levels = queryLevels(this.dimPadded);
     this.vectorsPtr = align(QUERY_PTR + 2 * this.dimPadded, 64);
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
-    const search = instance.exports['search'];
-    if (!isKernelSearch(search)) throw new Error('Int8Scan: kernel has no search export');
+    const module = kernelModule();
+    if (!module) throw new Error('Int8Scan: this engine lacks WebAssembly SIMD');
+    const { memory, fn } = instantiate(module, 1);
+    this.memory = memory;
+    const search = fn('search');
+    if (!search) throw new Error('Int8Scan: kernel has no search export');
     this.kernel = search;
     this.reserve(Math.max(options.capacity ?? 0, 256));
     if (options.warmUp !== false) this.warmUp();
@@ -96,18 +72,13 @@ export class Int8Scan {
     return this.vectorsPtr + this.capacity * this.dimPadded;
   }
 
-  private ensureBytes(end: number) {
-    const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-  }
-
   /** Makes room for `rows` vectors, moving the scales past the grown vector block. */
   private reserve(rows: number) {
     if (rows <= this.capacity) return;
     const oldScales = this.scalesPtr;
     const oldCapacity = this.capacity;
     this.capacity = rows;
-    this.ensureBytes(this.scalesPtr + 4 * rows);
+    growTo(this.memory, this.scalesPtr + 4 * rows);
     const bytes = new Uint8Array(this.memory.buffer);
     bytes.copyWithin(this.scalesPtr, oldScales, oldScales + 4 * this.n);
     // Rows past n must read as zeros for padding; the moved-from scale bytes now lie there.
@@ -151,7 +122,7 @@ export class Int8Scan {
     const excluded = exclude >= 0 && exclude < this.n ? 1 : 0;
     const cap = Math.max(0, Math.min(Math.floor(k), this.n - excluded));
     const heapPtr = align(this.scalesPtr + 4 * this.capacity, 8);
-    this.ensureBytes(heapPtr + 8 * Math.max(cap, 1));
+    growTo(this.memory, heapPtr + 8 * Math.max(cap, 1));
     const { scale } = quantizeQuery(
       query,
       new Int16Array(this.memory.buffer, QUERY_PTR, this.dimPadded),

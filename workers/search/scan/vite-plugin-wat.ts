@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'vite';
 import wabt from 'wabt';
+import { errorMessage } from '../../../src/core/errors';
 
 const QUERY = 'wasm-bytes';
 
@@ -50,7 +51,7 @@ export function watBytes(): Plugin {
       try {
         bytes = await compileWat(await readFile(file, 'utf8'), file);
       } catch (error) {
-        this.error(error instanceof Error ? error.message : String(error));
+        this.error(errorMessage(error));
       }
       const base64 = Buffer.from(bytes).toString('base64');
       return {

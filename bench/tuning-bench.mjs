@@ -1,0 +1,237 @@
+// Fine-tuning timings (issue 9), in Node: training the rank-8 adapter on 1k and 10k D_po pairs
+// of 512-d vectors (until early stop or 20 epochs), and applying an adapter to 100k stored
+// vectors (tunedScales). Each is timed on the WebAssembly SIMD kernels and, as the baseline
+// measured in the same run, on the plain-JS paths the code falls back to without SIMD.
+//   node bench/tuning-bench.mjs [--runs=5] [--train-runs=1]
+// Writes bench/results/tuning.json and merges it into bench/results/latest.json as `tuning`.
+// TypeScript sources load through Vite's SSR loader, as in bench/scan-bench.mjs.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createServer, runnerImport } from 'vite';
+
+const root = path.resolve(import.meta.dirname, '..');
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const runs = Number(args.get('runs') ?? 5);
+const trainRuns = Number(args.get('train-runs') ?? 1);
+const DIM = 512;
+const RANK = 8;
+const IMAGES = 2000;
+const APPLY_N = 100_000;
+// The default 5×5 grid gives 200 pairs per query.
+const PAIRS_PER_QUERY = 200;
+
+const { module: watPlugin } = await runnerImport(
+  path.join(root, 'workers/search/scan/vite-plugin-wat.ts'),
+  { root, configFile: false, logLevel: 'warn' },
+);
+// The baseline's module graph gets an empty kernel: WebAssembly.validate rejects it, so every
+// kernel takes the plain-JS fallback it takes on an engine without SIMD.
+const noKernel = {
+  name: 'no-wasm-kernel',
+  enforce: 'pre',
+  load: (id) => (id.includes('.wat?wasm-bytes') ? 'export default new Uint8Array(0);\n' : null),
+};
+
+async function loadGraph(plugin) {
+  const vite = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [plugin],
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, ws: false },
+    optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  const load = (p) => vite.ssrLoadModule(p);
+  const graph = {
+    ...(await load('/workers/tuning/adapter.ts')),
+    ...(await load('/workers/tuning/dpo-pairs.ts')),
+    ...(await load('/workers/tuning/dpo-trainer.ts')),
+    ...(await load('/workers/tuning/projection.ts')),
+    ...(await load('/workers/tuning/random.ts')),
+  };
+  await vite.close();
+  return graph;
+}
+const simd = await loadGraph(watPlugin.watBytes());
+const plain = await loadGraph(noKernel);
+const simdActive = simd.createProjection(DIM, RANK, 2).simd;
+if (plain.createProjection(DIM, RANK, 2).simd) throw new Error('baseline still uses SIMD');
+if (!simdActive) console.warn('WebAssembly SIMD is unavailable: both paths are plain JS');
+
+function unitRows(n, dim, seed) {
+  const random = simd.mulberry32(seed);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    let norm2 = 0;
+    for (let j = 0; j < dim; j++) {
+      const x = random() - 0.5;
+      out[i * dim + j] = x;
+      norm2 += x * x;
+    }
+    const inv = 1 / Math.sqrt(norm2);
+    for (let j = 0; j < dim; j++) out[i * dim + j] *= inv;
+  }
+  return out;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Wall and CPU time of one call: on a loaded machine the CPU time is the fairer figure. */
+async function timed(fn) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { value, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+async function repeat(fn, count) {
+  const all = [];
+  for (let i = 0; i < count; i++) all.push(await timed(fn));
+  return {
+    wallMs: median(all.map((t) => t.wallMs)),
+    cpuMs: median(all.map((t) => t.cpuMs)),
+    value: all[0].value,
+  };
+}
+
+// ---- applying an adapter: tunedScales over 100k stored vectors ----
+const vectors = unitRows(APPLY_N, DIM, 1);
+const codes = Int8Array.from(vectors, (x) => Math.round(x * 127 * 8));
+const weightRandom = simd.mulberry32(2);
+const adapter = {
+  baseModel: 'bench',
+  dim: DIM,
+  rank: RANK,
+  a: Float32Array.from({ length: RANK * DIM }, () => weightRandom() - 0.5),
+  b: Float32Array.from({ length: DIM * RANK }, () => weightRandom() - 0.5),
+};
+const apply = {};
+for (const [name, block] of [
+  ['float32', vectors],
+  ['int8', codes],
+]) {
+  const out = new Float32Array(APPLY_N);
+  for (const g of [simd, plain]) g.tunedScales(adapter, block.subarray(0, 1000 * DIM), 1000, DIM);
+  const ours = await repeat(() => simd.tunedScales(adapter, block, APPLY_N, DIM, out), runs);
+  const base = await repeat(() => plain.tunedScales(adapter, block, APPLY_N, DIM, out), runs);
+  apply[name] = { n: APPLY_N, dim: DIM, rank: RANK, ours, baseline: base };
+  delete ours.value;
+  delete base.value;
+}
+
+// ---- training: 1k and 10k pairs, until early stop or 20 epochs ----
+const images = unitRows(IMAGES, DIM, 3);
+const row = (i) => images.subarray(i * DIM, (i + 1) * DIM);
+const beautyRandom = simd.mulberry32(5);
+const beauty = Float64Array.from({ length: IMAGES }, beautyRandom);
+const library = Array.from({ length: IMAGES }, (_, i) => i);
+
+function problemOf(pairCount) {
+  const queryCount = pairCount / PAIRS_PER_QUERY;
+  const queryVectors = unitRows(queryCount, DIM, 4);
+  const queries = new Map();
+  const rankings = [];
+  for (let q = 0; q < queryCount; q++) {
+    const qv = queryVectors.subarray(q * DIM, (q + 1) * DIM);
+    queries.set(`q${q}`, qv);
+    const cos = library.map((i) => row(i).reduce((s, x, j) => s + x * qv[j], 0));
+    rankings.push({ queryText: `q${q}`, ranking: [...library].sort((x, y) => cos[y] - cos[x]) });
+  }
+  const { pairs } = simd.buildPreferenceSet(rankings, (id) => beauty[id]);
+  if (pairs.length !== pairCount)
+    throw new Error(`expected ${pairCount} pairs, built ${pairs.length}`);
+  return { queries, pairs };
+}
+
+const train = {};
+for (const pairCount of [1_000, 10_000]) {
+  const { queries, pairs } = problemOf(pairCount);
+  const input = {
+    baseModel: 'bench',
+    dim: DIM,
+    queries,
+    vectors: (id) => (id < IMAGES ? row(id) : undefined),
+    pairs,
+    candidates: () => library,
+    settings: { rank: RANK, maxEpochs: 20 },
+  };
+  const ours = await repeat(() => simd.trainAdapter(input), trainRuns);
+  const base = await repeat(() => plain.trainAdapter(input), trainRuns);
+  const { summary } = ours.value;
+  train[pairCount] = {
+    pairs: pairCount,
+    dim: DIM,
+    rank: RANK,
+    images: IMAGES,
+    klSample: summary.settings.klSample,
+    epochs: summary.epochs,
+    baselineEpochs: base.value.summary.epochs,
+    stoppedEarly: summary.stoppedEarly,
+    steps: summary.steps,
+    ours: { wallMs: ours.wallMs, cpuMs: ours.cpuMs },
+    baseline: { wallMs: base.wallMs, cpuMs: base.cpuMs },
+  };
+}
+
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverage: os.loadavg() },
+  simd: simdActive,
+  goals: { train10kMs: 5000, apply100kMs: 1000 },
+  apply,
+  train,
+};
+
+const rows = [];
+const ms = (t) => `${t.wallMs.toFixed(0)} ms (${t.cpuMs.toFixed(0)} ms CPU)`;
+// The ratio is taken on CPU time: on a shared machine wall time also measures the neighbours.
+const ratio = (ours, base) => `${(base.cpuMs / ours.cpuMs).toFixed(2)}× faster`;
+for (const [name, r] of Object.entries(apply)) {
+  r.ratio = r.baseline.cpuMs / r.ours.cpuMs;
+  rows.push([
+    `apply adapter (tunedScales), ${APPLY_N.toLocaleString('en')} × ${DIM} ${name}, rank ${RANK}`,
+    ms(r.ours),
+    `${ms(r.baseline)} plain JS`,
+    ratio(r.ours, r.baseline),
+    `≤ 1 s: ${(r.ours.wallMs / 1000).toFixed(2)} s`,
+  ]);
+}
+for (const r of Object.values(train)) {
+  r.ratio = r.baseline.cpuMs / r.ours.cpuMs;
+  rows.push([
+    `train, ${r.pairs.toLocaleString('en')} pairs × ${DIM}, rank ${RANK}, ${r.epochs} epochs${r.stoppedEarly ? ' (early stop)' : ''}`,
+    ms(r.ours),
+    `${ms(r.baseline)} plain-JS projection`,
+    ratio(r.ours, r.baseline),
+    r.pairs === 10_000 ? `≤ 5 s: ${(r.ours.wallMs / 1000).toFixed(2)} s` : '—',
+  ]);
+}
+console.log(
+  `\nLumen tuning benchmarks — ${results.machine.cpu}, ${results.machine.cores} cores, Node ${process.version}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}, SIMD: ${simdActive}\n`,
+);
+const header = ['what', 'Lumen (SIMD)', 'baseline', 'ratio (CPU time)', 'goal'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+console.log(header.map((h, i) => h.padEnd(widths[i])).join(' | '));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
+
+const dir = path.join(root, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(path.join(dir, 'tuning.json'), JSON.stringify(results, null, 2));
+// npm run bench writes latest.json first (bench/run.mjs); the Node benches add their sections.
+const latestFile = path.join(dir, 'latest.json');
+const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {};
+writeFileSync(latestFile, JSON.stringify({ ...latest, tuning: results }, null, 2));
+console.log('\nWritten to bench/results/tuning.json and, as `tuning`, bench/results/latest.json');
