@@ -17,6 +17,8 @@ import {
 const MIN_PRECISION_AT_10 = 0.42;
 
 test('index a folder, search it in words, reload, and add it again', async ({ page, baseURL }) => {
+  // 696 photos to index and 114 queries to run through the page: more than the default budget.
+  test.setTimeout(600_000);
   const truth = groundTruth();
   const byPath = new Map(
     truth.images.map((img) => [`photos/${img.path.replace(/^photos\//, '')}`, img]),
