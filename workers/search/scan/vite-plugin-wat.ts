@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'vite';
 import wabt from 'wabt';
-import { errorMessage } from '../../../src/core/errors';
 
 const QUERY = 'wasm-bytes';
 
@@ -51,7 +50,8 @@ export function watBytes(): Plugin {
       try {
         bytes = await compileWat(await readFile(file, 'utf8'), file);
       } catch (error) {
-        this.error(errorMessage(error));
+        // Vite loads this file natively with the config, so it keeps its imports to packages.
+        this.error(error instanceof Error ? error.message : String(error));
       }
       const base64 = Buffer.from(bytes).toString('base64');
       return {
