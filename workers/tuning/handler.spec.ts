@@ -103,6 +103,26 @@ describe('tuning handler', () => {
     db.close();
   });
 
+  it("trains at the model's logit scale and the manifest's settings unless the request overrides them", async () => {
+    const { db, vectors } = await library('tuning-handler-4');
+    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const queries = vectors.slice(0, 6).map((v, i) => ({ text: `q${i}`, embedding: v }));
+    await tuning.buildPairs({ profileId: 'tiny-world', queries, grid });
+    const info = await tuning.train(
+      { profileId: 'tiny-world', queries, settings: { maxEpochs: 1, seed: 5 } },
+      () => {},
+    );
+    const used = info.summary.settings;
+    // The DPO margin and the KL softmax are in units of the model's own logit scale; the
+    // trainer's default (100, OpenAI CLIP) would make a small model's adapter far too timid.
+    expect(used.logitScale).toBeCloseTo(profile.clip.logitScale, 4);
+    expect(used.rank).toBe(profile.tuning!.settings.rank);
+    expect(used.beta).toBe(profile.tuning!.settings.beta);
+    expect(used.seed).toBe(5);
+    expect(used.maxEpochs).toBe(1);
+    db.close();
+  });
+
   it('says what is missing before training on an empty library or without pairs', async () => {
     const db = await openLibraryDb('tuning-handler-3');
     const tuning = new TuningHandler(() => Promise.resolve(db));

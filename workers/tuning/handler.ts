@@ -22,6 +22,7 @@ import { topK } from '../search/top-k';
 import { decodeAdapter, encodeAdapter } from './adapter-codec';
 import { buildPreferenceSet } from './dpo-pairs';
 import { trainAdapter } from './dpo-trainer';
+import { trainSettingsOf } from './manifest-settings';
 import type {
   AdapterInfo,
   BuildPairsRequest,
@@ -145,7 +146,13 @@ export class TuningHandler implements TuningApi {
         vectors,
         pairs,
         candidates: (text) => candidates.get(text) ?? [],
-        settings: { ...profile.tuning?.settings, ...request.settings },
+        // The DPO margin and the KL softmax are in units of the model's own logit scale (as in
+        // models/alignment-experiment.ts); the trainer's default of 100 suits only OpenAI CLIP.
+        settings: {
+          logitScale: profile.clip.logitScale,
+          ...trainSettingsOf(profile.tuning),
+          ...request.settings,
+        },
         signal: abort.signal,
         onProgress,
       });
