@@ -6,9 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServer, runnerImport } from 'vite';
+import { root, tsLoader } from './ts-loader.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const args = new Map(
   process.argv.slice(2).map((a) => {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -28,21 +27,8 @@ const CLUSTERS = 1000;
 const MEMBER_SIGMA = Math.sqrt(0.25 / DIM);
 const QUERY_SIGMA = Math.sqrt(0.15 / DIM);
 
-// The kernel's .wat is compiled by the app's own Vite plugin, which is TypeScript too.
-const { module: watPlugin } = await runnerImport(
-  path.join(root, 'workers/search/scan/vite-plugin-wat.ts'),
-  { root, configFile: false, logLevel: 'warn' },
-);
-const vite = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'warn',
-  plugins: [watPlugin.watBytes()],
-  appType: 'custom',
-  server: { middlewareMode: true, hmr: false, ws: false },
-  optimizeDeps: { noDiscovery: true, include: [] },
-});
-const load = (p) => vite.ssrLoadModule(p);
+const vite = await tsLoader();
+const { load } = vite;
 const { Int8Scan } = await load('/workers/search/scan/int8-scan.ts');
 const { quantize } = await load('/workers/search/scan/int8-codec.ts');
 const { mulberry32, gaussian } = await load('/workers/tuning/random.ts');

@@ -8,9 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServer, runnerImport } from 'vite';
+import { root, tsLoader, watPlugin } from './ts-loader.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const args = new Map(
   process.argv.slice(2).map((a) => {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -26,10 +25,6 @@ const APPLY_N = 100_000;
 // The default 5×5 grid gives 200 pairs per query.
 const PAIRS_PER_QUERY = 200;
 
-const { module: watPlugin } = await runnerImport(
-  path.join(root, 'workers/search/scan/vite-plugin-wat.ts'),
-  { root, configFile: false, logLevel: 'warn' },
-);
 // The baseline's module graph gets an empty kernel: WebAssembly.validate rejects it, so every
 // kernel takes the plain-JS fallback it takes on an engine without SIMD.
 const noKernel = {
@@ -39,16 +34,8 @@ const noKernel = {
 };
 
 async function loadGraph(plugin) {
-  const vite = await createServer({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    plugins: [plugin],
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, ws: false },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
-  const load = (p) => vite.ssrLoadModule(p);
+  const vite = await tsLoader(plugin);
+  const { load } = vite;
   const graph = {
     ...(await load('/workers/tuning/adapter.ts')),
     ...(await load('/workers/tuning/dpo-pairs.ts')),
@@ -59,7 +46,7 @@ async function loadGraph(plugin) {
   await vite.close();
   return graph;
 }
-const simd = await loadGraph(watPlugin.watBytes());
+const simd = await loadGraph(await watPlugin());
 const plain = await loadGraph(noKernel);
 const simdActive = simd.createProjection(DIM, RANK, 2).simd;
 if (plain.createProjection(DIM, RANK, 2).simd) throw new Error('baseline still uses SIMD');

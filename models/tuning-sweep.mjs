@@ -10,9 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'prettier';
-import { createServer, runnerImport } from 'vite';
+import { root, tsLoader } from '../bench/ts-loader.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const args = new Map(
   process.argv.slice(2).map((a) => {
     const [k, ...v] = a.replace(/^--/, '').split('=');
@@ -75,20 +74,8 @@ const CANDIDATES = [
   ...JSON.parse(args.get('extra') ?? '[]'),
 ];
 
-const { module: watPlugin } = await runnerImport(
-  path.join(root, 'workers/search/scan/vite-plugin-wat.ts'),
-  { root, configFile: false, logLevel: 'warn' },
-);
-const vite = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'warn',
-  plugins: [watPlugin.watBytes()],
-  appType: 'custom',
-  server: { middlewareMode: true, hmr: false, ws: false },
-  optimizeDeps: { noDiscovery: true, include: [] },
-});
-const load = (p) => vite.ssrLoadModule(p);
+const vite = await tsLoader();
+const { load } = vite;
 const { queriesOfSplit } = await load('/src/core/eval/ground-truth.ts');
 const { gridOf, trainSettingsOf } = await load('/workers/tuning/manifest-settings.ts');
 const { idsOfSplits, measure, meanOver, trainSeeds } = await load(
