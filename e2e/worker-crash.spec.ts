@@ -24,6 +24,10 @@ test('an indexing worker killed mid-index is reported, keeps what it stored, and
     timeout: 120_000,
   });
 
+  // Paused, the job is still in the worker's hands however fast this machine indexes the rest.
+  await indexing.getByRole('button', { name: 'Pause' }).click();
+  await expect(indexing.getByText(/^Paused at/)).toBeVisible();
+
   await killWorker(page, 'indexing');
 
   // The person is told, and the page stops waiting for a worker that is gone.
