@@ -12,6 +12,10 @@ import { sourcesFromFileList } from '../src/lib/files/collect-files';
 import { getProfile } from '../src/core/manifest';
 import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
+import { LibraryScan } from '../workers/search/scan/library-scan';
+import { fineBytes, quantizeBatch, refineBatch } from '../src/core/int8-codec';
+import type { CompactMatrix } from '../src/core/store/embedding-store';
+import { gaussian, mulberry32 } from '../workers/tuning/random';
 import { clipIqa } from '../workers/aesthetics/clip-iqa';
 import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
 import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
@@ -152,6 +156,78 @@ function benchTopK(n: number, dim: number, k: number, reps: number) {
   };
 }
 
+/**
+ * The search worker's scan (int8 SIMD + refined re-scoring of 4·k candidates) against
+ * today's float topK, on a CLIP-like set: ~1,000 clusters whose members meet at cosine ≈ 0.8,
+ * queries near a centre. At 1M the float copy (2 GB) is not built: no baseline, no recall.
+ */
+function benchScan(n: number, dim: number, k: number, reps: number, withFloat: boolean) {
+  const normal = gaussian(mulberry32(42));
+  const clusters = Math.min(1000, Math.max(10, Math.round(n / 100)));
+  const unit = (v: Float32Array) => {
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  };
+  const centres = Array.from({ length: clusters }, () =>
+    unit(Float32Array.from({ length: dim }, normal)),
+  );
+  const near = (c: Float32Array, variance: number) =>
+    unit(c.map((x) => x + Math.sqrt(variance / dim) * normal()));
+  const ids = Uint32Array.from({ length: n }, (_, i) => i + 1);
+  const codes = new Int8Array(n * dim);
+  const scales = new Float32Array(n);
+  const fine = new Uint8Array(n * fineBytes(dim));
+  const floats = withFloat ? new Float32Array(n * dim) : undefined;
+  const chunk = 4096;
+  for (let at = 0; at < n; at += chunk) {
+    const rows = Math.min(chunk, n - at);
+    const block = new Float32Array(rows * dim);
+    for (let i = 0; i < rows; i++) block.set(near(centres[(at + i) % clusters]!, 0.25), i * dim);
+    const q = quantizeBatch(block, dim);
+    codes.set(q.codes, at * dim);
+    scales.set(q.scales, at);
+    fine.set(refineBatch(block, q.codes, q.scales, rows, dim), at * fineBytes(dim));
+    floats?.set(block, at * dim);
+  }
+  const matrix: CompactMatrix = { model: 'bench', dim, ids, codes, scales, fine, legacyRows: 0 };
+  const t0 = performance.now();
+  const scan = new LibraryScan(matrix);
+  const loadMs = performance.now() - t0;
+  const queries = Array.from({ length: reps }, (_, i) => near(centres[(i * 37) % clusters]!, 0.15));
+  const time = (fn: (q: Float32Array) => unknown) =>
+    median(
+      queries.map((q) => {
+        const t = performance.now();
+        fn(q);
+        return performance.now() - t;
+      }),
+    );
+  const t1 = performance.now();
+  scan.search(queries[0]!, k);
+  const firstMs = performance.now() - t1;
+  const ms = time((q) => scan.search(q, k));
+  let recallAt10: number | undefined;
+  let topKMs: number | undefined;
+  if (floats) {
+    let hits = 0;
+    for (const q of queries) {
+      const exact = new Set(topK(floats, dim, ids, q, 10).map((h) => h.id));
+      hits += scan.search(q, 10).hits.filter((h) => exact.has(h.id)).length;
+    }
+    recallAt10 = hits / (10 * queries.length);
+    topKMs = time((q) => topK(floats, dim, ids, q, k));
+  }
+  return {
+    ms,
+    firstMs,
+    loadMs,
+    topKMs,
+    recallAt10,
+    bytesPerVector: dim + fineBytes(dim) + 4 + 4,
+    floatBytesPerVector: 4 * dim + 4,
+  };
+}
+
 async function pixelsOf(blob: Blob, resizeWidth?: number) {
   const bitmap = await createImageBitmap(
     blob,
@@ -221,6 +297,7 @@ const api = {
     return { images: files.length, ours, baseline };
   },
   topK: benchTopK,
+  scan: benchScan,
   scoring: benchScoring,
 };
 

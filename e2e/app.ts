@@ -18,6 +18,7 @@ export interface GroundTruthImage {
 }
 export interface GroundTruthQuery {
   text: string;
+  split?: 'train' | 'val' | 'test';
   relevant: Partial<Pick<GroundTruthImage, 'shape' | 'colour' | 'background'>>;
 }
 export interface GroundTruth {

@@ -77,7 +77,8 @@ describe('AestheticScorer', () => {
     const key = scorerKey(profile);
     for (const r of records) {
       const v = unitVector(Number((await db.get('photos', r.id))!.name.split('.')[0]));
-      expect(r.models[key]!.laion).toBeCloseTo(5 + 10 * v[0]!, 4);
+      // Stored vectors are int8 with a 2-bit refinement: within 1/8 of a step of each value.
+      expect(Math.abs(r.models[key]!.laion - (5 + 10 * v[0]!))).toBeLessThan(0.01);
       expect(Object.keys(r.models[key]!.clipIqa)).toEqual(CLIP_IQA_PAIRS.map((p) => p.name));
       expect(r.pixel?.appeal.overall).toBeGreaterThanOrEqual(0);
     }

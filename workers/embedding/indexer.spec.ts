@@ -48,7 +48,8 @@ function fakeDeps(db: LumenDb, overrides: Partial<IndexingDeps> = {}) {
       return Promise.resolve(
         images.map((img) => {
           embedded.push(img.data[0]!);
-          const v = new Float32Array([img.data[0]!, 1, 0, 0]);
+          // The seed is readable back from the stored (int8) vector: 100 · v[1] / v[0].
+          const v = new Float32Array([1, img.data[0]! / 100, 0, 0]);
           const n = Math.hypot(...v);
           return v.map((x) => x / n);
         }),
@@ -90,7 +91,7 @@ describe('IndexingJob', () => {
       const photo = (await db.get('photos', matrix.ids[row]!))!;
       const seed = Number(/img-(\d+)/.exec(photo.path)![1]);
       const v = matrix.vectors.subarray(row * DIM, row * DIM + 2);
-      expect(v[0]! / v[1]!).toBeCloseTo(seed);
+      expect((100 * v[1]!) / v[0]!).toBeCloseTo(seed, 0);
       expect(await (await db.get('thumbnails', photo.id))!.text()).toBe(`thumb-${seed}`);
     }
     // Vectors are packed into blocks, never one record per vector.
@@ -146,7 +147,7 @@ describe('IndexingJob', () => {
     const matrix = await loadMatrix(db, MODEL, DIM);
     expect(matrix.ids.length).toBe(3);
     const row = Array.from(matrix.ids).indexOf(before.id);
-    expect(matrix.vectors[row * DIM]! / matrix.vectors[row * DIM + 1]!).toBeCloseTo(42);
+    expect((100 * matrix.vectors[row * DIM + 1]!) / matrix.vectors[row * DIM]!).toBeCloseTo(42, 0);
   });
 
   it('only updates the timestamp when a file was touched but not changed', async () => {

@@ -6,7 +6,8 @@ import {
   getScoresVersion,
   type LumenDb,
 } from '../../src/core/store/db';
-import { loadMatrix, type VectorMatrix } from '../../src/core/store/embedding-store';
+import { decodeRow } from '../../src/core/int8-codec';
+import { compactLibrary, loadCompactMatrix } from '../../src/core/store/embedding-store';
 import { blend } from '../../src/core/vectors';
 import { scorerKey } from '../aesthetics/scorer';
 import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
@@ -16,6 +17,7 @@ import { decodeAdapter } from '../tuning/adapter-codec';
 import type { AdapterWeights } from '../tuning/protocol';
 import type {
   BrowseOptions,
+  CompactionProgress,
   RankedHit,
   SearchApi,
   SearchOptions,
@@ -23,7 +25,7 @@ import type {
   TextQuery,
 } from './protocol';
 import { ScoreIndex, rerank } from './rerank';
-import { topK } from './top-k';
+import { LibraryScan } from './scan/library-scan';
 
 interface TunedView {
   version: number;
@@ -40,7 +42,7 @@ export class SearchHandler implements SearchApi {
   #text: ClipText | undefined;
   #profile: Profile | undefined;
   #openDb: () => Promise<LumenDb>;
-  #matrix: { version: number; matrix: VectorMatrix } | undefined;
+  #matrix: { version: number; scan: LibraryScan } | undefined;
   /**
    * Tuned adapters as folded per-photo scales, by adapter id, for the library version they were
    * computed at: switching between base and tuned swaps an array instead of re-scoring.
@@ -74,7 +76,7 @@ export class SearchHandler implements SearchApi {
     this.#adapters.clear();
   }
 
-  async #library(): Promise<{ matrix: VectorMatrix; scores: ScoreIndex; tuned?: TunedView }> {
+  async #library(): Promise<{ scan: LibraryScan; scores: ScoreIndex; tuned?: TunedView }> {
     const profile = this.#profile;
     if (!profile) throw new Error('No model profile selected.');
     const db = await this.#openDb();
@@ -83,8 +85,9 @@ export class SearchHandler implements SearchApi {
       getScoresVersion(db),
     ]);
     const model = modelKey(profile.clip);
-    if (this.#matrix?.version !== version || this.#matrix.matrix.model !== model) {
-      this.#matrix = { version, matrix: await loadMatrix(db, model, profile.clip.embeddingSize) };
+    if (this.#matrix?.version !== version || this.#matrix.scan.matrix.model !== model) {
+      const matrix = await loadCompactMatrix(db, model, profile.clip.embeddingSize);
+      this.#matrix = { version, scan: new LibraryScan(matrix, this.#matrix?.scan) };
     }
     const key = scorerKey(profile);
     let scores = this.#scores;
@@ -97,15 +100,16 @@ export class SearchHandler implements SearchApi {
       scores = { version, scoresVersion, key, index };
       this.#scores = scores;
     }
-    const tuned = await this.#tunedView(db, model, version, this.#matrix.matrix);
-    return { matrix: this.#matrix.matrix, scores: scores.index, ...(tuned ? { tuned } : {}) };
+    const { scan } = this.#matrix;
+    const tuned = await this.#tunedView(db, model, version, scan);
+    return { scan, scores: scores.index, ...(tuned ? { tuned } : {}) };
   }
 
   async #tunedView(
     db: LumenDb,
     model: string,
     version: number,
-    m: VectorMatrix,
+    scan: LibraryScan,
   ): Promise<TunedView | undefined> {
     const id = await activeAdapterId(db, model);
     if (id === undefined) return undefined;
@@ -114,7 +118,9 @@ export class SearchHandler implements SearchApi {
     const record = await getAdapter(db, id);
     if (!record || record.baseModel !== model) return undefined;
     const { weights } = decodeAdapter(record.bytes);
-    const view = { version, weights, scales: tunedScales(weights, m.vectors, m.ids.length, m.dim) };
+    // From the int8 codes: each photo's scale cancels, so the folded norm replaces it.
+    const { codes, dim } = scan.matrix;
+    const view = { version, weights, scales: tunedScales(weights, codes, scan.size, dim) };
     // Views of an older library version are stale; keep the rest for instant switching.
     for (const [key, v] of this.#adapters) if (v.version !== version) this.#adapters.delete(key);
     this.#adapters.set(id, view);
@@ -132,38 +138,33 @@ export class SearchHandler implements SearchApi {
     exclude?: number,
   ): Promise<SearchResponse> {
     const started = performance.now();
-    const { matrix: m, scores, tuned: active } = await this.#library();
+    const { scan, scores, tuned: active } = await this.#library();
     const tuned = options.adapter === 'none' ? undefined : active;
-    const stats = { sum: 0, count: 0 };
-    const skip = exclude === undefined ? undefined : (id: number) => id === exclude;
+    const excludeRow = exclude === undefined ? -1 : scan.rowOf(exclude);
     let hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[];
+    let mean: number;
     if (tuned) {
       // An image query lives on the image side, so it is tuned too; a text query is not.
       const q = exclude === undefined ? query : tunedEmbedding(tuned.weights, query);
-      const folded = transformQuery(tuned.weights, q);
-      const ranked = topK(
-        m.vectors,
-        m.dim,
-        m.ids,
-        folded,
+      const ranked = scan.search(
+        transformQuery(tuned.weights, q),
         options.limit,
-        skip,
-        stats,
         tuned.scales,
+        excludeRow,
       );
-      const base = topK(m.vectors, m.dim, m.ids, query, options.limit, skip);
-      const baseRank = new Map(base.map((h, i) => [h.id, i + 1]));
-      hits = ranked.map((h, i) => ({
+      const base = scan.search(query, options.limit, undefined, excludeRow);
+      const baseRank = new Map(base.hits.map((h, i) => [h.id, i + 1]));
+      mean = ranked.mean;
+      hits = ranked.hits.map((h, i) => ({
         ...h,
         tuned: { rank: i + 1, baseRank: baseRank.get(h.id) ?? null },
       }));
     } else {
-      hits = topK(m.vectors, m.dim, m.ids, query, options.limit, skip, stats);
+      ({ hits, mean } = scan.search(query, options.limit, undefined, excludeRow));
     }
-    const mean = stats.count ? stats.sum / stats.count : 0;
     return {
       hits: rerank(hits, mean, scores, options.rank),
-      searched: m.ids.length,
+      searched: scan.size,
       scored: scores.size,
       tookMs: performance.now() - started,
     };
@@ -181,27 +182,33 @@ export class SearchHandler implements SearchApi {
   }
 
   async searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
-    const { matrix: m } = await this.#library();
-    const row = m.ids.indexOf(photoId);
+    const { scan } = await this.#library();
+    const row = scan.rowOf(photoId);
     if (row < 0) throw new Error('This photo has no embedding for the current model.');
-    const query = m.vectors.slice(row * m.dim, (row + 1) * m.dim);
-    return this.#searchVector(query, options, photoId);
+    const { codes, fine, scales, dim } = scan.matrix;
+    return this.#searchVector(decodeRow(codes, fine, scales, row, dim), options, photoId);
   }
 
   async photoVectors(ids: number[]): Promise<(Float32Array | null)[]> {
-    const { matrix: m } = await this.#library();
-    const rows = new Map(Array.from(m.ids, (id, row) => [id, row]));
+    const { scan } = await this.#library();
+    const { codes, fine, scales, dim } = scan.matrix;
     return ids.map((id) => {
-      const row = rows.get(id);
-      return row === undefined ? null : m.vectors.slice(row * m.dim, (row + 1) * m.dim);
+      const row = scan.rowOf(id);
+      return row < 0 ? null : decodeRow(codes, fine, scales, row, dim);
     });
+  }
+
+  async compactLibrary(onProgress: (p: CompactionProgress) => void): Promise<number> {
+    return compactLibrary(await this.#openDb(), onProgress);
   }
 
   async browse(options: BrowseOptions): Promise<SearchResponse> {
     const started = performance.now();
-    const { matrix: m, scores } = await this.#library();
+    const { scan, scores } = await this.#library();
     const ids =
-      options.order === 'beauty' ? scores.bestFirst() : Array.from(m.ids).sort((a, b) => b - a);
+      options.order === 'beauty'
+        ? scores.bestFirst()
+        : Array.from(scan.matrix.ids).sort((a, b) => b - a);
     const hits: RankedHit[] = [];
     for (const id of ids) {
       const aesthetic = scores.view(id);
@@ -217,7 +224,7 @@ export class SearchHandler implements SearchApi {
     }
     return {
       hits,
-      searched: m.ids.length,
+      searched: scan.size,
       scored: scores.size,
       tookMs: performance.now() - started,
     };

@@ -104,4 +104,16 @@ export interface SearchApi {
    * For judges that must not share the tuned model's view of a row.
    */
   photoVectors(ids: number[]): Promise<(Float32Array | null)[]>;
+  /**
+   * Rewrites a library stored with float vectors (before compact vectors) in the compact
+   * format, block by block; resumable, and searchable throughout. Resolves to the number of
+   * blocks rewritten (0 when there was nothing to do).
+   */
+  compactLibrary(onProgress: (p: CompactionProgress) => void): Promise<number>;
+}
+
+/** Blocks of vectors rewritten so far, of those that were stored as floats. */
+export interface CompactionProgress {
+  done: number;
+  total: number;
 }

@@ -27,6 +27,7 @@ const search: Record<keyof SearchApi, true> = {
   useProfile: true,
   embedTexts: true,
   searchText: true,
+  compactLibrary: true,
   searchSimilar: true,
   browse: true,
   photoVectors: true,

@@ -45,8 +45,18 @@ export interface EmbeddingBlock {
   model: string;
   dim: number;
   ids: Uint32Array;
-  /** ids.length × dim floats, row-major, each row L2-normalised. */
-  vectors: Float32Array;
+  /**
+   * The float format of libraries indexed before compact vectors: ids.length × dim floats,
+   * row-major, each row L2-normalised. Absent from compact blocks; a library being compacted
+   * holds both kinds, and every reader accepts both (`embedding-store.ts`).
+   */
+  vectors?: Float32Array;
+  /** Compact format: ids.length × dim int8 codes (src/core/int8-codec), row-major. */
+  codes?: Int8Array;
+  /** Compact format: one scale per row; row i ≈ scales[i] · codes of row i. */
+  scales?: Float32Array;
+  /** Compact format: the codes' 2-bit refinement, fineBytes(dim) bytes per row. */
+  fine?: Uint8Array;
 }
 
 export interface SkippedRecord {

@@ -1,5 +1,5 @@
 import type { LumenDb, PhotoRecord, SkippedRecord } from './db';
-import { withoutRow } from './embedding-store';
+import { compactBlock, withoutRow } from './embedding-store';
 
 /** What indexing knows about an already stored path, to skip unchanged files cheaply. */
 export interface KnownPhoto {
@@ -105,12 +105,15 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
   if (withVector.length) {
     const vectors = new Float32Array(withVector.length * batch.dim);
     withVector.forEach((v, i) => vectors.set(v.vector, i * batch.dim));
-    const blockId = await blocks.add({
-      model: batch.model,
-      dim: batch.dim,
-      ids: Uint32Array.from(withVector.map((v) => v.id)),
-      vectors,
-    });
+    // Stored compact (int8 + refinement): about a quarter of the float block's bytes.
+    const blockId = await blocks.add(
+      compactBlock({
+        model: batch.model,
+        dim: batch.dim,
+        ids: Uint32Array.from(withVector.map((v) => v.id)),
+        vectors,
+      }),
+    );
     for (const { id } of withVector) {
       const p = await photos.get(id);
       if (p) await photos.put({ ...p, vectors: { ...p.vectors, [batch.model]: blockId } });

@@ -6,6 +6,7 @@ import type {
 } from '../../../workers/embedding/protocol';
 import type {
   BrowseOptions,
+  CompactionProgress,
   SearchApi,
   SearchOptions,
   SearchResponse,
@@ -64,6 +65,11 @@ export class SearchClient {
   async photoVectors(ids: number[]): Promise<(Float32Array | null)[]> {
     await this.#profile.ensure();
     return this.#bridge.call((remote) => remote.photoVectors(ids));
+  }
+
+  /** Compacts a library stored with float vectors; nothing to do resolves at once with 0. */
+  async compactLibrary(onProgress: (p: CompactionProgress) => void): Promise<number> {
+    return this.#bridge.call((remote) => remote.compactLibrary(proxy(onProgress)));
   }
 
   async browse(options: BrowseOptions): Promise<SearchResponse> {

@@ -1,5 +1,6 @@
 import { getProfile, modelKey, type Profile } from '../../core/manifest';
 import { activeAdapterId } from '../../core/store/adapter-store';
+import { errorMessage } from '../../core/errors';
 import { LibraryConnection, type LumenDb } from '../../core/store/db';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
@@ -48,6 +49,7 @@ export class AppState {
   readonly judgeSystems: JudgeSystems;
   readonly judge: JudgeManager;
   readonly tuning: TuningState;
+  readonly #searchClient: SearchClient;
 
   constructor(settings: StartupSettings, appBase: string) {
     const profile = (this.profile = getProfile(settings.profileId));
@@ -68,6 +70,7 @@ export class AppState {
     };
     const embedding = new EmbeddingClient(stopped('indexing', () => this.models.forget('vision')));
     const search = new SearchClient(stopped('search', () => this.models.forget('text')));
+    this.#searchClient = search;
     const aesthetics = new AestheticsClient(stopped('aesthetics', () => undefined));
     const llm = new LlmClient((message) => this.rephrase.workerStopped(message));
 
@@ -190,6 +193,14 @@ export class AppState {
     await this.library.refreshPendingJob();
     await this.library.refresh();
     await this.search.start();
+    // A library stored before compact vectors is rewritten in the background, resumably.
+    void this.library
+      .compactVectors((onProgress) => this.#searchClient.compactLibrary(onProgress))
+      .catch((e: unknown) =>
+        this.notice.show(
+          `Compacting the stored vectors stopped (${errorMessage(e)}). Search still works, and it carries on at the next start.`,
+        ),
+      );
     // Backfill: photos indexed before (or by an older scorer) get their scores now.
     if (this.library.stats.embedded > 0) void this.scoring.scoreLibrary();
   }

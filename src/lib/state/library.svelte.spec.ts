@@ -69,3 +69,28 @@ describe('library manager', () => {
     expect(await library.openOriginal('f/b.jpg')).toBeNull();
   });
 });
+
+describe('vector compaction', () => {
+  it('shows progress while it runs and clears it when done, also on failure', async () => {
+    const library = new LibraryManager(() => openLibraryDb(`library-compact-${++n}`), MODEL);
+    const seen: (string | null)[] = [];
+    const done = await library.compactVectors((onProgress) => {
+      for (const p of [0, 1, 2]) {
+        onProgress({ done: p, total: 3 });
+        seen.push(library.compaction && `${library.compaction.done}/${library.compaction.total}`);
+      }
+      onProgress({ done: 3, total: 3 });
+      seen.push(library.compaction && 'still shown');
+      return Promise.resolve(3);
+    });
+    expect(done).toBe(3);
+    expect(seen).toEqual(['0/3', '1/3', '2/3', null]);
+    await expect(
+      library.compactVectors((onProgress) => {
+        onProgress({ done: 1, total: 4 });
+        return Promise.reject(new Error('QuotaExceededError'));
+      }),
+    ).rejects.toThrow('QuotaExceededError');
+    expect(library.compaction).toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import type { FileSource } from '../../../workers/embedding/protocol';
+import type { CompactionProgress } from '../../../workers/search/protocol';
 import type { JobRecord, LumenDb, SkippedRecord } from '../../core/store/db';
 import {
   clearSkipped,
@@ -15,6 +16,7 @@ export class LibraryManager {
   #stats = $state<LibraryStats>(EMPTY);
   #skipped = $state<SkippedRecord[]>([]);
   #pendingJob = $state<JobRecord | null>(null);
+  #compaction = $state<CompactionProgress | null>(null);
   /** Originals picked in this session, for opening large without a stored file handle. */
   // Not reactive on purpose: nothing renders from it, and it can hold 100k entries.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -35,6 +37,27 @@ export class LibraryManager {
   }
   get pendingJob(): JobRecord | null {
     return this.#pendingJob;
+  }
+  /** Progress while an older library's float vectors are rewritten compactly; else null. */
+  get compaction(): CompactionProgress | null {
+    return this.#compaction;
+  }
+
+  /**
+   * Runs the compaction of float vectors (`run` does the work in a worker) and shows its
+   * progress. Search keeps working throughout, and an interrupted run carries on at the
+   * next start; resolves to the number of blocks rewritten.
+   */
+  async compactVectors(
+    run: (onProgress: (p: CompactionProgress) => void) => Promise<number>,
+  ): Promise<number> {
+    try {
+      return await run((p) => {
+        this.#compaction = p.done < p.total ? { ...p } : null;
+      });
+    } finally {
+      this.#compaction = null;
+    }
   }
 
   async refresh(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeBatch, queryLevels } from './int8-codec';
+import { quantizeBatch, queryLevels } from '../../../src/core/int8-codec';
 import { Int8Scan, type ScanResult } from './int8-scan';
 import { referenceScan } from './scan-reference';
 import { mulberry32 } from '../../tuning/random';

@@ -1,6 +1,6 @@
 import kernelBytes from './scan-kernel.wat?wasm-bytes';
 import { growTo, instantiate, lazyModule, type KernelFn } from '../../shared/wasm-module';
-import { queryLevels, quantizeQuery } from './int8-codec';
+import { queryLevels, quantizeQuery } from '../../../src/core/int8-codec';
 
 export interface ScanResult {
   /** Row positions (load/append order), best first; ties keep the earlier row first. */
@@ -111,6 +111,17 @@ export class Int8Scan {
     }
     new Float32Array(this.memory.buffer, this.scalesPtr + 4 * this.n, n).set(scales.subarray(0, n));
     this.n = needed;
+  }
+
+  /**
+   * Replaces the scale of every stored row: a tuned adapter's folded norms, or the base scales
+   * back. The codes stay where they are, so switching models costs one copy of n floats.
+   */
+  setScales(scales: Float32Array) {
+    if (scales.length < this.n) {
+      throw new RangeError(`Int8Scan: ${scales.length} scales for ${this.n} rows`);
+    }
+    new Float32Array(this.memory.buffer, this.scalesPtr, this.n).set(scales.subarray(0, this.n));
   }
 
   /** Exact top-k rows by inner product with `query` (dim floats), and the mean score. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeBatch } from './int8-codec';
+import { quantizeBatch } from '../../../src/core/int8-codec';
 import { Int8Scan } from './int8-scan';
 import { rescore } from './rescore';
 import { gaussian, mulberry32 } from '../../tuning/random';

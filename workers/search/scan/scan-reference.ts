@@ -1,5 +1,5 @@
 import type { ScanResult } from './int8-scan';
-import { quantizeQuery } from './int8-codec';
+import { quantizeQuery } from '../../../src/core/int8-codec';
 
 /**
  * Scalar reference for the int8 kernel, written independently of it (scores every row,

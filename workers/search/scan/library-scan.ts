@@ -1,0 +1,109 @@
+import { queryLevels, refinedDot } from '../../../src/core/int8-codec';
+import type { CompactMatrix } from '../../../src/core/store/embedding-store';
+import { Int8Scan, int8ScanSupported, type ScanResult } from './int8-scan';
+import { referenceScan } from './scan-reference';
+
+/** Candidates the int8 pass hands to the refined re-scoring, per result asked for. */
+export const OVERSAMPLE = 4;
+
+export interface LibraryHit {
+  id: number;
+  score: number;
+}
+
+export interface LibrarySearch {
+  hits: LibraryHit[];
+  /** Mean similarity over every scanned photo (the relevance cutoff uses it). */
+  mean: number;
+}
+
+/**
+ * The search worker's view of one model's vectors: the int8 codes live once in WebAssembly
+ * memory and are scanned by the SIMD kernel; the best OVERSAMPLE·k rows are then re-scored
+ * with the 2-bit refinement, which recovers the exact float top k on clustered libraries
+ * where int8 alone swaps near neighbours. Without WebAssembly SIMD (Safari < 16.4) the same
+ * arithmetic runs in plain JS.
+ */
+export class LibraryScan {
+  readonly matrix: CompactMatrix;
+  readonly #scan: Int8Scan | undefined;
+  #rows: Map<number, number> | undefined;
+  /** The multipliers now in the kernel's memory (the base scales or a tuned view's). */
+  #active: Float32Array;
+
+  /**
+   * `reuse` is an earlier scan of the same dimension whose memory (and warm-up) is kept;
+   * `simd: false` forces the plain-JS path (tests compare the two).
+   */
+  constructor(matrix: CompactMatrix, reuse?: LibraryScan, simd = int8ScanSupported()) {
+    this.matrix = matrix;
+    const n = matrix.ids.length;
+    if (simd) {
+      const old = reuse ? reuse.#scan : undefined;
+      this.#scan = old && old.dim === matrix.dim ? old : new Int8Scan(matrix.dim, { capacity: n });
+      this.#scan.load(matrix.codes, matrix.scales, n);
+    }
+    this.#active = matrix.scales;
+  }
+
+  get size(): number {
+    return this.matrix.ids.length;
+  }
+
+  /** Row of a photo id, or -1. */
+  rowOf(id: number): number {
+    this.#rows ??= new Map(Array.from(this.matrix.ids, (photo, row) => [photo, row]));
+    return this.#rows.get(id) ?? -1;
+  }
+
+  /**
+   * Top k photos by similarity to `query`. `multipliers` replace the stored scales (a tuned
+   * adapter's folded norms); `excludeRow` leaves one photo out.
+   */
+  search(
+    query: Float32Array,
+    k: number,
+    multipliers: Float32Array = this.matrix.scales,
+    excludeRow = -1,
+  ): LibrarySearch {
+    const { dim, codes, fine, ids } = this.matrix;
+    const want = Math.max(0, Math.floor(k));
+    const candidates = this.#candidates(query, want * OVERSAMPLE, multipliers, excludeRow);
+    const rows = Array.from(candidates.indices);
+    const exact = rows.map((row) => refinedDot(codes, fine, row, dim, query) * multipliers[row]!);
+    const order = rows
+      .map((_, i) => i)
+      .sort((a, b) => exact[b]! - exact[a]! || rows[a]! - rows[b]!)
+      .slice(0, want);
+    return {
+      hits: order.map((i) => ({ id: ids[rows[i]!]!, score: exact[i]! })),
+      mean: candidates.mean,
+    };
+  }
+
+  #candidates(
+    query: Float32Array,
+    k: number,
+    multipliers: Float32Array,
+    excludeRow: number,
+  ): ScanResult {
+    const { codes, dim } = this.matrix;
+    if (!this.#scan) {
+      return referenceScan(
+        codes,
+        multipliers,
+        this.size,
+        dim,
+        query,
+        k,
+        queryLevels(dim),
+        excludeRow,
+      );
+    }
+    if (this.#active !== multipliers) {
+      this.#scan.setScales(multipliers);
+      this.#active = multipliers;
+    }
+    return this.#scan.search(query, k, { exclude: excludeRow });
+  }
+}
