@@ -56,7 +56,7 @@ describe('vector packing', () => {
     };
     const out = withoutRow(block, 11);
     expect(Array.from(out.ids)).toEqual([10, 12]);
-    expect(Array.from(out.vectors)).toEqual([1, 1, 3, 3]);
+    expect(Array.from(out.vectors!)).toEqual([1, 1, 3, 3]);
     expect(withoutRow(block, 99)).toBe(block);
   });
 });
