@@ -1,7 +1,10 @@
-/** Saves bytes or text as a file through a temporary link: nothing leaves the device. */
-export function download(name: string, data: Uint8Array | string, type: string): void {
-  const part = typeof data === 'string' ? data : data.slice();
-  const url = URL.createObjectURL(new Blob([part], { type }));
+/** Saves bytes, text or a Blob as a file through a temporary link: nothing leaves the device. */
+export function download(name: string, data: Uint8Array | string | Blob, type: string): void {
+  const blob =
+    data instanceof Blob
+      ? data
+      : new Blob([typeof data === 'string' ? data : data.slice()], { type });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

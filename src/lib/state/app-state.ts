@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/errors';
 import { LibraryConnection, type LumenDb } from '../../core/store/db';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
+import { LibraryIoClient } from '../clients/library-io-client';
 import { LlmClient } from '../clients/llm-client';
 import { SearchClient } from '../clients/search-client';
 import { TuningClient } from '../clients/tuning-client';
@@ -11,6 +12,7 @@ import { AppShell } from './app-shell.svelte';
 import { IndexingManager } from './indexing.svelte';
 import { JudgeManager } from './judge.svelte';
 import { JudgeSystems } from './judge-systems.svelte';
+import { LibraryIoManager } from './library-io.svelte';
 import { LibraryManager } from './library.svelte';
 import { ModelsManager } from './models.svelte';
 import { Notice } from './notice.svelte';
@@ -42,6 +44,7 @@ export class AppState {
   readonly ranking = new RankingSettings();
   readonly models: ModelsManager;
   readonly library: LibraryManager;
+  readonly libraryIo: LibraryIoManager;
   readonly indexing: IndexingManager;
   readonly scoring: ScoringManager;
   readonly search: SearchManager;
@@ -145,6 +148,20 @@ export class AppState {
           return search.embedTexts(texts);
         },
         photoVectors: (ids) => search.photoVectors(ids),
+      },
+    });
+    this.libraryIo = new LibraryIoManager({
+      client: new LibraryIoClient(),
+      profileId: profile.id,
+      modelKey: modelKey(profile.clip),
+      blocked: () =>
+        this.indexing.isIndexing ? 'Wait until indexing has finished, then try again.' : null,
+      onImported: async () => {
+        await this.library.refresh();
+        await this.search.refresh();
+        void this.storage.refresh();
+        // Photos that came without scores (or with another head's) are scored here.
+        void this.scoring.scoreLibrary();
       },
     });
     if (settings.warning) this.notice.show(settings.warning);

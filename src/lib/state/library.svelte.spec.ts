@@ -61,6 +61,21 @@ describe('library manager', () => {
     expect(library.pendingJob).toBeNull();
   });
 
+  it('knows which photos came from an imported export once refreshed', async () => {
+    const db = openLibraryDb(`library-spec-${++n}`);
+    await (await db).put('meta', [{ from: 4, to: 6 }], 'importedPhotos');
+    const library = new LibraryManager(() => db, MODEL);
+    expect(library.isImported(5)).toBe(false);
+    await library.refresh();
+    expect([3, 4, 5, 6, 7].map((id) => library.isImported(id))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it('opens an original picked in this visit, and nothing for an unknown path', async () => {
     const library = new LibraryManager(() => openLibraryDb(`library-spec-${++n}`), MODEL);
     const file = new File(['x'], 'a.jpg', { type: 'image/jpeg' });

@@ -1,6 +1,7 @@
 import type { FileSource } from '../../../workers/embedding/protocol';
 import type { CompactionProgress } from '../../../workers/search/protocol';
 import type { JobRecord, LumenDb, SkippedRecord } from '../../core/store/db';
+import { importedRanges, inRanges, type IdRange } from '../../core/store/imported-photos';
 import {
   clearSkipped,
   libraryStats,
@@ -16,6 +17,8 @@ export class LibraryManager {
   #stats = $state<LibraryStats>(EMPTY);
   #skipped = $state<SkippedRecord[]>([]);
   #pendingJob = $state<JobRecord | null>(null);
+  /** Photos that came from an imported export, whose originals were never on this device. */
+  #imported = $state.raw<IdRange[]>([]);
   #compaction = $state<CompactionProgress | null>(null);
   /** Originals picked in this session, for opening large without a stored file handle. */
   // Not reactive on purpose: nothing renders from it, and it can hold 100k entries.
@@ -64,6 +67,12 @@ export class LibraryManager {
     const db = await this.db();
     this.#stats = await libraryStats(db, this.modelKey);
     this.#skipped = (await listSkipped(db)).sort((a, b) => a.path.localeCompare(b.path));
+    this.#imported = await importedRanges(db);
+  }
+
+  /** The photo came from an imported export: its original was never on this device. */
+  isImported(id: number): boolean {
+    return inRanges(this.#imported, id);
   }
 
   /** Reads whether an indexing job was interrupted (by a reload, a crash, a closed tab). */

@@ -149,4 +149,36 @@ describe('search manager', () => {
     await search.refresh();
     expect(client.searchSimilar).toHaveBeenCalledTimes(2);
   });
+
+  it('an older answer arriving late (a slow browse) never replaces a newer search', async () => {
+    let answerBrowse!: (r: SearchResponse) => void;
+    const browse = vi.fn<SearchWorker['browse']>(
+      () => new Promise<SearchResponse>((resolve) => (answerBrowse = resolve)),
+    );
+    const { search } = setup({ browse });
+    const browsing = search.showLibrary();
+    search.query = 'red circle';
+    await search.runSearch();
+    expect(search.hits.map((h) => h.id)).toEqual([1, 2, 3]);
+    answerBrowse(response(7, 8));
+    await browsing;
+    expect(search.mode).toBe('text');
+    expect(search.hits.map((h) => h.id)).toEqual([1, 2, 3]);
+    expect(search.searching).toBe(false);
+
+    // And a search overtaken by browsing leaves the library shown, not "searching".
+    let answerSearch!: (r: SearchResponse) => void;
+    const slow = setup({
+      searchText: () => new Promise<SearchResponse>((resolve) => (answerSearch = resolve)),
+    }).search;
+    slow.query = 'blue square';
+    const searching = slow.runSearch();
+    await vi.waitFor(() => expect(answerSearch).toBeTypeOf('function'));
+    await slow.showLibrary();
+    answerSearch(response(1));
+    await searching;
+    expect(slow.mode).toBe('library');
+    expect(slow.hits.map((h) => h.id)).toEqual([7, 8]);
+    expect(slow.searching).toBe(false);
+  });
 });

@@ -56,6 +56,8 @@ export class SearchManager {
   #searching = $state(false);
   #error = $state<string | null>(null);
   #tookMs = $state<number | null>(null);
+  /** Numbers each request: the answer to an older one (a slow browse) never replaces a newer. */
+  #latest = 0;
 
   constructor(private readonly deps: SearchDeps) {}
 
@@ -99,6 +101,8 @@ export class SearchManager {
     this.#mode = best ? 'best' : 'library';
     this.#similarTo = null;
     this.#error = null;
+    this.#searching = false;
+    const request = ++this.#latest;
     if (this.deps.embedded() === 0) {
       this.#hits = [];
       return;
@@ -109,10 +113,11 @@ export class SearchManager {
       await client.useProfile(profileId);
       const order = best ? 'beauty' : 'recent';
       const res = await client.browse({ order, minBeauty: ranking.options.minBeauty });
+      if (request !== this.#latest) return;
       this.#hits = res.hits;
       this.#scored = res.scored;
     } catch (e) {
-      this.#error = errorMessage(e);
+      if (request === this.#latest) this.#error = errorMessage(e);
     }
   }
 
@@ -171,19 +176,22 @@ export class SearchManager {
   async #run(search: (options: SearchOptions) => Promise<SearchResponse>) {
     this.#searching = true;
     this.#error = null;
+    const request = ++this.#latest;
     try {
       await this.deps.models.textModel();
       const res = await search({ limit: RESULT_LIMIT, rank: this.deps.ranking.options });
+      if (request !== this.#latest) return;
       this.#hits = res.hits;
       this.#scored = res.scored;
       this.#tookMs = res.tookMs;
     } catch (e) {
+      if (request !== this.#latest) return;
       this.#error = errorMessage(e);
       this.#hits = [];
       // Most likely the worker died and took the text tower with it: load it again next time.
       this.deps.models.forget('text');
     } finally {
-      this.#searching = false;
+      if (request === this.#latest) this.#searching = false;
     }
   }
 }

@@ -32,6 +32,11 @@ export class ThumbnailCache {
     return entry;
   }
 
+  /** The photo's record, for a photo stored without a thumbnail (an import may bring none). */
+  async photo(id: number): Promise<PhotoRecord | undefined> {
+    return (await this.db()).get('photos', id);
+  }
+
   async #load(id: number): Promise<Thumb | undefined> {
     const db = await this.db();
     const [photo, blob] = await Promise.all([db.get('photos', id), getThumbnail(db, id)]);

@@ -1,0 +1,4 @@
+import { serveWorker } from '../shared/lifeline';
+import { LibraryIoHandler } from './handler';
+
+serveWorker(new LibraryIoHandler());
