@@ -17,6 +17,12 @@ import {
 } from './app';
 
 const QUERY = 'a red circle';
+/** The tiny world's model key (`id@revision`), as stored in exports of its libraries. */
+const manifest = JSON.parse(
+  readFileSync(path.resolve(import.meta.dirname, '../models/manifest.json'), 'utf8'),
+) as { profiles: Record<string, { clip: { id: string; revision: string } }> };
+const { clip } = manifest.profiles['tiny-world']!;
+const TINY_MODEL = `${clip.id}@${clip.revision}`;
 
 /** Searches, and waits until the grid shows similarities: the library view before it has none. */
 async function searchResults(page: Page, n: number): Promise<string[]> {
@@ -89,7 +95,7 @@ test('export the library as a zip, import it in a fresh browser, and search it t
     file: new Uint8Array(files['metadata/metadata_0.parquet']!).buffer,
   });
   expect(rows).toHaveLength(count);
-  expect(new Set(rows.map((r) => r.model as string))).toEqual(new Set(['tiny-world@2']));
+  expect(new Set(rows.map((r) => r.model as string))).toEqual(new Set([TINY_MODEL]));
   expect(rows.every((r) => typeof r.aesthetic_laion === 'number')).toBe(true);
   expect(Object.keys(files).filter((f) => f.startsWith('thumbnails/'))).toHaveLength(count);
   expect(written).toEqual({
@@ -119,7 +125,7 @@ test('export the library as a zip, import it in a fresh browser, and search it t
   writeFileSync(path.join(foreign, 'metadata', 'metadata_0.parquet'), new Uint8Array(foreignMeta));
   await fresh.getByLabel('Export folder to import').setInputFiles(foreign);
   await expect(freshPanel.getByRole('alert')).toContainText(
-    'Nothing was imported. This export was made with the model other-model@1, but this library uses tiny-world@2.',
+    `Nothing was imported. This export was made with the model other-model@1, but this library uses ${TINY_MODEL}.`,
   );
   await expect(fresh.getByText(/^No photos yet/)).toBeVisible();
   // The open panel, with its refusal, is accessible.

@@ -32,6 +32,8 @@ class TinyClipConfig:
     text_mlp: int = 192
     embed_dim: int = 64
     layer_norm_eps: float = 1e-5
+    # Channels of the energy stem (0: none). See VisionTower.
+    energy_channels: int = 16
 
     def to_dict(self):
         return asdict(self)
@@ -104,9 +106,31 @@ class VisionTower(nn.Module):
         self.layers = nn.ModuleList(
             [Block(w, cfg.vision_heads, cfg.vision_mlp, cfg.layer_norm_eps) for _ in range(cfg.vision_layers)])
         self.post_layernorm = nn.LayerNorm(w, eps=cfg.layer_norm_eps)
+        self.patch_size = cfg.patch_size
+        if cfg.energy_channels:
+            # The energy stem: a 3x3 filter bank whose squared response is averaged over each
+            # patch and log-compressed, then added to the patch token. A linear patch embedding
+            # followed by per-token LayerNorm cannot measure how much fine detail a patch holds,
+            # which is what blur removes and noise and JPEG blocking add; this makes it a
+            # first-order input. The first filters start as a Laplacian and two differences.
+            self.energy_conv = nn.Conv2d(3, cfg.energy_channels, 3, padding=1, bias=False)
+            self.energy_proj = nn.Linear(cfg.energy_channels, w)
+            with torch.no_grad():
+                k = self.energy_conv.weight
+                k.normal_(0, 0.1)
+                lap = torch.tensor([[0., -1., 0.], [-1., 4., -1.], [0., -1., 0.]]) / 3
+                dx = torch.tensor([[0., 0., 0.], [-1., 1., 0.], [0., 0., 0.]]) / 3
+                for c, f in enumerate((lap, dx, dx.t())):
+                    k[c] = f.expand(3, 3, 3)
+                nn.init.normal_(self.energy_proj.weight, std=0.02)
+                nn.init.zeros_(self.energy_proj.bias)
 
     def forward(self, pixel_values):
         x = self.patch_embedding(pixel_values).flatten(2).transpose(1, 2)  # B x N x W
+        if hasattr(self, "energy_conv"):
+            h = self.energy_conv(pixel_values)
+            e = torch.log(F.avg_pool2d(h * h, self.patch_size) + 1e-3).flatten(2).transpose(1, 2)
+            x = x + self.energy_proj(e)
         cls = self.class_embedding.view(1, 1, -1).expand(x.shape[0], 1, -1)
         x = torch.cat([cls, x], dim=1) + self.position_embedding
         x = self.pre_layrnorm(x)

@@ -77,8 +77,15 @@ def write_readme(model_dir, model, tok, info, py, js, gt) -> None:
     js_rows = "\n".join(_metrics_rows(js))
     py_rows = "\n".join(_metrics_rows(py))
     n_images = len(gt["images"])
-    resumed = (" (the committed model's phase 2 was run from the saved phase-1 checkpoint: "
-               "`train.train(resume=...)`)") if info.get("resumed") else ""
+    resumed = (" (the committed model's phases 2 and 3 were each run from the saved checkpoint of the phase "
+               "before: `train.train(resume=..., resume_phase=2 or 3)`)") if info.get("resumed") else ""
+    third = (f" Then phase 3, a second warm restart: {info['third_steps']} steps, peak lr {train.THIRD_LR}, "
+             f"{train.THIRD_WARMUP} warm-up steps, own batch stream (seed {train.SEED + 5}), "
+             f"{train.THIRD_QUALITY_IN_BATCH} of every {info['batch']} images from quality groups, quality words in "
+             f"{int(train.THIRD_POOL_QUALITY_P * 100)}% of the other degraded scenes' captions, and a throw-away "
+             f"linear probe on the L2-normalised image embedding that predicts quality and each defect's strength "
+             f"(MSE, weight {train.THIRD_PROBE_WEIGHT:g}; not exported), so blur, noise and JPEG become linearly "
+             f"readable.") if info.get("third_steps") else ""
     rendering = (f"{info['generate_seconds']:.0f} s rendering" if info["generate_seconds"] > 60
                  else "rendering cached from an earlier run (TINY_WORLD_CACHE)")
     text = f"""# tiny-world: a small CLIP trained on a procedural world (test fixture)
@@ -111,7 +118,10 @@ text). Ops used are plain ones (MatMul, Gemm, Conv, LayerNormalization, Softmax,
 ## Architecture ({n_params / 1e6:.2f} M parameters)
 
 - Vision: ViT, {cfg.image_size}x{cfg.image_size} input, patch {cfg.patch_size} (conv patch embedding, no bias),
-  class token, learned positions, pre-LayerNorm, {cfg.vision_layers} pre-LN transformer blocks (width
+  plus an energy stem ({cfg.energy_channels} 3x3 filters; each patch token gets a linear map of the
+  log of their mean squared response over the patch: how much fine detail the patch holds, which blur
+  removes and noise and JPEG blocking add, and which a linear patch embedding followed by per-token
+  LayerNorm cannot measure; without it the head's Spearman within noise and JPEG stayed near 0), class token, learned positions, pre-LayerNorm, {cfg.vision_layers} pre-LN transformer blocks (width
   {cfg.vision_width}, {cfg.vision_heads} heads, MLP {cfg.vision_mlp}, GELU), post-LayerNorm on the class token,
   linear projection (no bias) to {cfg.embed_dim}.
 - Text: token + learned position embeddings ({cfg.max_positions} positions), {cfg.text_layers} pre-LN blocks
@@ -180,7 +190,7 @@ library (`heldOut: true`).
   {int(train.GOOD_CAPTION_P * 100)}%), the rest from groups of six scenes that share colour and background and
   differ in shape ({int(train.SHAPE_GROUP_SHARE * 100)}% of groups) or share shape and background and differ in
   colour, so shape keeps a contrastive signal after colour and background are learned, and quality has one
-  inside a batch.
+  inside a batch.{third}
 - Wall clock: {rendering} + {info["train_seconds"]:.0f} s training on 2 CPU cores (shared with other work
   when this build ran, so an idle machine is faster).
 

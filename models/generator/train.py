@@ -25,6 +25,23 @@ SHAPE_GROUP_SHARE = 0.85       # of the shape/colour groups, those that vary sha
 SECOND_STEPS = 700
 SECOND_LR = 5e-4
 SECOND_WARMUP = 50
+# Phase 3: a second warm restart in which half of every batch is quality groups, so the
+# embedding is pushed to carry how well a scene was taken, not only what it shows.
+THIRD_STEPS = 1000
+THIRD_LR = 4e-4
+THIRD_WARMUP = 50
+THIRD_QUALITY_IN_BATCH = 32
+THIRD_POOL_QUALITY_P = 0.6     # quality words in the captions of ordinary degraded scenes
+# Contrastive captions alone left blur, noise and JPEG nearly invisible to any linear read-out
+# of the embedding (head rho ~0.1-0.2 within those types). In phase 3 a throw-away linear probe
+# on the L2-normalised image embedding predicts quality and each degradation's strength (MSE),
+# so those directions become linear; the probe is not exported (the head is fitted afresh).
+# The probe starts at the targets' mean (zero weights) and learns 10x faster than the towers, so
+# its loss is about the embedding from the first step; quality counts QUALITY_PROBE_WEIGHT times
+# as much as each defect's strength.
+THIRD_PROBE_WEIGHT = 5.0
+QUALITY_PROBE_WEIGHT = 4.0
+PROBE_LR_FACTOR = 10.0
 QUALITY_GROUPS = 6000          # scenes rendered at QUALITY_GROUP qualities each
 QUALITY_IN_BATCH = 24          # batch items taken from quality groups
 # Captions of quality groups name the degradation almost always, and clean ones often say so.
@@ -125,21 +142,40 @@ def _cached_groups(groups, seed):
     return _disk_cached(f"quality-{groups}-{seed}", lambda: data.generate_quality_groups(groups, seed))
 
 
-def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, offset, history):
+def _probe_targets(scenes) -> torch.Tensor:
+    """Per scene: each defect's strength (0 where absent), then quality."""
+    target = torch.zeros(len(scenes), len(world.DEGRADATIONS) + 1)
+    for k, sc in enumerate(scenes):
+        target[k, -1] = sc.quality
+        if sc.degradation:
+            target[k, world.DEGRADATIONS.index(sc.degradation)] = sc.strength
+    return target
+
+
+def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, offset, history,
+           quality_in_batch=QUALITY_IN_BATCH, pool_quality_p=0.5, save_every=500, probe_weight=0.0):
     """One run of the contrastive loop with its own AdamW, warm-up + cosine schedule and batch stream."""
     (images, scenes), (q_images, q_scenes), (val_images, val_scenes) = pools
     G = data.QUALITY_GROUP
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "embedding" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": WEIGHT_DECAY},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.98))
+    probe = torch.nn.Linear(model.cfg.embed_dim, len(world.DEGRADATIONS) + 1)
+    probe_w = torch.ones(len(world.DEGRADATIONS) + 1)
+    probe_w[-1] = QUALITY_PROBE_WEIGHT
+    with torch.no_grad():
+        probe.weight.zero_()
+        probe.bias.copy_(_probe_targets(list(scenes) + list(q_scenes)).mean(0))
+    groups = [{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}]
+    if probe_weight:
+        groups.append({"params": list(probe.parameters()), "weight_decay": 0.0, "lr": lr * PROBE_LR_FACTOR})
+    opt = torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.98))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / steps))))
     sampler = GroupSampler(scenes, rng)
     text_params = list(model.text_model.parameters())
     for p in text_params:
         p.requires_grad_(frozen_steps == 0)
-    n_quality = min(QUALITY_IN_BATCH, len(q_scenes) // G * G)
+    n_quality = min(quality_in_batch, len(q_scenes) // G * G)
     t1 = time.time()
     for step in range(steps):
         if step == frozen_steps:
@@ -148,7 +184,8 @@ def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, o
         idx = sampler.batch(BATCH - n_quality)
         # A fifth of the batches carry LLM-style filler words (unknown tokens, long texts).
         filler_p = 0.4 if rng.random() < 0.2 else 0.0
-        captions = [world.caption(scenes[i], rng, filler_p=filler_p) for i in idx]
+        captions = [world.caption(scenes[i], rng, quality_p=pool_quality_p, filler_p=filler_p) for i in idx]
+        batch_scenes = [scenes[i] for i in idx]
         batch_images = images[idx]
         if n_quality:
             # Whole groups: the same scene at several qualities, told apart only by the
@@ -158,12 +195,19 @@ def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, o
             captions += [world.caption(q_scenes[i], rng, quality_p=QUALITY_CAPTION_P, good_p=GOOD_CAPTION_P,
                                        filler_p=filler_p) for i in qidx]
             batch_images = np.concatenate([batch_images, q_images[qidx]])
+            batch_scenes += [q_scenes[i] for i in qidx]
         pixels = data.normalize(batch_images)
         if rng.random() < 0.5:
             pixels = pixels.flip(-1)
         ids = torch.tensor(tok.batch(captions))
-        logits = model(pixels, ids)
-        loss = clip_loss(logits)
+        if probe_weight:
+            img = torch.nn.functional.normalize(model.encode_image(pixels)[0], dim=-1)
+            txt = torch.nn.functional.normalize(model.encode_text(ids)[0], dim=-1)
+            loss = clip_loss(model.logit_scale.exp().clamp(max=100) * img @ txt.t())
+            err = (probe(img) - _probe_targets(batch_scenes)) ** 2
+            loss = loss + probe_weight * (err.mean(0) @ probe_w)
+        else:
+            loss = clip_loss(model(pixels, ids))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -173,24 +217,27 @@ def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, o
             model.logit_scale.clamp_(0, math.log(100))
         at = offset + step
         if step % 100 == 0 or step == steps - 1:
-            msg = f"step {at} loss {loss.item():.3f} scale {model.logit_scale.exp().item():.1f} " \
+            msg = f"step {at} loss {loss.item():.3f} {'probe %.3f ' % (err.mean(0) @ probe_w).item() if probe_weight else ''}scale {model.logit_scale.exp().item():.1f} " \
                   f"{time.time() - t1:.0f}s"
             if step % 250 == 0 or step == steps - 1:
                 acc = zero_shot(model, tok, val_images, val_scenes)
                 msg += f" val pair {acc['pair']:.3f} bg {acc['background']:.3f}"
                 history.append({"step": at, "loss": loss.item(), **acc})
             log(msg)
-        if save and step and step % 500 == 0:
+        if save and step and step % save_every == 0:
             save(model, at)
     return time.time() - t1
 
 
 def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quality_groups: int = QUALITY_GROUPS,
-          save=None, second_steps: int = SECOND_STEPS, resume: str | None = None):
+          save=None, second_steps: int = SECOND_STEPS, resume: str | None = None,
+          third_steps: int = THIRD_STEPS, resume_phase: int = 2):
     """Phase 1 (steps, from scratch), then phase 2 (second_steps: a warm restart with a fresh
-    optimizer, a lower peak learning rate and its own batch stream). resume = a phase-1
-    checkpoint to start phase 2 from (the same model a full run reaches; phase 2 uses no state
-    of phase 1 but the weights). save(model, step) is called every 500 steps."""
+    optimizer, a lower peak learning rate and its own batch stream), then phase 3 (third_steps:
+    another warm restart with half of each batch from quality groups). resume = a checkpoint
+    taken at the end of phase resume_phase - 1 to start phase resume_phase from (the same model
+    a full run reaches; a phase uses no state of the one before but the weights).
+    save(model, step) is called every 500 steps (250 in phase 3)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
     tok = WorldTokenizer()
@@ -205,20 +252,30 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
     train_seconds = 0.0
     if resume:
         model.load_state_dict(torch.load(resume))
-        log(f"phase 1 loaded from {resume}")
+        log(f"phase {resume_phase - 1} loaded from {resume}")
     else:
+        resume_phase = 1
         train_seconds += _phase(model, tok, pools, steps, LR, WARMUP, np.random.default_rng(SEED + 2),
                                 TEXT_FROZEN_STEPS, log, save, 0, history)
         if save:
             save(model, steps)
-    if second_steps:
+    if second_steps and resume_phase <= 2:
         train_seconds += _phase(model, tok, pools, second_steps, SECOND_LR, SECOND_WARMUP,
                                 np.random.default_rng(SEED + 4), 0, log, save, steps, history)
+        if save and third_steps:
+            save(model, steps + second_steps)
+    if third_steps:
+        train_seconds += _phase(model, tok, pools, third_steps, THIRD_LR, THIRD_WARMUP,
+                                np.random.default_rng(SEED + 5), 0, log, save, steps + second_steps, history,
+                                quality_in_batch=THIRD_QUALITY_IN_BATCH, pool_quality_p=THIRD_POOL_QUALITY_P,
+                                save_every=250, probe_weight=THIRD_PROBE_WEIGHT)
     model.eval()
     return model, tok, {"train_seconds": train_seconds, "generate_seconds": generate_seconds,
                         "history": history, "steps": steps, "batch": BATCH,
                         "train_images": train_images, "quality_groups": quality_groups,
                         "text_frozen_steps": TEXT_FROZEN_STEPS, "second_steps": second_steps,
+                        "third_steps": third_steps, "third_probe_weight": THIRD_PROBE_WEIGHT,
+                        "quality_probe_weight": QUALITY_PROBE_WEIGHT, "resume_phase": resume_phase if resume else 1,
                         "resumed": bool(resume)}
 
 

@@ -243,7 +243,9 @@ describe('library import', () => {
     const run = runImport(db, await zipArchive(zip));
     await expect(run).rejects.toThrow(ImportRefusedError);
     await expect(runImport(db, await zipArchive(zip))).rejects.toThrow(
-      /made with the model Xenova\/clip-vit-base-patch32@main .*profile=default.*this library uses tiny-world@2/,
+      new RegExp(
+        `made with the model Xenova/clip-vit-base-patch32@main .*profile=default.*this library uses ${MODEL}`,
+      ),
     );
     expect(await snapshot(db)).toEqual(before);
   });

@@ -100,7 +100,7 @@ export async function buildLibrary(db: LumenDb): Promise<number[]> {
   const scores: ScoreRecord[] = [
     ...[0, 1, 2].map((i) => ({ id: ids[i]!, models: { [KEY]: modelScores(i) }, pixel: pixel(i) })),
     { id: ids[3]!, models: {}, pixel: pixel(3) },
-    { id: ids[4]!, models: { 'tiny-world@2|other-head@1|iqa1': modelScores(4) } },
+    { id: ids[4]!, models: { [`${MODEL}|other-head@1|iqa1`]: modelScores(4) } },
   ];
   for (const s of scores) await db.put('scores', s);
   return ids;
