@@ -78,7 +78,7 @@ describe('model manifest', () => {
     ]);
     const tiny = getProfile('tiny-world').aestheticHead;
     expect(modelFileUrls(tiny, tiny.file, 'http://127.0.0.1:4173/')).toEqual([
-      'http://127.0.0.1:4173/models/tiny-world/aesthetic-head.pth?rev=2',
+      `http://127.0.0.1:4173/models/tiny-world/aesthetic-head.pth?rev=${tiny.revision}`,
     ]);
   });
 });
