@@ -59,7 +59,9 @@ test('export the library as a zip, import it in a fresh browser, and search it t
     page.waitForEvent('download'),
     panel.getByRole('button', { name: 'Export as zip' }).click(),
   ]);
-  expect(download.suggestedFilename()).toMatch(/^lumen-tiny-world-2-\d{4}-\d\d-\d\d\.zip$/);
+  expect(download.suggestedFilename()).toMatch(
+    new RegExp(`^lumen-${clip.id}-${clip.revision}-\\d{4}-\\d\\d-\\d\\d\\.zip$`),
+  );
   await expect(panel.getByTestId('library-io-message')).toContainText(
     `Exported ${count} photos with ${count} thumbnails`,
   );

@@ -12,9 +12,10 @@ import {
   waitForIndexing,
 } from './app';
 
-// What the tiny-world model honestly reaches (P@10 0.529 over every query in Node,
-// models/tiny-world.spec.ts), less a margin for the browser's own decoding and resizing.
-const MIN_PRECISION_AT_10 = 0.42;
+// What the tiny-world model honestly reaches (revision 3: P@10 0.533 over every query in Node,
+// models/tiny-world.spec.ts; 0.537 measured here in Chromium), less a margin for the browser's
+// own decoding and resizing.
+const MIN_PRECISION_AT_10 = 0.5;
 
 test('index a folder, search it in words, reload, and add it again', async ({ page, baseURL }) => {
   // 696 photos to index and 114 queries to run through the page: more than the default budget.
