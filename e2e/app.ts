@@ -151,8 +151,27 @@ export async function killWorker(page: Page, label: string): Promise<void> {
       targetId: worker.targetId,
       flatten: false,
     });
-    const message = { id: 1, method: 'Runtime.evaluate', params: { expression: 'close()' } };
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify(message) });
+    // Detaching at once can drop the message before the worker runs it, and a busy worker may
+    // not get to it at once: ask again until the worker is really gone, so the test goes on
+    // only after a death it can rely on.
+    const gone = async () =>
+      !(await cdp.send('Target.getTargets')).targetInfos.some(
+        (t) => t.targetId === worker.targetId,
+      );
+    for (let attempt = 1; ; attempt++) {
+      const message = {
+        id: attempt,
+        method: 'Runtime.evaluate',
+        params: { expression: 'close()' },
+      };
+      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify(message) });
+      const until = Date.now() + 3_000;
+      while (Date.now() < until && !(await gone())) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (await gone()) break;
+      if (attempt === 5) throw new Error(`the "${label}" worker did not close`);
+    }
   } finally {
     await cdp.detach();
   }
