@@ -14,7 +14,10 @@ import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
 import { LibraryScan } from '../workers/search/scan/library-scan';
 import { fineBytes, quantizeBatch, refineBatch } from '../src/core/int8-codec';
-import type { CompactMatrix } from '../src/core/store/embedding-store';
+import { loadCompactMatrix, type CompactMatrix } from '../src/core/store/embedding-store';
+import { openLibraryDb } from '../src/core/store/db';
+import { commitBatch, libraryStats } from '../src/core/store/photo-store';
+import { ScoreIndex } from '../workers/search/rerank';
 import { gaussian, mulberry32 } from '../workers/tuning/random';
 import { clipIqa } from '../workers/aesthetics/clip-iqa';
 import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
@@ -232,6 +235,80 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
   };
 }
 
+/**
+ * A library of n photos written through the store's own API (commitBatch, 1,000 a batch, no
+ * thumbnails), then what a reload costs before the first search, model sessions excluded: the
+ * page's library count, and the search worker's read of the vectors, its scan set-up and its
+ * score index. Also the bytes the scan holds, and the JS heap the page's realm grew by.
+ */
+async function benchColdStart(n: number, dim: number) {
+  const name = `lumen-bench-cold-${n}`;
+  await new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+  const model = 'bench@1';
+  const normal = gaussian(mulberry32(5));
+  let db = await openLibraryDb(name);
+  const t0 = performance.now();
+  for (let at = 0; at < n; at += 1000) {
+    const writes = Array.from({ length: Math.min(1000, n - at) }, (_, i) => {
+      const v = Float32Array.from({ length: dim }, normal);
+      const norm = Math.hypot(...v);
+      const k = at + i;
+      return {
+        fields: {
+          path: `Photos/${2000 + (k % 25)}/IMG_${String(k).padStart(6, '0')}.jpg`,
+          name: `IMG_${String(k).padStart(6, '0')}.jpg`,
+          size: 4_000_000 + k,
+          lastModified: 1_700_000_000_000 + k,
+          width: 4000,
+          height: 3000,
+          hash: k.toString(16).padStart(64, '0'),
+          mime: 'image/jpeg',
+        },
+        vector: v.map((x) => x / norm),
+      };
+    });
+    await commitBatch(db, { model, dim, writes, touched: [], skipped: [] });
+  }
+  const writeMs = performance.now() - t0;
+  db.close();
+  const heap = () =>
+    (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
+    NaN;
+  const heapBefore = heap();
+  const t1 = performance.now();
+  db = await openLibraryDb(name);
+  const stats = await libraryStats(db, model);
+  const t2 = performance.now();
+  const matrix = await loadCompactMatrix(db, model, dim);
+  const scan = new LibraryScan(matrix);
+  const scores = ScoreIndex.build(await db.getAll('scores'), 'bench');
+  const t3 = performance.now();
+  scan.search(Float32Array.from({ length: dim }, normal), 50);
+  const firstSearchMs = performance.now() - t3;
+  const heapAfter = heap();
+  db.close();
+  if (stats.embedded !== n || scan.size !== n || scores.size !== 0) {
+    throw new Error(`cold start read ${stats.embedded} photos and ${scan.size} vectors of ${n}`);
+  }
+  const est = await navigator.storage.estimate();
+  return {
+    writeMs,
+    countMs: t2 - t1,
+    searchReadyMs: t3 - t2,
+    firstSearchMs,
+    scanBytes:
+      matrix.codes.byteLength +
+      matrix.fine.byteLength +
+      matrix.scales.byteLength +
+      matrix.ids.byteLength,
+    heapGrowthBytes: heapAfter - heapBefore,
+    storageUsageBytes: est.usage ?? NaN,
+  };
+}
+
 async function pixelsOf(blob: Blob, resizeWidth?: number) {
   const bitmap = await createImageBitmap(
     blob,
@@ -302,6 +379,7 @@ const api = {
   },
   topK: benchTopK,
   scan: benchScan,
+  coldStart: benchColdStart,
   scoring: benchScoring,
 };
 

@@ -98,6 +98,20 @@ try {
       r.topKMs ? `${(r.topKMs / r.ms).toFixed(1)}× faster` : '—',
     ]);
   }
+  const cold = await page.evaluate(() => window.lumenBench.coldStart(100_000, 512));
+  results.coldStart = { photos: 100_000, dim: 512, ...cold };
+  rows.push([
+    'reload to ready to search, 100k photos (no model sessions)',
+    `${(cold.countMs + cold.searchReadyMs).toFixed(0)} ms (count ${cold.countMs.toFixed(0)} + vectors, scan, scores ${cold.searchReadyMs.toFixed(0)})`,
+    `first search ${cold.firstSearchMs.toFixed(1)} ms`,
+    '—',
+  ]);
+  rows.push([
+    'memory for 100k photos',
+    `${(cold.scanBytes / 2 ** 20).toFixed(1)} MB of vectors in the scan`,
+    `JS heap grew ${(cold.heapGrowthBytes / 2 ** 20).toFixed(1)} MB; origin storage ${(cold.storageUsageBytes / 2 ** 20).toFixed(0)} MB`,
+    '—',
+  ]);
   rows.push([
     'stored vector per photo (512-d)',
     `${results.scan[10_000].bytesPerVector} B (int8 + 2-bit refinement + scale + id)`,

@@ -153,16 +153,28 @@ export interface LibraryStats {
   skipped: number;
 }
 
-export async function libraryStats(db: LumenDb, model: string): Promise<LibraryStats> {
+/** `pageSize`: records read per round trip (specs use a small one to cross page boundaries). */
+export async function libraryStats(
+  db: LumenDb,
+  model: string,
+  pageSize = 5000,
+): Promise<LibraryStats> {
   let photos = 0;
   let duplicates = 0;
   let embedded = 0;
-  let cursor = await db.transaction('photos').store.openCursor();
-  while (cursor) {
-    photos++;
-    if (cursor.value.duplicateOf !== undefined) duplicates++;
-    if (cursor.value.vectors[model] !== undefined) embedded++;
-    cursor = await cursor.continue();
+  // Read in pages of records rather than with a cursor: one round trip per record made this
+  // take 3.4 s at 100k photos, the most of a reload (bench: "reload to ready to search").
+  let after: number | undefined;
+  for (;;) {
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = await db.getAll('photos', range, pageSize);
+    for (const p of page) {
+      photos++;
+      if (p.duplicateOf !== undefined) duplicates++;
+      if (p.vectors[model] !== undefined) embedded++;
+    }
+    if (page.length < pageSize) break;
+    after = page[page.length - 1]!.id;
   }
   return { photos, duplicates, embedded, skipped: await db.count('skipped') };
 }

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLibraryDb, type PhotoRecord } from '../../core/store/db';
+import { libraryStats } from '../../core/store/photo-store';
 import { LibraryManager } from './library.svelte';
 
 let n = 0;
@@ -43,6 +44,9 @@ describe('library manager', () => {
     expect(library.stats.embedded).toBe(0);
     await library.refresh();
     expect(library.stats).toEqual({ photos: 3, duplicates: 1, embedded: 1, skipped: 2 });
+    // Read in pages: every page boundary (here 1 and 2 records a page) counts each photo once.
+    for (const pageSize of [1, 2, 3, 4])
+      expect(await libraryStats(d, MODEL, pageSize)).toEqual(library.stats);
     expect(library.skipped.map((s) => s.path)).toEqual(['a.svg', 'b.txt']);
     await library.clearSkippedList();
     expect(library.skipped).toEqual([]);
