@@ -21,7 +21,8 @@ import { RankingSettings } from './ranking.svelte';
 import { RephraseSettings } from './rephrase-settings.svelte';
 import { RephraseState } from './rephrase.svelte';
 import { ScoringManager } from './scoring.svelte';
-import { SearchManager, type QueryRephraser } from './search.svelte';
+import { judgeRephraser, searchRephraser } from './rephrase-views';
+import { SearchManager } from './search.svelte';
 import type { StartupSettings } from './settings';
 import { StorageInfo } from './storage-info.svelte';
 import { ThumbnailCache } from './thumbnail-cache';
@@ -74,6 +75,10 @@ export class AppState {
     const embedding = new EmbeddingClient(stopped('indexing', () => this.models.forget('vision')));
     const search = new SearchClient(stopped('search', () => this.models.forget('text')));
     this.#searchClient = search;
+    const embedTexts = async (texts: string[]) => {
+      await this.models.textModel();
+      return search.embedTexts(texts);
+    };
     const aesthetics = new AestheticsClient(stopped('aesthetics', () => undefined));
     const llm = new LlmClient((message) => this.rephrase.workerStopped(message));
 
@@ -84,7 +89,7 @@ export class AppState {
       client: search,
       models: this.models,
       ranking: this.ranking,
-      rephraser: this.#rephraser(),
+      rephraser: searchRephraser(() => this.rephrase),
       embedded: () => this.library.stats.embedded,
       lastQuery: new PersistedSetting({
         key: LAST_QUERY_KEY,
@@ -99,10 +104,7 @@ export class AppState {
       client: new TuningClient(stopped('tuning', () => undefined)),
       profile,
       db: this.db,
-      embedTexts: async (texts) => {
-        await this.models.textModel();
-        return search.embedTexts(texts);
-      },
+      embedTexts,
       rephraser: storedRephrasings(this.rephrase, this.db),
       search: {
         currentQuery: () => (this.search.mode === 'text' ? this.search.query.trim() : null),
@@ -128,14 +130,17 @@ export class AppState {
         // Scoring follows indexing batch by batch.
         void this.scoring.scoreLibrary();
       },
-      onFinished: async () => {
-        await this.library.refresh();
-        await this.search.refresh();
-        void this.storage.refresh();
-        void this.scoring.scoreLibrary();
-      },
+      onFinished: () => this.#libraryChanged(),
     });
-    this.judgeSystems = this.#judgeSystems(search);
+    // The systems the judge view compares; +rephrase asks the same model the search box uses.
+    this.judgeSystems = new JudgeSystems({
+      client: search,
+      textModel: () => this.models.textModel(),
+      ranking: this.ranking,
+      rephraser: judgeRephraser(() => this.rephrase),
+      hasAdapter: async () =>
+        (await activeAdapterId(await this.db(), modelKey(profile.clip))) !== undefined,
+    });
     this.judge = new JudgeManager({
       db: this.db,
       profileId: profile.id,
@@ -143,10 +148,7 @@ export class AppState {
       builtInQueries: profile.tuning?.judgingQueries ?? [],
       systems: this.judgeSystems,
       proxy: {
-        embedTexts: async (texts) => {
-          await this.models.textModel();
-          return search.embedTexts(texts);
-        },
+        embedTexts,
         photoVectors: (ids) => search.photoVectors(ids),
       },
     });
@@ -156,52 +158,18 @@ export class AppState {
       modelKey: modelKey(profile.clip),
       blocked: () =>
         this.indexing.isIndexing ? 'Wait until indexing has finished, then try again.' : null,
-      onImported: async () => {
-        await this.library.refresh();
-        await this.search.refresh();
-        void this.storage.refresh();
-        // Photos that came without scores (or with another head's) are scored here.
-        void this.scoring.scoreLibrary();
-      },
+      // Photos that came without scores (or with another head's) are scored here.
+      onImported: () => this.#libraryChanged(),
     });
     if (settings.warning) this.notice.show(settings.warning);
   }
 
-  /** The systems the judge view compares; +rephrase asks the same model the search box uses. */
-  #judgeSystems(search: SearchClient): JudgeSystems {
-    const state = () => this.rephrase;
-    const model = modelKey(this.profile.clip);
-    return new JudgeSystems({
-      client: search,
-      textModel: () => this.models.textModel(),
-      ranking: this.ranking,
-      rephraser: {
-        get status() {
-          return state().status;
-        },
-        get blend() {
-          return state().settings.blend;
-        },
-        load: () => state().load(),
-        rephrase: (query) => state().run(query),
-      },
-      hasAdapter: async () => (await activeAdapterId(await this.db(), model)) !== undefined,
-    });
-  }
-
-  #rephraser(): QueryRephraser {
-    const state = () => this.rephrase;
-    return {
-      get enabled() {
-        return state().settings.enabled;
-      },
-      get blend() {
-        return state().settings.blend;
-      },
-      appliedFor: (query) => state().applied.textFor(query),
-      decidedFor: (query) => state().applied.forQuery === query,
-      run: (query) => state().run(query),
-    };
+  /** After indexing or an import: counts, results and storage anew, and score what is new. */
+  async #libraryChanged(): Promise<void> {
+    await this.library.refresh();
+    await this.search.refresh();
+    void this.storage.refresh();
+    void this.scoring.scoreLibrary();
   }
 
   async start(): Promise<void> {
