@@ -284,7 +284,7 @@ async function benchColdStart(n: number, dim: number) {
   const t2 = performance.now();
   const matrix = await loadCompactMatrix(db, model, dim);
   const scan = new LibraryScan(matrix);
-  const scores = ScoreIndex.build(await db.getAll('scores'), 'bench');
+  const scores = await ScoreIndex.load(db, 'bench');
   const t3 = performance.now();
   scan.search(Float32Array.from({ length: dim }, normal), 50);
   const firstSearchMs = performance.now() - t3;

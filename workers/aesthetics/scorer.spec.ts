@@ -3,8 +3,19 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
 import { getScoresVersion, openLibraryDb, type LumenDb } from '../../src/core/store/db';
 import { commitBatch } from '../../src/core/store/photo-store';
+import {
+  isCurrent,
+  latestScores,
+  readScores,
+  rowModel,
+  rowStats,
+} from '../../src/core/store/score-store';
 import { CLIP_IQA_PAIRS, type ScoringProgress } from './protocol';
+import { appealScores } from './pixel-stats';
 import { AestheticScorer, scorerKey } from './scorer';
+
+/** Each photo's winning stored scores, whichever format they are stored in. */
+const stored = async (db: LumenDb) => latestScores((await readScores(db)).blocks);
 
 const profile = getProfile('tiny-world');
 const DIM = profile.clip.embeddingSize;
@@ -72,15 +83,16 @@ describe('AestheticScorer', () => {
     const events: ScoringProgress[] = [];
     const result = await new AestheticScorer(deps(db)).run((p) => events.push(p));
     expect(result).toMatchObject({ state: 'done', done: 6, total: 6 });
-    const records = await db.getAll('scores');
-    expect(records).toHaveLength(6);
+    const scores = await stored(db);
+    expect(scores.size).toBe(6);
     const key = scorerKey(profile);
-    for (const r of records) {
-      const v = unitVector(Number((await db.get('photos', r.id))!.name.split('.')[0]));
+    for (const [id, s] of scores) {
+      const v = unitVector(Number((await db.get('photos', id))!.name.split('.')[0]));
+      const model = rowModel(s.models.get(key)!)!;
       // Stored vectors are int8 with a 2-bit refinement: within 1/8 of a step of each value.
-      expect(Math.abs(r.models[key]!.laion - (5 + 10 * v[0]!))).toBeLessThan(0.01);
-      expect(Object.keys(r.models[key]!.clipIqa)).toEqual(CLIP_IQA_PAIRS.map((p) => p.name));
-      expect(r.pixel?.appeal.overall).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(model.laion - (5 + 10 * v[0]!))).toBeLessThan(0.01);
+      expect(Object.keys(model.clipIqa)).toEqual(CLIP_IQA_PAIRS.map((p) => p.name));
+      expect(appealScores(rowStats(s.pixel!)!).overall).toBeGreaterThanOrEqual(0);
     }
     expect(events.at(-1)!.done).toBe(6);
     expect(await getScoresVersion(db)).toBeGreaterThan(0);
@@ -102,7 +114,7 @@ describe('AestheticScorer', () => {
       if (p.done === 4) scorer.cancel();
     });
     expect(result.state).toBe('cancelled');
-    expect(await db.count('scores')).toBe(4);
+    expect((await stored(db)).size).toBe(4);
   });
 
   it('re-scores for a new aesthetic head without mixing with the old scores', async () => {
@@ -117,8 +129,10 @@ describe('AestheticScorer', () => {
     };
     const result = await new AestheticScorer(deps(db, newHead)).run(() => {});
     expect(result.done).toBe(3);
-    const r = (await db.getAll('scores'))[0]!;
-    expect(Object.keys(r.models).sort()).toEqual([scorerKey(profile), scorerKey(newHead)].sort());
+    const [first] = (await stored(db)).values();
+    expect([...first!.models.keys()].sort()).toEqual(
+      [scorerKey(profile), scorerKey(newHead)].sort(),
+    );
   });
 
   it('drops a photo’s scores when its file changes', async () => {
@@ -138,6 +152,13 @@ describe('AestheticScorer', () => {
         },
       ],
     });
-    expect(await db.get('scores', photo.id)).toBeUndefined();
+    // The old row stays stored but no longer counts, and the next run scores the new file.
+    const old = (await stored(db)).get(photo.id)!.models.get(scorerKey(profile))!;
+    expect(isCurrent(old, await db.get('photos', photo.id))).toBe(false);
+    expect(await new AestheticScorer(deps(db)).run(() => {})).toMatchObject({ done: 1, total: 1 });
+    const now = (await stored(db)).get(photo.id)!.models.get(scorerKey(profile))!;
+    expect(isCurrent(now, await db.get('photos', photo.id))).toBe(true);
+    expect(Math.abs(rowModel(now)!.laion - (5 + 10 * unitVector(50)[0]!))).toBeLessThan(0.01);
+    expect((await new AestheticScorer(deps(db)).run(() => {})).total).toBe(0);
   });
 });

@@ -1,9 +1,18 @@
 import { modelKey, type Profile } from '../../src/core/manifest';
-import type { LumenDb, ScoreRecord } from '../../src/core/store/db';
-import { loadMatrix } from '../../src/core/store/embedding-store';
+import type { LumenDb } from '../../src/core/store/db';
+import { concatBlocks } from '../../src/core/store/embedding-store';
+import type { PixelStats } from '../../src/core/store/pixel-scores';
+import {
+  latestScores,
+  readScores,
+  rowStats,
+  rowThrough,
+  writeScores,
+  type ScoreEntry,
+} from '../../src/core/store/score-store';
 import { clipIqa } from './clip-iqa';
-import { PROMPTS_VERSION, type ScoringProgress } from './protocol';
-import { appealScores, pixelStats, type Pixels } from './pixel-stats';
+import { CLIP_IQA_PAIRS, PROMPTS_VERSION, type ScoringProgress } from './protocol';
+import { pixelStats, type Pixels } from './pixel-stats';
 import { applyLinearHead, type LinearHead } from './pth-reader';
 
 /** Bumped when pixel statistics change meaning, so stored ones are recomputed. */
@@ -43,66 +52,77 @@ export class AestheticScorer {
     const { db, profile, head, prompts } = this.deps;
     const key = scorerKey(profile);
     const { clip } = profile;
-    const matrix = await loadMatrix(db, modelKey(clip), clip.embeddingSize);
-    const existing = new Map((await db.getAll('scores')).map((r) => [r.id, r]));
+    const model = modelKey(clip);
+    const dim = clip.embeddingSize;
+    const vectorBlocks = await db.getAllFromIndex('blocks', 'model', model);
+    const matrix = concatBlocks(model, dim, vectorBlocks);
+    // Each photo's vector block: a score is of this vector only while no newer block holds it.
+    const blockOf = new Map<number, number>();
+    for (const b of vectorBlocks) for (const id of b.ids) blockOf.set(id, b.id!);
+    const existing = latestScores(
+      (await readScores(db)).blocks,
+      (id, ref) => (blockOf.get(id) ?? 0) <= rowThrough(ref),
+    );
     const todo: number[] = [];
-    matrix.ids.forEach((id, row) => {
-      const r = existing.get(id);
-      // A thumbnail that could not be decoded leaves no pixel record; it is not retried forever.
-      if (!r?.models[key] || (r.pixel && r.pixel.version !== PIXEL_STATS_VERSION)) todo.push(row);
-    });
+    const rowOf = new Map<number, number>();
+    matrix.ids.forEach((id, row) => rowOf.set(id, row));
+    for (const [id, row] of rowOf) {
+      const mine = existing.get(id)?.models.get(key);
+      // A thumbnail that could not be decoded leaves no statistics; it is not retried forever.
+      const stale = mine && rowStats(mine) && mine.block.pixelVersion !== PIXEL_STATS_VERSION;
+      if (!mine || stale) todo.push(row);
+    }
+    const pairs = CLIP_IQA_PAIRS.map((p) => p.name);
     const progress: ScoringProgress = { state: 'running', done: 0, total: todo.length };
     onProgress({ ...progress });
     const batchSize = this.deps.batchSize ?? 32;
     for (let at = 0; at < todo.length; at += batchSize) {
       if (this.#cancelled) return { ...progress, state: 'cancelled' };
-      const records: ScoreRecord[] = [];
+      const entries: ScoreEntry[] = [];
       for (const row of todo.slice(at, at + batchSize)) {
         const id = matrix.ids[row]!;
-        const vector = matrix.vectors.subarray(
-          row * clip.embeddingSize,
-          (row + 1) * clip.embeddingSize,
-        );
-        const prev = existing.get(id);
-        const record: ScoreRecord = { id, models: { ...(prev?.models ?? {}) } };
-        record.models[key] = {
-          laion: applyLinearHead(head, vector),
-          clipIqa: clipIqa(vector, prompts, clip.logitScale),
-        };
-        if (prev?.pixel?.version === PIXEL_STATS_VERSION) record.pixel = prev.pixel;
-        else {
-          const pixel = await this.#pixelScores(id);
-          if (pixel) record.pixel = pixel;
-        }
-        records.push(record);
+        const vector = matrix.vectors.subarray(row * dim, (row + 1) * dim);
+        const prev = existing.get(id)?.pixel;
+        const stats =
+          prev && prev.block.pixelVersion === PIXEL_STATS_VERSION
+            ? rowStats(prev)!
+            : await this.#pixelStats(id);
+        entries.push({
+          id,
+          key,
+          pairs,
+          pixelVersion: PIXEL_STATS_VERSION,
+          model: {
+            laion: applyLinearHead(head, vector),
+            clipIqa: clipIqa(vector, prompts, clip.logitScale),
+          },
+          ...(stats ? { stats } : {}),
+        });
       }
-      const tx = db.transaction(['scores', 'photos', 'meta'], 'readwrite');
+      const tx = db.transaction(['scores', 'photos', 'meta', 'blocks'], 'readwrite');
       // Scores have their own version counter: bumping the library's would make the search
       // worker reload every vector after each scored batch.
-      for (const r of records) {
+      const kept: ScoreEntry[] = [];
+      for (const e of entries) {
         // A photo deleted or re-indexed meanwhile keeps no stale score.
-        const photo = await tx.objectStore('photos').get(r.id);
-        if (photo?.vectors[modelKey(clip)] !== undefined) await tx.objectStore('scores').put(r);
+        const photo = await tx.objectStore('photos').get(e.id);
+        if (photo?.vectors[model] === blockOf.get(e.id)) kept.push(e);
       }
-      const version = await tx.objectStore('meta').get('scoresVersion');
-      await tx
-        .objectStore('meta')
-        .put((typeof version === 'number' ? version : 0) + 1, 'scoresVersion');
+      await writeScores(tx, kept);
       await tx.done;
-      progress.done += records.length;
+      progress.done += entries.length;
       onProgress({ ...progress });
     }
     return { ...progress, state: 'done' };
   }
 
-  async #pixelScores(id: number): Promise<ScoreRecord['pixel']> {
+  async #pixelStats(id: number): Promise<PixelStats | undefined> {
     const { db } = this.deps;
     const [photo, thumb] = await Promise.all([db.get('photos', id), db.get('thumbnails', id)]);
     if (!photo || !thumb) return undefined;
     try {
       const pixels = await this.deps.decodeThumbnail(thumb);
-      const stats = pixelStats(pixels, photo.width || pixels.width, photo.height || pixels.height);
-      return { version: PIXEL_STATS_VERSION, stats, appeal: appealScores(stats) };
+      return pixelStats(pixels, photo.width || pixels.width, photo.height || pixels.height);
     } catch {
       return undefined;
     }

@@ -1,6 +1,14 @@
 import { modelKey, type Profile } from '../../src/core/manifest';
 import type { LumenDb } from '../../src/core/store/db';
 import { loadMatrix } from '../../src/core/store/embedding-store';
+import {
+  isCurrent,
+  latestScores,
+  readScores,
+  rowModel,
+  rowStats,
+} from '../../src/core/store/score-store';
+import { appealScores } from '../aesthetics/pixel-stats';
 import { scorerKey } from '../aesthetics/scorer';
 import type { ExportSink } from './archive';
 import { encodeMetadata, type MetadataRow } from './metadata';
@@ -84,11 +92,16 @@ export async function exportLibrary(deps: ExportDeps): Promise<ExportOutcome> {
 
   onProgress({ phase: 'metadata', done: 0, total: n });
   const key = scorerKey(profile);
-  const scores = new Map((await db.getAll('scores')).map((s) => [s.id, s]));
+  // Scores of a photo's current file only (a changed file's are redone by the scorer).
+  const scores = latestScores((await readScores(db)).blocks, (id, ref) =>
+    isCurrent(ref, photos.get(id)),
+  );
   const rows = ids.map((id): MetadataRow => {
     const p = photos.get(id)!;
     const s = scores.get(id);
-    const models = s?.models[key] ?? null;
+    const mine = s?.models.get(key);
+    const models = mine ? rowModel(mine) : null;
+    const stats = s?.pixel ? rowStats(s.pixel) : null;
     return {
       path: p.path,
       size: p.size,
@@ -100,7 +113,10 @@ export async function exportLibrary(deps: ExportDeps): Promise<ExportOutcome> {
       model,
       scorer: models ? key : null,
       models,
-      pixel: s?.pixel ?? null,
+      pixel:
+        s?.pixel && stats
+          ? { version: s.pixel.block.pixelVersion, stats, appeal: appealScores(stats) }
+          : null,
     };
   });
   const info = {

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../src/core/errors';
 import { listProfiles, modelKey, type Profile } from '../../src/core/manifest';
-import type { LumenDb, ScoreRecord } from '../../src/core/store/db';
+import type { LumenDb } from '../../src/core/store/db';
 import {
   IMPORTED_KEY,
   IMPORT_PENDING_KEY,
@@ -9,6 +9,7 @@ import {
   type PendingImport,
 } from '../../src/core/store/imported-photos';
 import { commitBatch, type PhotoWrite } from '../../src/core/store/photo-store';
+import { writeScores, type ScoreEntry } from '../../src/core/store/score-store';
 import { scorerKey } from '../aesthetics/scorer';
 import type { ArchiveReader } from './archive';
 import { decodeMetadata, type MetadataRow } from './metadata';
@@ -280,19 +281,26 @@ async function storeScores(
   ids: number[],
 ): Promise<number> {
   const key = scorerKey(profile);
-  const tx = db.transaction(['scores', 'meta'], 'readwrite');
-  let scored = 0;
+  const tx = db.transaction(['scores', 'meta', 'blocks'], 'readwrite');
+  const entries: ScoreEntry[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    const models = r.scorer === key && r.models ? { [key]: r.models } : {};
-    if (!r.pixel && Object.keys(models).length === 0) continue;
-    const record: ScoreRecord = { id: ids[i]!, models, ...(r.pixel ? { pixel: r.pixel } : {}) };
-    if (record.models[key]) scored++;
-    await tx.objectStore('scores').put(record);
+    const model = r.scorer === key && r.models ? r.models : undefined;
+    if (!r.pixel && !model) continue;
+    const stats = r.pixel?.stats;
+    // Appeal is derived from the statistics on reading, never taken from the file.
+    entries.push({
+      id: ids[i]!,
+      key: model ? key : '',
+      pairs: model ? Object.keys(model.clipIqa) : [],
+      pixelVersion: r.pixel?.version ?? 0,
+      ...(model ? { model } : {}),
+      ...(stats ? { stats } : {}),
+    });
   }
+  await writeScores(tx, entries);
+  const scored = entries.filter((e) => e.model).length;
   const meta = tx.objectStore('meta');
-  const version = await meta.get('scoresVersion');
-  await meta.put((typeof version === 'number' ? version : 0) + 1, 'scoresVersion');
   await meta.put(idRanges(ids), IMPORTED_KEY);
   await meta.delete(IMPORT_PENDING_KEY);
   await tx.done;

@@ -16,7 +16,7 @@ import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
 import { loadMatrix } from '../../src/core/store/embedding-store';
 import { LibraryIoHandler } from './handler';
 import type { ExportRequest } from './protocol';
-import { DIM, KEY, MODEL, buildLibrary, profile } from './test-library';
+import { DIM, KEY, MODEL, buildLibrary, profile, storedScores } from './test-library';
 
 // Reads an export with readers this project did not write: NumPy (Debian's python3-numpy,
 // which .ci/run installs) for the .npy and the zip, hyparquet for the Parquet file.
@@ -129,7 +129,7 @@ describe('an export, read by independent readers', () => {
     });
     const rows = await parquetReadObjects({ file: buffer });
     expect(rows).toHaveLength(6);
-    const scores = new Map((await db.getAll('scores')).map((s) => [s.id, s]));
+    const scores = await storedScores(db);
     for (const [i, id] of ids.entries()) {
       const photo = (await db.get('photos', id))!;
       const row = rows[i]!;

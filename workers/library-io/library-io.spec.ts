@@ -10,6 +10,7 @@ import {
   pendingImport,
 } from '../../src/core/store/imported-photos';
 import { commitBatch, libraryStats } from '../../src/core/store/photo-store';
+import { repackScores } from '../../src/core/store/score-store';
 import { ZipSink, filesArchive, zipArchive, type ArchiveReader } from './archive';
 import { exportLibrary } from './exporter';
 import { ImportRefusedError, importLibrary } from './importer';
@@ -29,6 +30,7 @@ import {
   handMadeExport,
   profile,
   snapshot,
+  storedScores,
   thumbnailOf,
   unitVector,
 } from './test-library';
@@ -110,7 +112,7 @@ describe('library export', () => {
       model: MODEL,
       scorer: KEY,
     });
-    const scores = new Map((await db.getAll('scores')).map((s) => [s.id, s]));
+    const scores = await storedScores(db);
     for (const i of [0, 1, 2]) {
       expect(rows[i]!.models).toEqual(scores.get(ids[i]!)!.models[KEY]);
       expect(rows[i]!.pixel).toEqual(scores.get(ids[i]!)!.pixel);
@@ -130,6 +132,20 @@ describe('library export', () => {
         Array.from(new Uint8Array(await thumbnailOf(i + 1).arrayBuffer())),
       );
     }
+  });
+
+  it('exports the same scores from a library stored before packed scores, and after repacking it', async () => {
+    await buildLibrary(db);
+    const packed = await exportZip(db);
+    const old = await freshDb();
+    await buildLibrary(old, 'per-photo');
+    const metadataOf = async (zip: Blob) =>
+      decodeMetadata(await (await zipArchive(zip)).read(metadataPath(0)), 'metadata');
+    const fromOld = await metadataOf((await exportZip(old)).zip);
+    expect(fromOld.filter((r) => r.models)).toHaveLength(3);
+    expect(fromOld).toEqual(await metadataOf(packed.zip));
+    expect(await repackScores(old)).toBe(5);
+    expect(await metadataOf((await exportZip(old)).zip)).toEqual(fromOld);
   });
 
   it('writes float16 on request, and leaves thumbnails out on request', async () => {
@@ -167,8 +183,9 @@ describe('library import', () => {
     const a = await loadMatrix(db, MODEL, DIM);
     const b = await loadMatrix(target, MODEL, DIM);
     expect(b.ids.length).toBe(6);
-    const sourceScores = new Map((await db.getAll('scores')).map((s) => [s.id, s]));
+    const sourceScores = await storedScores(db);
     const ranges = await importedRanges(target);
+    const targetScores = await storedScores(target);
     for (const p of imported) {
       const old = source.get(p.path)!;
       expect(p).toMatchObject({
@@ -191,7 +208,7 @@ describe('library import', () => {
       expect(dot / Math.hypot(...va) / Math.hypot(...vb)).toBeGreaterThan(0.999);
 
       const before = sourceScores.get(old.id);
-      const after = await target.get('scores', p.id);
+      const after = targetScores.get(p.id);
       expect(after?.models[KEY]).toEqual(before?.models[KEY]);
       expect(after?.pixel).toEqual(before?.pixel);
       const thumb = (await target.get('thumbnails', p.id))!;
@@ -204,7 +221,7 @@ describe('library import', () => {
     expect(await libraryStats(target, MODEL)).toMatchObject({ photos: 6, embedded: 6 });
     // The other head's scores were not imported under this head's name.
     const fifth = imported.find((p) => p.path.endsWith('IMG_5.jpg'))!;
-    expect(await target.get('scores', fifth.id)).toBeUndefined();
+    expect(targetScores.get(fifth.id)).toBeUndefined();
   });
 
   it('imports a float16 export from a folder, one level up, without thumbnails', async () => {

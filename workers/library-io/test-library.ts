@@ -1,6 +1,15 @@
 import { zipSync } from 'fflate';
 import { getProfile, modelKey } from '../../src/core/manifest';
 import type { LumenDb, ScoreRecord } from '../../src/core/store/db';
+import {
+  latestScores,
+  legacyEntries,
+  readScores,
+  rowModel,
+  rowStats,
+  writeScores,
+} from '../../src/core/store/score-store';
+import { appealScores } from '../aesthetics/pixel-stats';
 import { commitBatch } from '../../src/core/store/photo-store';
 import { scorerKey } from '../aesthetics/scorer';
 import { encodeMetadata, type MetadataRow } from './metadata';
@@ -61,7 +70,11 @@ const modelScores = (i: number) => ({
  * vector), and a photo with another model's vector only. Photos 1–3 have full scores of the
  * current scorers, 4 only pixel statistics, 5 scores of another head, 6 none.
  */
-export async function buildLibrary(db: LumenDb): Promise<number[]> {
+export async function buildLibrary(
+  db: LumenDb,
+  /** How the scores are stored: packed (as written now), or as an older library's records. */
+  format: 'packed' | 'per-photo' = 'packed',
+): Promise<number[]> {
   const fields = (i: number) => ({
     path: `Holiday/day ${i}/IMG_${i}.jpg`,
     name: `IMG_${i}.jpg`,
@@ -102,8 +115,34 @@ export async function buildLibrary(db: LumenDb): Promise<number[]> {
     { id: ids[3]!, models: {}, pixel: pixel(3) },
     { id: ids[4]!, models: { [`${MODEL}|other-head@1|iqa1`]: modelScores(4) } },
   ];
-  for (const s of scores) await db.put('scores', s);
+  if (format === 'per-photo') {
+    for (const s of scores) await db.put('scores', s);
+  } else {
+    const tx = db.transaction(['scores', 'meta', 'blocks'], 'readwrite');
+    await writeScores(tx, scores.flatMap(legacyEntries));
+    await tx.done;
+  }
   return ids;
+}
+
+/**
+ * Each photo's stored scores as per-photo records, read through the score codec whichever format
+ * they are stored in (appeal derived from the statistics, as every reader does).
+ */
+export async function storedScores(db: LumenDb): Promise<Map<number, ScoreRecord>> {
+  const out = new Map<number, ScoreRecord>();
+  for (const [id, s] of latestScores((await readScores(db)).blocks)) {
+    const models = Object.fromEntries([...s.models].map(([key, ref]) => [key, rowModel(ref)!]));
+    const stats = s.pixel && rowStats(s.pixel);
+    out.set(id, {
+      id,
+      models,
+      ...(s.pixel && stats
+        ? { pixel: { version: s.pixel.block.pixelVersion, stats, appeal: appealScores(stats) } }
+        : {}),
+    });
+  }
+  return out;
 }
 
 /** Every store's keys and values (Blobs by size and type), to prove nothing changed. */

@@ -1,13 +1,9 @@
 import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
 import { activeAdapterId, getAdapter } from '../../src/core/store/adapter-store';
-import {
-  LibraryConnection,
-  getLibraryVersion,
-  getScoresVersion,
-  type LumenDb,
-} from '../../src/core/store/db';
+import { LibraryConnection, getLibraryVersion, type LumenDb } from '../../src/core/store/db';
 import { decodeRow } from '../../src/core/int8-codec';
 import { compactLibrary, loadCompactMatrix } from '../../src/core/store/embedding-store';
+import { repackScores } from '../../src/core/store/score-store';
 import { blend } from '../../src/core/vectors';
 import { scorerKey } from '../aesthetics/scorer';
 import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
@@ -48,8 +44,8 @@ export class SearchHandler implements SearchApi {
    * computed at: switching between base and tuned swaps an array instead of re-scoring.
    */
   #adapters = new Map<number, TunedView>();
-  /** Keyed by both counters: each only grows, but both restart when the library is recreated. */
-  #scores: { version: number; scoresVersion: number; key: string; index: ScoreIndex } | undefined;
+  /** Brought up to date from the score blocks written since it was read (`refresh`). */
+  #scores: ScoreIndex | undefined;
 
   /** `openDb` defaults to a connection that steps aside for other tabs; specs pass their own. */
   constructor(openDb?: () => Promise<LumenDb>) {
@@ -80,29 +76,19 @@ export class SearchHandler implements SearchApi {
     const profile = this.#profile;
     if (!profile) throw new Error('No model profile selected.');
     const db = await this.#openDb();
-    const [version, scoresVersion] = await Promise.all([
-      getLibraryVersion(db),
-      getScoresVersion(db),
-    ]);
+    const version = await getLibraryVersion(db);
     const model = modelKey(profile.clip);
     if (this.#matrix?.version !== version || this.#matrix.scan.matrix.model !== model) {
       const matrix = await loadCompactMatrix(db, model, profile.clip.embeddingSize);
       this.#matrix = { version, scan: new LibraryScan(matrix, this.#matrix?.scan) };
     }
     const key = scorerKey(profile);
-    let scores = this.#scores;
-    if (
-      scores?.version !== version ||
-      scores.scoresVersion !== scoresVersion ||
-      scores.key !== key
-    ) {
-      const index = ScoreIndex.build(await db.getAll('scores'), key);
-      scores = { version, scoresVersion, key, index };
-      this.#scores = scores;
-    }
+    const current = this.#scores?.key === key ? this.#scores : undefined;
+    const scores = await (current ? current.refresh(db) : ScoreIndex.load(db, key));
+    this.#scores = scores;
     const { scan } = this.#matrix;
     const tuned = await this.#tunedView(db, model, version, scan);
-    return { scan, scores: scores.index, ...(tuned ? { tuned } : {}) };
+    return { scan, scores, ...(tuned ? { tuned } : {}) };
   }
 
   async #tunedView(
@@ -199,7 +185,10 @@ export class SearchHandler implements SearchApi {
   }
 
   async compactLibrary(onProgress: (p: CompactionProgress) => void): Promise<number> {
-    return compactLibrary(await this.#openDb(), onProgress);
+    const db = await this.#openDb();
+    const blocks = await compactLibrary(db, onProgress);
+    // Per-photo score records of older libraries are packed the same resumable way.
+    return blocks + (await repackScores(db, onProgress));
   }
 
   async browse(options: BrowseOptions): Promise<SearchResponse> {

@@ -1,33 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { ScoreRecord } from '../../src/core/store/db';
+import { appealScores } from '../aesthetics/pixel-stats';
 import { CLIP_IQA_PAIRS } from '../aesthetics/protocol';
 import { DEFAULT_RANK, type RankOptions } from './protocol';
 import { ScoreIndex, rerank } from './rerank';
 
 const KEY = 'm@1|h@1|iqa1';
 
+/** `pixel` sets the statistics so that pixel appeal grows with it (0..1). */
 function record(id: number, laion: number, iqa: number, pixel?: number): ScoreRecord {
   const clipIqa = Object.fromEntries(CLIP_IQA_PAIRS.map((p) => [p.name, iqa]));
+  if (pixel === undefined) return { id, models: { [KEY]: { laion, clipIqa } } };
+  const stats = {
+    sharpness: 1000 * pixel,
+    meanLuminance: 0.475,
+    shadowClip: 0,
+    highlightClip: 0,
+    contrast: 0.2,
+    colourfulness: 100 * pixel,
+    megapixels: 12,
+    noise: 0,
+  };
   return {
     id,
     models: { [KEY]: { laion, clipIqa } },
-    ...(pixel === undefined
-      ? {}
-      : {
-          pixel: {
-            version: 1,
-            stats: {} as never,
-            appeal: {
-              sharpness: 0,
-              exposure: 0,
-              contrast: 0,
-              colourfulness: 0,
-              resolution: 0,
-              noise: 0,
-              overall: pixel,
-            },
-          },
-        }),
+    pixel: { version: 1, stats, appeal: appealScores(stats) },
   };
 }
 

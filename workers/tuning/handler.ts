@@ -80,7 +80,7 @@ export class TuningHandler implements TuningApi {
     const matrix = await this.#matrix(db, profile);
     // Beauty is the re-ranker's combined percentile (LAION head, CLIP-IQA and pixel appeal),
     // computed from the base vectors' stored scores: never from a tuned model.
-    const scores = ScoreIndex.build(await db.getAll('scores'), scorerKey(profile));
+    const scores = await ScoreIndex.load(db, scorerKey(profile));
     if (scores.size === 0) {
       throw new Error('No photo has aesthetic scores yet: let scoring finish, then build pairs.');
     }

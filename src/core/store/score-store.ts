@@ -1,0 +1,439 @@
+import type { IDBPTransaction, StoreNames } from 'idb';
+import type { LumenDb, LumenSchema, ModelScores, PhotoRecord, ScoreRecord } from './db';
+import type { PixelStats } from './pixel-scores';
+
+/**
+ * The one codec of the `scores` store: every reader and writer of aesthetic scores goes
+ * through here.
+ *
+ * Scores are stored packed, many photos to a record: a block holds one scorer key, its
+ * CLIP-IQA pair names and the pixel-statistics version once, the photo ids, and one
+ * Float32Array of fixed columns (`laion`, the pairs' probabilities, the eight pixel statistics;
+ * NaN where a photo has no such score). Appeal scores are not stored: they are a pure function
+ * of the statistics (`appealScores`), so readers derive them. About 68 bytes a photo instead of
+ * about 600 for the per-photo records libraries were stored with before (`ScoreRecord`).
+ *
+ * Blocks live in the same `scores` store (keyPath `id`) under negative keys, newest lowest;
+ * the old per-photo records keep their photo-id keys (> 0) until `repackScores` rewrites them.
+ * Every reader takes both: a per-photo record reads exactly as the block it becomes (values
+ * rounded to float32, appeal derived), so a library reads the same before, during and after
+ * the repack.
+ *
+ * Which row wins when a photo has several for one key: a row written by the scorer or an import
+ * beats a repacked old record; otherwise the newer block, and within a block the later row.
+ *
+ * A changed file: indexing deletes `scores/<photo id>`, which only reached per-photo records.
+ * Each run of rows in a block therefore records `through`, the newest vector block key when it
+ * was written: vector blocks get ever larger keys and keep them when rewritten, so a row is
+ * stale once its photo's vector block key is above it (`isCurrent`).
+ */
+
+/** Packed scores of many photos under one scorer key. */
+export interface ScoreBlock {
+  /** Negative: blocks never collide with the per-photo records' photo ids. */
+  id: number;
+  kind: 'block';
+  /** Scorer key; '' for rows with pixel statistics only. */
+  key: string;
+  /** CLIP-IQA pair names, in column order. */
+  pairs: string[];
+  /** Version of the pixel statistics (0: none stored). */
+  pixelVersion: number;
+  /** Rewritten from per-photo records (these lose to rows the scorer or an import wrote). */
+  repacked: boolean;
+  ids: Uint32Array;
+  /** ids.length × columns(pairs) floats, row-major. */
+  values: Float32Array;
+  /** Pairs (end row, through): rows below `end` and above the previous run's have `through`. */
+  runs: number[];
+}
+
+/** What the `scores` store holds: packed blocks, and per-photo records of older libraries. */
+export type StoredScore = ScoreRecord | ScoreBlock;
+
+/** The eight pixel statistics, in column order. */
+export const STAT_FIELDS = [
+  'sharpness',
+  'meanLuminance',
+  'shadowClip',
+  'highlightClip',
+  'contrast',
+  'colourfulness',
+  'megapixels',
+  'noise',
+] as const satisfies readonly (keyof PixelStats)[];
+
+/** Most rows a block takes: a newer scorer batch of the same key is appended below this. */
+export const BLOCK_ROWS = 512;
+
+export const columnsOf = (pairs: readonly string[]) => 1 + pairs.length + STAT_FIELDS.length;
+
+export function isBlock(v: StoredScore | undefined): v is ScoreBlock {
+  return (v as ScoreBlock | undefined)?.kind === 'block';
+}
+
+export interface RowRef {
+  block: ScoreBlock;
+  row: number;
+}
+
+/** Whether `a` supersedes `b` (see the module comment). */
+export function newer(a: RowRef, b: RowRef): boolean {
+  if (a.block.repacked !== b.block.repacked) return b.block.repacked;
+  if (a.block.id !== b.block.id) return a.block.id < b.block.id;
+  return a.row > b.row;
+}
+
+export function rowLaion(ref: RowRef): number | null {
+  const v = ref.block.values[ref.row * columnsOf(ref.block.pairs)]!;
+  return Number.isNaN(v) ? null : v;
+}
+
+/** The LAION head's output and the CLIP-IQA pairs, or null for a pixel-only row. */
+export function rowModel(ref: RowRef): ModelScores | null {
+  const { block, row } = ref;
+  const at = row * columnsOf(block.pairs);
+  const laion = block.values[at]!;
+  if (Number.isNaN(laion)) return null;
+  const clipIqa: Record<string, number> = {};
+  block.pairs.forEach((p, i) => (clipIqa[p] = block.values[at + 1 + i]!));
+  return { laion, clipIqa };
+}
+
+/** Mean of the row's CLIP-IQA probabilities, summed in column order as `meanOf` does. */
+export function rowIqaMean(ref: RowRef): number {
+  const { block, row } = ref;
+  const n = block.pairs.length;
+  if (n === 0) return 0;
+  const at = row * columnsOf(block.pairs) + 1;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += block.values[at + i]!;
+  return sum / n;
+}
+
+export function rowStats(ref: RowRef): PixelStats | null {
+  const { block, row } = ref;
+  const at = row * columnsOf(block.pairs) + 1 + block.pairs.length;
+  if (block.pixelVersion === 0 || Number.isNaN(block.values[at]!)) return null;
+  const stats = {} as PixelStats;
+  STAT_FIELDS.forEach((f, i) => (stats[f] = block.values[at + i]!));
+  return stats;
+}
+
+export function rowThrough(ref: RowRef): number {
+  const { runs } = ref.block;
+  for (let i = 0; i < runs.length; i += 2) if (ref.row < runs[i]!) return runs[i + 1]!;
+  return Number.POSITIVE_INFINITY;
+}
+
+/** The model of a scorer key (`model|head|prompts`); '' for pixel-only rows. */
+const modelOfKey = (key: string) => key.slice(0, Math.max(0, key.indexOf('|')));
+
+/**
+ * Whether a row still describes the photo's current file: the photo exists and its vector
+ * (of the key's model; of every model for pixel-only rows) is no newer than the row.
+ */
+export function isCurrent(ref: RowRef, photo: PhotoRecord | undefined): boolean {
+  if (!photo) return false;
+  const through = rowThrough(ref);
+  const model = modelOfKey(ref.block.key);
+  const blocks = model ? [photo.vectors[model]] : Object.values(photo.vectors);
+  return blocks.every((b) => b === undefined || b <= through);
+}
+
+/** One photo's scores under one key, as a writer hands them in. */
+export interface ScoreEntry {
+  id: number;
+  key: string;
+  pairs: readonly string[];
+  pixelVersion: number;
+  model?: ModelScores;
+  stats?: PixelStats;
+}
+
+function fill(values: Float32Array, row: number, e: ScoreEntry): void {
+  const at = row * columnsOf(e.pairs);
+  values.fill(Number.NaN, at, at + columnsOf(e.pairs));
+  if (e.model) {
+    values[at] = e.model.laion;
+    e.pairs.forEach((p, i) => (values[at + 1 + i] = e.model!.clipIqa[p] ?? Number.NaN));
+  }
+  if (e.stats) {
+    const s = e.stats;
+    STAT_FIELDS.forEach((f, i) => (values[at + 1 + e.pairs.length + i] = s[f]));
+  }
+}
+
+const groupOf = (e: Pick<ScoreEntry, 'key' | 'pairs' | 'pixelVersion'>) =>
+  JSON.stringify([e.key, e.pixelVersion, e.pairs]);
+
+/** Entries of one group as a block (rows in the given order). */
+function packBlock(
+  id: number,
+  entries: ScoreEntry[],
+  through: number,
+  repacked: boolean,
+): ScoreBlock {
+  const first = entries[0]!;
+  const values = new Float32Array(entries.length * columnsOf(first.pairs));
+  entries.forEach((e, row) => fill(values, row, e));
+  return {
+    id,
+    kind: 'block',
+    key: first.key,
+    pairs: [...first.pairs],
+    pixelVersion: first.pixelVersion,
+    repacked,
+    ids: Uint32Array.from(entries, (e) => e.id),
+    values,
+    runs: [entries.length, through],
+  };
+}
+
+function groups(entries: ScoreEntry[]): ScoreEntry[][] {
+  const out = new Map<string, ScoreEntry[]>();
+  for (const e of entries) {
+    const g = groupOf(e);
+    const list = out.get(g) ?? [];
+    list.push(e);
+    out.set(g, list);
+  }
+  return [...out.values()];
+}
+
+/** A per-photo record as entries: one per scorer key, or one pixel-only entry. */
+export function legacyEntries(r: ScoreRecord): ScoreEntry[] {
+  const pixelVersion = r.pixel ? r.pixel.version : 0;
+  const stats = r.pixel?.stats;
+  const keys = Object.keys(r.models);
+  const entries: ScoreEntry[] = keys.map((key) => ({
+    id: r.id,
+    key,
+    pairs: Object.keys(r.models[key]!.clipIqa),
+    pixelVersion,
+    model: r.models[key]!,
+    ...(stats ? { stats } : {}),
+  }));
+  if (keys.length === 0 && stats)
+    entries.push({ id: r.id, key: '', pairs: [], pixelVersion, stats });
+  return entries;
+}
+
+/**
+ * Per-photo records as the blocks `repackScores` makes of them (in memory, key 0, current
+ * whatever their vectors): readers see an old library exactly as they will after the repack.
+ */
+export function legacyBlocks(records: ScoreRecord[]): ScoreBlock[] {
+  return groups(records.flatMap(legacyEntries)).map((g) =>
+    packBlock(0, g, Number.POSITIVE_INFINITY, true),
+  );
+}
+
+type AnyTx = IDBPTransaction<LumenSchema, ArrayLike<StoreNames<LumenSchema>>, 'readwrite'>;
+
+/** Per-photo records are keyed by photo id; blocks below. */
+const LEGACY = () => IDBKeyRange.lowerBound(0, true);
+const BLOCKS = () => IDBKeyRange.upperBound(0, true);
+
+/** Changes whenever stored blocks are rewritten other than by appending (and per library). */
+const EPOCH_KEY = 'scoreEpoch';
+
+/**
+ * Adds entries as blocks, inside the caller's transaction (which must include `scores`, `meta`
+ * and `blocks`), and bumps `scoresVersion`. Rows of the newest block's group are appended to
+ * it while it has room; readers re-read that one block and never the older ones.
+ */
+export async function writeScores(
+  tx: AnyTx,
+  entries: ScoreEntry[],
+  repacked = false,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const scores = tx.objectStore('scores');
+  const meta = tx.objectStore('meta');
+  const vectorCursor = await tx.objectStore('blocks').openKeyCursor(null, 'prev');
+  const through = typeof vectorCursor?.key === 'number' ? vectorCursor.key : 0;
+  const newestCursor = await scores.openCursor(BLOCKS());
+  let newest = newestCursor?.value as StoredScore | undefined;
+  let nextId = typeof newestCursor?.key === 'number' ? newestCursor.key - 1 : -1;
+  for (const group of groups(entries)) {
+    for (let at = 0; at < group.length;) {
+      if (
+        !repacked &&
+        isBlock(newest) &&
+        !newest.repacked &&
+        newest.ids.length < BLOCK_ROWS &&
+        groupOf({ ...newest, pairs: newest.pairs }) === groupOf(group[0]!)
+      ) {
+        const take = group.slice(at, at + BLOCK_ROWS - newest.ids.length);
+        const added = packBlock(newest.id, take, through, false);
+        const ids = new Uint32Array(newest.ids.length + take.length);
+        ids.set(newest.ids);
+        ids.set(added.ids, newest.ids.length);
+        const values = new Float32Array(newest.values.length + added.values.length);
+        values.set(newest.values);
+        values.set(added.values, newest.values.length);
+        const runs = [...newest.runs];
+        if (runs[runs.length - 1] === through) runs[runs.length - 2] = ids.length;
+        else runs.push(ids.length, through);
+        newest = { ...newest, ids, values, runs };
+        at += take.length;
+      } else {
+        newest = packBlock(nextId--, group.slice(at, at + BLOCK_ROWS), through, repacked);
+        at += newest.ids.length;
+      }
+      // The store's declared type predates blocks (db.ts); both kinds share its keyPath.
+      await scores.put(newest as unknown as ScoreRecord);
+    }
+  }
+  const version = await meta.get('scoresVersion');
+  await meta.put((typeof version === 'number' ? version : 0) + 1, 'scoresVersion');
+  if ((await meta.get(EPOCH_KEY)) === undefined) await meta.put(Math.random(), EPOCH_KEY);
+}
+
+/** Where a reader stands: `readScoresSince` returns only what was written after it. */
+export interface ScoreCursor {
+  epoch: unknown;
+  scoresVersion: number;
+  libraryVersion: number;
+  /** Key of the newest block read (0: none); only it may have grown since. */
+  newest: number;
+  /** Per-photo records read (0 once repacked). */
+  legacy: number;
+}
+
+export interface ScoreRead {
+  /** Oldest first: apply in order, a later row replacing an earlier one when `newer`. */
+  blocks: ScoreBlock[];
+  cursor: ScoreCursor;
+}
+
+async function heads(db: LumenDb) {
+  const tx = db.transaction(['scores', 'meta']);
+  const meta = tx.objectStore('meta');
+  const [epoch, scoresVersion, libraryVersion, legacy] = await Promise.all([
+    meta.get(EPOCH_KEY),
+    meta.get('scoresVersion'),
+    meta.get('libraryVersion'),
+    tx.objectStore('scores').count(LEGACY()),
+  ]);
+  return {
+    epoch,
+    scoresVersion: typeof scoresVersion === 'number' ? scoresVersion : 0,
+    libraryVersion: typeof libraryVersion === 'number' ? libraryVersion : 0,
+    legacy,
+  };
+}
+
+/** Blocks newest first as stored; returned oldest first. */
+function oldestFirst(stored: StoredScore[]): ScoreBlock[] {
+  return stored.filter(isBlock).reverse();
+}
+
+/** Every score of the library, both formats, oldest first. */
+export async function readScores(db: LumenDb): Promise<ScoreRead> {
+  const head = await heads(db);
+  const all = (await db.getAll('scores')) as StoredScore[];
+  const legacy = all.filter((s): s is ScoreRecord => !isBlock(s));
+  const blocks = oldestFirst(all);
+  return {
+    blocks: [...legacyBlocks(legacy), ...blocks],
+    cursor: { ...head, legacy: legacy.length, newest: blocks[blocks.length - 1]?.id ?? 0 },
+  };
+}
+
+/** The stored values of `getAll('scores')`, both formats, as blocks oldest first. */
+export function blocksOf(stored: StoredScore[]): ScoreBlock[] {
+  return [
+    ...legacyBlocks(stored.filter((s): s is ScoreRecord => !isBlock(s))),
+    ...oldestFirst(stored),
+  ];
+}
+
+/**
+ * What changed since `cursor`: the blocks written after it (and the newest it read, which may
+ * have grown), or null when the caller must read everything again: another library, or per-photo
+ * records that indexing may have deleted.
+ */
+export async function readScoresSince(db: LumenDb, cursor: ScoreCursor): Promise<ScoreRead | null> {
+  const head = await heads(db);
+  if (head.epoch !== cursor.epoch || head.legacy > cursor.legacy) return null;
+  if (cursor.legacy > 0 && head.libraryVersion !== cursor.libraryVersion) return null;
+  if (head.scoresVersion === cursor.scoresVersion) {
+    return { blocks: [], cursor: { ...cursor, ...head } };
+  }
+  const range = cursor.newest < 0 ? IDBKeyRange.upperBound(cursor.newest) : BLOCKS();
+  const blocks = oldestFirst(await db.getAll('scores', range));
+  const newest = blocks[blocks.length - 1]?.id ?? cursor.newest;
+  return { blocks, cursor: { ...head, newest } };
+}
+
+/** A photo's winning rows: one per scorer key, and the newest with pixel statistics. */
+export interface PhotoScores {
+  models: Map<string, RowRef>;
+  pixel?: RowRef;
+}
+
+/** Each photo's winning rows, skipping rows `keep` refuses (e.g. stale ones). */
+export function latestScores(
+  blocks: ScoreBlock[],
+  keep: (id: number, ref: RowRef) => boolean = () => true,
+): Map<number, PhotoScores> {
+  const out = new Map<number, PhotoScores>();
+  for (const block of blocks) {
+    for (let row = 0; row < block.ids.length; row++) {
+      const id = block.ids[row]!;
+      const ref = { block, row };
+      if (!keep(id, ref)) continue;
+      let p = out.get(id);
+      if (!p) out.set(id, (p = { models: new Map() }));
+      const prev = p.models.get(block.key);
+      if (block.key && rowLaion(ref) !== null && (!prev || newer(ref, prev))) {
+        p.models.set(block.key, ref);
+      }
+      if (rowStats(ref) && (!p.pixel || newer(ref, p.pixel))) p.pixel = ref;
+    }
+  }
+  return out;
+}
+
+export interface RepackProgress {
+  done: number;
+  total: number;
+}
+
+export async function legacyScoreCount(db: LumenDb): Promise<number> {
+  return db.count('scores', LEGACY());
+}
+
+/**
+ * Rewrites per-photo records as blocks, `chunk` records per transaction: the blocks and the
+ * deletion of the records they replace commit together, so a closed tab loses nothing and the
+ * next call carries on with what is left. Returns the number of records rewritten.
+ */
+export async function repackScores(
+  db: LumenDb,
+  onProgress?: (p: RepackProgress) => void,
+  signal?: AbortSignal,
+  chunk = BLOCK_ROWS,
+): Promise<number> {
+  const total = await legacyScoreCount(db);
+  if (total === 0) return 0;
+  let done = 0;
+  onProgress?.({ done, total });
+  for (;;) {
+    signal?.throwIfAborted();
+    const tx = db.transaction(['scores', 'meta', 'blocks'], 'readwrite');
+    const store = tx.objectStore('scores');
+    const records = await store.getAll(LEGACY(), chunk);
+    if (records.length === 0) {
+      await tx.done;
+      return done;
+    }
+    await writeScores(tx, records.flatMap(legacyEntries), true);
+    for (const r of records) await store.delete(r.id);
+    await tx.done;
+    done += records.length;
+    onProgress?.({ done: Math.min(done, total), total: Math.max(done, total) });
+  }
+}
