@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { DB_VERSION, LibraryConnection, MIGRATIONS, getLibraryVersion, openLibraryDb } from './db';
+import { commitBatch, libraryStats, type PhotoFields } from './photo-store';
 
 let n = 0;
 const freshName = () => `db-spec-${++n}`;
@@ -27,8 +28,12 @@ describe('library database', () => {
       ].sort(),
     );
     const tx = db.transaction(['photos', 'blocks']);
-    expect([...tx.objectStore('photos').indexNames].sort()).toEqual(['hash', 'path']);
-    expect([...tx.objectStore('blocks').indexNames]).toEqual(['model']);
+    expect([...tx.objectStore('photos').indexNames].sort()).toEqual([
+      'duplicateOf',
+      'hash',
+      'path',
+    ]);
+    expect([...tx.objectStore('blocks').indexNames].sort()).toEqual(['model', 'modelRows']);
     db.close();
   });
 
@@ -69,6 +74,83 @@ describe('library database', () => {
     // Later versions added aesthetic scores and cached rephrasings.
     expect(db.objectStoreNames.contains('scores')).toBe(true);
     expect(db.objectStoreNames.contains('rephrasings')).toBe(true);
+    db.close();
+  });
+
+  it('counts a version-5 library from indexes after the upgrade, and what is written later', async () => {
+    const name = freshName();
+    // A library written before version 6: its blocks have no `rows`.
+    const old = await openDB(name, 5, {
+      upgrade(db, _o, _n, tx) {
+        for (const m of MIGRATIONS.slice(0, 5)) m(db as never, tx as never);
+      },
+    });
+    const record = (id: number, duplicateOf?: number) => ({
+      id,
+      path: `a/${id}.jpg`,
+      name: `${id}.jpg`,
+      size: 1,
+      lastModified: 1,
+      width: 1,
+      height: 1,
+      hash: `h${duplicateOf ?? id}`,
+      mime: 'image/jpeg',
+      addedAt: 1,
+      vectors: {},
+      ...(duplicateOf === undefined ? {} : { duplicateOf }),
+    });
+    for (let id = 1; id <= 30; id++) await old.put('photos', record(id));
+    await old.put('photos', record(31, 1));
+    const block = (model: string, ids: number[]) => ({
+      model,
+      dim: 2,
+      ids: Uint32Array.from(ids),
+      vectors: new Float32Array(2 * ids.length).fill(0.5),
+    });
+    await old.add('blocks', block('clip@1', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    await old.add('blocks', block('other@1', [1, 2, 3]));
+    await old.add('blocks', block('clip@1', [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]));
+    old.close();
+
+    const db = await openLibraryDb(name);
+    expect(await libraryStats(db, 'clip@1')).toEqual({
+      photos: 31,
+      duplicates: 1,
+      embedded: 21,
+      skipped: 0,
+    });
+    expect((await libraryStats(db, 'other@1')).embedded).toBe(3);
+    // Nothing the old blocks held was lost on the way.
+    expect(Array.from((await db.get('blocks', 2))!.ids)).toEqual([1, 2, 3]);
+
+    // A new photo and a duplicate of it.
+    const fields = (id: number, duplicateOf?: number): PhotoFields => {
+      const { path, name, size, lastModified, width, height, hash, mime } = record(id, duplicateOf);
+      return {
+        path,
+        name,
+        size,
+        lastModified,
+        width,
+        height,
+        hash,
+        mime,
+        ...(duplicateOf === undefined ? {} : { duplicateOf }),
+      };
+    };
+    await commitBatch(db, {
+      model: 'clip@1',
+      dim: 2,
+      writes: [{ fields: fields(40), vector: Float32Array.of(1, 0) }, { fields: fields(41, 40) }],
+      touched: [],
+      skipped: [],
+    });
+    expect(await libraryStats(db, 'clip@1')).toEqual({
+      photos: 33,
+      duplicates: 2,
+      embedded: 22,
+      skipped: 0,
+    });
     db.close();
   });
 

@@ -46,6 +46,12 @@ export interface EmbeddingBlock {
   dim: number;
   ids: Uint32Array;
   /**
+   * ids.length, as a plain number so that an index can hold it: a model's photo count is
+   * the sum over its blocks' index keys, with no block read (schema 6). Every block writer
+   * goes through embedding-store.ts, which keeps it equal to ids.length.
+   */
+  rows?: number;
+  /**
    * The float format of libraries indexed before compact vectors: ids.length × dim floats,
    * row-major, each row L2-normalised. Absent from compact blocks; a library being compacted
    * holds both kinds, and every reader accepts both (`embedding-store.ts`).
@@ -175,13 +181,13 @@ export interface LumenSchema extends DBSchema {
   photos: {
     key: number;
     value: PhotoRecord;
-    indexes: { path: string; hash: string };
+    indexes: { path: string; hash: string; duplicateOf: number };
   };
   thumbnails: { key: number; value: Blob };
   blocks: {
     key: number;
     value: EmbeddingBlock;
-    indexes: { model: string };
+    indexes: { model: string; modelRows: [string, number] };
   };
   skipped: { key: string; value: SkippedRecord };
   jobs: { key: string; value: JobRecord };
@@ -239,6 +245,21 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
   (db) => {
     const judgements = db.createObjectStore('judgements', { keyPath: 'id', autoIncrement: true });
     judgements.createIndex('profileId', 'profileId');
+  },
+  // v6: counts without reading every photo (a 100k library's reload spent seconds on that).
+  // Duplicates get an index; each block's row count is indexed with its model. Existing
+  // blocks gain `rows` here, inside the upgrade, so a closed tab rolls the whole step back.
+  (_db, tx) => {
+    tx.objectStore('photos').createIndex('duplicateOf', 'duplicateOf');
+    const blocks = tx.objectStore('blocks');
+    blocks.createIndex('modelRows', ['model', 'rows']);
+    void (async () => {
+      let cursor = await blocks.openCursor();
+      while (cursor) {
+        await cursor.update({ ...cursor.value, rows: cursor.value.ids.length });
+        cursor = await cursor.continue();
+      }
+    })();
   },
 ];
 

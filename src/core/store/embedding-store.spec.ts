@@ -56,6 +56,8 @@ describe('vector packing', () => {
     };
     const out = withoutRow(block, 11);
     expect(Array.from(out.ids)).toEqual([10, 12]);
+    // The indexed row count (the library's photo count) follows the ids.
+    expect(out.rows).toBe(2);
     expect(Array.from(out.vectors!)).toEqual([1, 1, 3, 3]);
     expect(withoutRow(block, 99)).toBe(block);
   });
@@ -109,8 +111,10 @@ describe('compact vectors', () => {
 
   it('removes a row from a compact block and keeps codes, scales and refinement aligned', () => {
     const compact = compactBlock(floatBlock(1, 5, 3));
+    expect(compact.rows).toBe(5);
     const out = withoutRow(compact, 3);
     expect(Array.from(out.ids)).toEqual([1, 2, 4, 5]);
+    expect(out.rows).toBe(4);
     const before = concatBlocks('m@1', DIM, [compact]).vectors;
     const after = concatBlocks('m@1', DIM, [out]).vectors;
     expect(Array.from(after)).toEqual([

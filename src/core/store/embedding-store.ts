@@ -45,10 +45,15 @@ export function compactRows(block: EmbeddingBlock): {
 
 /** The same block in the compact format (a compact block is returned as it is). */
 export function compactBlock(block: EmbeddingBlock): EmbeddingBlock {
-  if (!block.vectors) return block;
-  const compact: EmbeddingBlock = { ...block, ...compactRows(block) };
+  if (!block.vectors) return withRowCount(block);
+  const compact: EmbeddingBlock = { ...block, ...compactRows(block), rows: block.ids.length };
   delete compact.vectors;
   return compact;
+}
+
+/** The block with `rows` (the indexed row count) equal to its ids: call before every write. */
+export function withRowCount(block: EmbeddingBlock): EmbeddingBlock {
+  return block.rows === block.ids.length ? block : { ...block, rows: block.ids.length };
 }
 
 function checkBlocks(model: string, dim: number, blocks: EmbeddingBlock[]): number {
@@ -145,7 +150,7 @@ export function withoutRow(block: EmbeddingBlock, photoId: number): EmbeddingBlo
     out.set(a.subarray((row + 1) * width, n * width), row * width);
     return out;
   };
-  const out: EmbeddingBlock = { ...block, ids: cut(block.ids, 1) };
+  const out: EmbeddingBlock = { ...block, ids: cut(block.ids, 1), rows: n - 1 };
   if (block.vectors) out.vectors = cut(block.vectors, block.dim);
   if (block.codes) out.codes = cut(block.codes, block.dim);
   if (block.scales) out.scales = cut(block.scales, 1);

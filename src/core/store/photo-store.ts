@@ -17,23 +17,33 @@ export interface LibraryIndex {
   byHash: Map<string, number>;
 }
 
+/** Every photo record, read in pages of `pageSize` (one round trip per record is slow at 100k). */
+export async function* photoPages(db: LumenDb, pageSize = 5000): AsyncGenerator<PhotoRecord[]> {
+  let after: number | undefined;
+  for (;;) {
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = await db.getAll('photos', range, pageSize);
+    if (page.length) yield page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
 export async function loadLibraryIndex(db: LumenDb): Promise<LibraryIndex> {
   const byPath = new Map<string, KnownPhoto>();
   const byHash = new Map<string, number>();
-  let cursor = await db.transaction('photos').store.openCursor();
-  while (cursor) {
-    const p = cursor.value;
-    byPath.set(p.path, {
-      id: p.id,
-      size: p.size,
-      lastModified: p.lastModified,
-      hash: p.hash,
-      models: Object.keys(p.vectors),
-      ...(p.duplicateOf !== undefined ? { duplicateOf: p.duplicateOf } : {}),
-    });
-    if (p.duplicateOf === undefined && !byHash.has(p.hash)) byHash.set(p.hash, p.id);
-    cursor = await cursor.continue();
-  }
+  for await (const page of photoPages(db))
+    for (const p of page) {
+      byPath.set(p.path, {
+        id: p.id,
+        size: p.size,
+        lastModified: p.lastModified,
+        hash: p.hash,
+        models: Object.keys(p.vectors),
+        ...(p.duplicateOf !== undefined ? { duplicateOf: p.duplicateOf } : {}),
+      });
+      if (p.duplicateOf === undefined && !byHash.has(p.hash)) byHash.set(p.hash, p.id);
+    }
   return { byPath, byHash };
 }
 
@@ -153,28 +163,27 @@ export interface LibraryStats {
   skipped: number;
 }
 
-/** `pageSize`: records read per round trip (specs use a small one to cross page boundaries). */
-export async function libraryStats(
-  db: LumenDb,
-  model: string,
-  pageSize = 5000,
-): Promise<LibraryStats> {
-  let photos = 0;
-  let duplicates = 0;
-  let embedded = 0;
-  // Read in pages of records rather than with a cursor: one round trip per record made this
-  // take 3.4 s at 100k photos, the most of a reload (bench: "reload to ready to search").
-  let after: number | undefined;
-  for (;;) {
-    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-    const page = await db.getAll('photos', range, pageSize);
-    for (const p of page) {
-      photos++;
-      if (p.duplicateOf !== undefined) duplicates++;
-      if (p.vectors[model] !== undefined) embedded++;
+/**
+ * From counts and indexes alone (schema v6): no photo record is read, so a reload of a
+ * 100k library knows its size at once.
+ */
+export async function libraryStats(db: LumenDb, model: string): Promise<LibraryStats> {
+  const tx = db.transaction(['photos', 'blocks', 'skipped']);
+  const photos = tx.objectStore('photos');
+  const rows = tx.objectStore('blocks').index('modelRows');
+  const embedded = (async () => {
+    let sum = 0;
+    let cursor = await rows.openKeyCursor(IDBKeyRange.bound([model, 0], [model, Infinity]));
+    while (cursor) {
+      sum += cursor.key[1];
+      cursor = await cursor.continue();
     }
-    if (page.length < pageSize) break;
-    after = page[page.length - 1]!.id;
-  }
-  return { photos, duplicates, embedded, skipped: await db.count('skipped') };
+    return sum;
+  })();
+  const [total, duplicates, skipped] = await Promise.all([
+    photos.count(),
+    photos.index('duplicateOf').count(),
+    tx.objectStore('skipped').count(),
+  ]);
+  return { photos: total, duplicates, embedded: await embedded, skipped };
 }
