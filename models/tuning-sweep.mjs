@@ -5,7 +5,9 @@
 //                                [--extra='[{"beta":3},{"grid":{"k":30,"u":1,"v":15,"s":2}}]']
 // Greedy coordinate search: each round tries one change at a time from the current settings
 // and keeps the best one (the largest gain within the precision budget; from a start over the
-// budget, the smallest precision loss); the next round starts from there.
+// budget, the smallest precision loss); the next round starts from there. Two diagnoses follow
+// the winner: the same training on pairs ordered by ground truth, and the val ceiling of a plain
+// quality shift (printCeiling).
 // TypeScript sources load through Vite's SSR loader, as in bench/scan-bench.mjs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -77,6 +79,7 @@ const CANDIDATES = [
 const vite = await tsLoader();
 const { load } = vite;
 const { queriesOfSplit } = await load('/src/core/eval/ground-truth.ts');
+const { meanQuality, precisionAt } = await load('/src/core/eval/metrics.ts');
 const { gridOf, trainSettingsOf } = await load('/workers/tuning/manifest-settings.ts');
 const { idsOfSplits, measure, meanOver, trainSeeds } = await load(
   '/models/alignment-experiment.ts',
@@ -169,7 +172,90 @@ const oracle = await score(
   (id) => world.truth.images[id - 1]?.quality,
 );
 console.log(line('oracle pairs (ground-truth quality)', oracle));
+await printCeiling();
 console.log(`sweep took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+/**
+ * How far val lets a quality shift go, with no training at all: every photo ranked by base
+ * cosine + λ·z(value), z the value standardised over the library, and the largest val gain
+ * within the precision budget over λ. From automatic pairs the adapter learns mostly such a
+ * query-independent shift, and only what is linear in the embedding (the read-out row). When
+ * the winner already matches these rows, more gain on val needs a better scorer or a world
+ * whose relevant and irrelevant photos part further, not a different trainer.
+ */
+async function printCeiling() {
+  const embedded = await world.embedQueries(val.map((q) => q.text));
+  const cosines = val.map((q) => {
+    const t = embedded.get(q.text);
+    return library.map((id) => {
+      const e = world.vectorOf(id);
+      let s = 0;
+      for (let j = 0; j < world.dim; j++) s += t[j] * e[j];
+      return s;
+    });
+  });
+  const truth = library.map((id) => world.truth.images[id - 1].quality);
+  const rows = {
+    'beauty percentile (the pairs order)': library.map((id) => world.scoreIndex.view(id).combined),
+    'linear read-out of true quality': linearReadout(truth),
+    'true quality': truth,
+  };
+  console.log('ceiling on val: cosine + λ·z(value), largest quality gain within the budget');
+  for (const [name, values] of Object.entries(rows)) {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    let best = { gain: 0, loss: 0, lambda: 0 };
+    for (let step = 1; step <= 40; step++) {
+      const lambda = step * 0.0025;
+      let precision = 0;
+      let quality = 0;
+      val.forEach((query, n) => {
+        const top = library
+          .map((id, i) => ({ id, s: cosines[n][i] + (lambda * (values[i] - mean)) / sd }))
+          .sort((x, y) => y.s - x.s || x.id - y.id)
+          .slice(0, 10)
+          .map((h) => world.truth.images[h.id - 1]);
+        precision += precisionAt(10, top, query) / val.length;
+        quality += meanQuality(top, 10) / val.length;
+      });
+      const r = { gain: quality / base.quality - 1, loss: base.precision - precision, lambda };
+      if (fits(r) && r.gain > best.gain) best = r;
+    }
+    console.log(
+      `  ${name.padEnd(40)} quality ${(100 * best.gain).toFixed(1).padStart(5)}%, P@10 ${points(best.loss)} (λ ${best.lambda})`,
+    );
+  }
+}
+
+/** Ridge fit (λ = 0.01) of `values` on the base embedding over train/val photos, read out for all. */
+function linearReadout(values) {
+  const d = world.dim + 1;
+  const gram = Array.from({ length: d }, (_, i) =>
+    Float64Array.from({ length: d + 1 }, (_, j) => (i === j ? 0.01 : 0)),
+  );
+  const row = (id) => [...world.vectorOf(id), 1];
+  for (const id of trainAndVal) {
+    const x = row(id);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) gram[i][j] += x[i] * x[j];
+      gram[i][d] += x[i] * values[id - 1];
+    }
+  }
+  // Gauss–Jordan with partial pivoting on [XᵀX + λI | Xᵀy].
+  for (let c = 0; c < d; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < d; r++) if (Math.abs(gram[r][c]) > Math.abs(gram[pivot][c])) pivot = r;
+    [gram[c], gram[pivot]] = [gram[pivot], gram[c]];
+    for (let r = 0; r < d; r++) {
+      if (r === c) continue;
+      const f = gram[r][c] / gram[c][c];
+      for (let j = c; j <= d; j++) gram[r][j] -= f * gram[c][j];
+    }
+  }
+  const w = gram.map((g, i) => g[d] / g[i]);
+  const out = library.map((id) => row(id).reduce((s, x, i) => s + x * w[i], 0));
+  return out;
+}
 
 if (write) {
   if (!fits(currentResult))
