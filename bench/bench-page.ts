@@ -18,6 +18,7 @@ import { loadCompactMatrix, type CompactMatrix } from '../src/core/store/embeddi
 import { openLibraryDb } from '../src/core/store/db';
 import { commitBatch, libraryStats } from '../src/core/store/photo-store';
 import { ScoreIndex } from '../workers/search/rerank';
+import { BLOCK_ROWS, packScores, storedBytes } from '../src/core/store/score-store';
 import { gaussian, mulberry32 } from '../workers/tuning/random';
 import { clipIqa } from '../workers/aesthetics/clip-iqa';
 import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
@@ -232,7 +233,38 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
     recallAt10,
     bytesPerVector: dim + fineBytes(dim) + 4 + 4,
     floatBytesPerVector: 4 * dim + 4,
+    scoreBytesPerPhoto: scoreBytesPerPhoto(),
   };
+}
+
+/**
+ * Bytes a photo's aesthetic scores take stored: a full block of the real scorer's columns, as
+ * score-store.ts packs them (its storedBytes; score-bytes.spec.ts checks it against V8's
+ * structured clone and measures the whole photo, which was about 604 bytes of scores before).
+ */
+function scoreBytesPerPhoto(): number {
+  const pairs = CLIP_IQA_PAIRS.map((p) => p.name);
+  const random = mulberry32(5);
+  const [block] = packScores(
+    Array.from({ length: BLOCK_ROWS }, (_, i) => ({
+      id: 100_000 + i,
+      key: 'Xenova/clip-vit-base-patch32@main|LAION-AI/aesthetic-predictor@main|iqa1',
+      pairs,
+      pixelVersion: 1,
+      model: { laion: 5 + random(), clipIqa: Object.fromEntries(pairs.map((p) => [p, random()])) },
+      stats: {
+        sharpness: 500 * random(),
+        meanLuminance: random(),
+        shadowClip: random() / 50,
+        highlightClip: random() / 50,
+        contrast: random() / 3,
+        colourfulness: 60 * random(),
+        megapixels: 12,
+        noise: 5 * random(),
+      },
+    })),
+  );
+  return storedBytes(block!) / BLOCK_ROWS;
 }
 
 /**

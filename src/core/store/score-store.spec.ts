@@ -4,6 +4,7 @@ import { openLibraryDb, type LumenDb, type ScoreRecord } from './db';
 import type { PixelStats } from './pixel-scores';
 import {
   BLOCK_ROWS,
+  IQA_STEPS,
   isBlock,
   latestScores,
   legacyScoreCount,
@@ -68,9 +69,11 @@ async function plain(db: LumenDb) {
 }
 
 const f32 = (x: number) => Math.fround(x);
+/** CLIP-IQA probabilities are stored in 16-bit steps: within 1/131068 of the value. */
+const q16 = (x: number) => Math.round(x * IQA_STEPS) / IQA_STEPS;
 
 describe('score codec', () => {
-  it('round-trips scores through packed blocks at float32 precision', async () => {
+  it('round-trips scores through packed blocks (float32, probabilities in 16-bit steps)', async () => {
     const db = await fresh();
     const pixelOnly: ScoreEntry = { id: 9, key: '', pairs: [], pixelVersion: 1, stats: stats(9) };
     const noPixel = entry(3);
@@ -82,7 +85,7 @@ describe('score codec', () => {
     const one = scores.get(1)!;
     expect(rowModel(one.models.get(KEY)!)).toEqual({
       laion: f32(4 + 1 / 7),
-      clipIqa: { quality: f32(0.001), sharpness: f32(0.002), beauty: f32(0.003) },
+      clipIqa: { quality: q16(0.001), sharpness: q16(0.002), beauty: q16(0.003) },
     });
     expect(rowStats(one.pixel!)).toEqual(
       Object.fromEntries(

@@ -7,16 +7,16 @@ import type { PixelStats } from './pixel-scores';
  * through here.
  *
  * Scores are stored packed, many photos to a record: a block holds one scorer key, its
- * CLIP-IQA pair names and the pixel-statistics version once, the photo ids, and one
- * Float32Array of fixed columns (`laion`, the pairs' probabilities, the eight pixel statistics;
- * NaN where a photo has no such score). Appeal scores are not stored: they are a pure function
- * of the statistics (`appealScores`), so readers derive them. About 68 bytes a photo instead of
- * about 600 for the per-photo records libraries were stored with before (`ScoreRecord`).
+ * CLIP-IQA pair names and the pixel-statistics version once, the photo ids, a Float32Array of
+ * fixed columns (`laion`, the eight pixel statistics; NaN where a photo has none) and the pairs'
+ * probabilities in 16 bits. Appeal scores are not stored: they are a pure function of the
+ * statistics (`appealScores`), so readers derive them. About 55 bytes a photo instead of about
+ * 600 for the per-photo records libraries were stored with before (`ScoreRecord`).
  *
  * Blocks live in the same `scores` store (keyPath `id`) under negative keys, newest lowest;
  * the old per-photo records keep their photo-id keys (> 0) until `repackScores` rewrites them.
  * Every reader takes both: a per-photo record reads exactly as the block it becomes (values
- * rounded to float32, appeal derived), so a library reads the same before, during and after
+ * rounded as stored, appeal derived), so a library reads the same before, during and after
  * the repack.
  *
  * Which row wins when a photo has several for one key: a row written by the scorer or an import
@@ -42,8 +42,10 @@ export interface ScoreBlock {
   /** Rewritten from per-photo records (these lose to rows the scorer or an import wrote). */
   repacked: boolean;
   ids: Uint32Array;
-  /** ids.length × columns(pairs) floats, row-major. */
+  /** ids.length × VALUE_COLUMNS floats, row-major: `laion`, then the pixel statistics. */
   values: Float32Array;
+  /** ids.length × pairs.length CLIP-IQA probabilities in steps of 1/IQA_STEPS, row-major. */
+  iqa: Uint16Array;
   /** Pairs (end row, through): rows below `end` and above the previous run's have `through`. */
   runs: number[];
 }
@@ -66,7 +68,20 @@ export const STAT_FIELDS = [
 /** Most rows a block takes: a newer scorer batch of the same key is appended below this. */
 export const BLOCK_ROWS = 512;
 
-export const columnsOf = (pairs: readonly string[]) => 1 + pairs.length + STAT_FIELDS.length;
+/** Float columns: the LAION head's output, then the pixel statistics (NaN: none). */
+export const VALUE_COLUMNS = 1 + STAT_FIELDS.length;
+
+/**
+ * CLIP-IQA probabilities are stored in 16 bits, in steps of 1/65534 (65535: none): far finer
+ * than any difference a ranking can use, and 14 bytes a photo instead of 28, the margin that
+ * keeps a photo under 1 KB. Per-photo records are read through the same steps, so a library
+ * reads the same before and after its repack.
+ */
+export const IQA_STEPS = 65534;
+const IQA_NONE = 65535;
+const toIqa = (p: number) =>
+  Number.isFinite(p) ? Math.round(Math.min(1, Math.max(0, p)) * IQA_STEPS) : IQA_NONE;
+const fromIqa = (q: number) => (q === IQA_NONE ? Number.NaN : q / IQA_STEPS);
 
 export function isBlock(v: StoredScore | undefined): v is ScoreBlock {
   return (v as ScoreBlock | undefined)?.kind === 'block';
@@ -85,18 +100,18 @@ export function newer(a: RowRef, b: RowRef): boolean {
 }
 
 export function rowLaion(ref: RowRef): number | null {
-  const v = ref.block.values[ref.row * columnsOf(ref.block.pairs)]!;
+  const v = ref.block.values[ref.row * VALUE_COLUMNS]!;
   return Number.isNaN(v) ? null : v;
 }
 
 /** The LAION head's output and the CLIP-IQA pairs, or null for a pixel-only row. */
 export function rowModel(ref: RowRef): ModelScores | null {
   const { block, row } = ref;
-  const at = row * columnsOf(block.pairs);
-  const laion = block.values[at]!;
+  const laion = block.values[row * VALUE_COLUMNS]!;
   if (Number.isNaN(laion)) return null;
+  const at = row * block.pairs.length;
   const clipIqa: Record<string, number> = {};
-  block.pairs.forEach((p, i) => (clipIqa[p] = block.values[at + 1 + i]!));
+  block.pairs.forEach((p, i) => (clipIqa[p] = fromIqa(block.iqa[at + i]!)));
   return { laion, clipIqa };
 }
 
@@ -105,15 +120,15 @@ export function rowIqaMean(ref: RowRef): number {
   const { block, row } = ref;
   const n = block.pairs.length;
   if (n === 0) return 0;
-  const at = row * columnsOf(block.pairs) + 1;
+  const at = row * n;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += block.values[at + i]!;
+  for (let i = 0; i < n; i++) sum += fromIqa(block.iqa[at + i]!);
   return sum / n;
 }
 
 export function rowStats(ref: RowRef): PixelStats | null {
   const { block, row } = ref;
-  const at = row * columnsOf(block.pairs) + 1 + block.pairs.length;
+  const at = row * VALUE_COLUMNS + 1;
   if (block.pixelVersion === 0 || Number.isNaN(block.values[at]!)) return null;
   const stats = {} as PixelStats;
   STAT_FIELDS.forEach((f, i) => (stats[f] = block.values[at + i]!));
@@ -151,16 +166,18 @@ export interface ScoreEntry {
   stats?: PixelStats;
 }
 
-function fill(values: Float32Array, row: number, e: ScoreEntry): void {
-  const at = row * columnsOf(e.pairs);
-  values.fill(Number.NaN, at, at + columnsOf(e.pairs));
+function fill(block: ScoreBlock, row: number, e: ScoreEntry): void {
+  const at = row * VALUE_COLUMNS;
+  block.values.fill(Number.NaN, at, at + VALUE_COLUMNS);
+  const q = row * e.pairs.length;
+  block.iqa.fill(IQA_NONE, q, q + e.pairs.length);
   if (e.model) {
-    values[at] = e.model.laion;
-    e.pairs.forEach((p, i) => (values[at + 1 + i] = e.model!.clipIqa[p] ?? Number.NaN));
+    block.values[at] = e.model.laion;
+    e.pairs.forEach((p, i) => (block.iqa[q + i] = toIqa(e.model!.clipIqa[p] ?? Number.NaN)));
   }
   if (e.stats) {
     const s = e.stats;
-    STAT_FIELDS.forEach((f, i) => (values[at + 1 + e.pairs.length + i] = s[f]));
+    STAT_FIELDS.forEach((f, i) => (block.values[at + 1 + i] = s[f]));
   }
 }
 
@@ -175,9 +192,7 @@ function packBlock(
   repacked: boolean,
 ): ScoreBlock {
   const first = entries[0]!;
-  const values = new Float32Array(entries.length * columnsOf(first.pairs));
-  entries.forEach((e, row) => fill(values, row, e));
-  return {
+  const block: ScoreBlock = {
     id,
     kind: 'block',
     key: first.key,
@@ -185,9 +200,12 @@ function packBlock(
     pixelVersion: first.pixelVersion,
     repacked,
     ids: Uint32Array.from(entries, (e) => e.id),
-    values,
+    values: new Float32Array(entries.length * VALUE_COLUMNS),
+    iqa: new Uint16Array(entries.length * first.pairs.length),
     runs: [entries.length, through],
   };
+  entries.forEach((e, row) => fill(block, row, e));
+  return block;
 }
 
 function groups(entries: ScoreEntry[]): ScoreEntry[][] {
@@ -227,6 +245,28 @@ export function legacyBlocks(records: ScoreRecord[]): ScoreBlock[] {
   return groups(records.flatMap(legacyEntries)).map((g) =>
     packBlock(0, g, Number.POSITIVE_INFINITY, true),
   );
+}
+
+/** Entries as the blocks a write of them into an empty store makes (for measuring). */
+export function packScores(entries: ScoreEntry[], through = 0): ScoreBlock[] {
+  let id = 0;
+  return groups(entries).flatMap((g) => {
+    const out: ScoreBlock[] = [];
+    for (let at = 0; at < g.length; at += BLOCK_ROWS) {
+      out.push(packBlock(--id, g.slice(at, at + BLOCK_ROWS), through, false));
+    }
+    return out;
+  });
+}
+
+/**
+ * About the bytes a block takes stored (IndexedDB's structured clone): its arrays' bytes and
+ * its other fields as JSON. Within a few bytes a block of v8.serialize (score-bytes.spec.ts).
+ */
+export function storedBytes(block: ScoreBlock): number {
+  const { ids, values, iqa, ...rest } = block;
+  const arrays = ids.byteLength + values.byteLength + iqa.byteLength;
+  return arrays + new TextEncoder().encode(JSON.stringify(rest)).length;
 }
 
 type AnyTx = IDBPTransaction<LumenSchema, ArrayLike<StoreNames<LumenSchema>>, 'readwrite'>;
@@ -273,10 +313,13 @@ export async function writeScores(
         const values = new Float32Array(newest.values.length + added.values.length);
         values.set(newest.values);
         values.set(added.values, newest.values.length);
+        const iqa = new Uint16Array(newest.iqa.length + added.iqa.length);
+        iqa.set(newest.iqa);
+        iqa.set(added.iqa, newest.iqa.length);
         const runs = [...newest.runs];
         if (runs[runs.length - 1] === through) runs[runs.length - 2] = ids.length;
         else runs.push(ids.length, through);
-        newest = { ...newest, ids, values, runs };
+        newest = { ...newest, ids, values, iqa, runs };
         at += take.length;
       } else {
         newest = packBlock(nextId--, group.slice(at, at + BLOCK_ROWS), through, repacked);
