@@ -57,4 +57,25 @@ describe('search handler', () => {
     close(five!, row(0));
     db.close();
   });
+
+  it('keeps the latest browse order and hands out its pages; an older order is gone', async () => {
+    const db = await openLibraryDb('search-handler-pages-spec');
+    const handler = new SearchHandler(() => Promise.resolve(db));
+    handler.useProfile('tiny-world');
+    const { clip } = getProfile('tiny-world');
+    const dim = clip.embeddingSize;
+    const n = 50;
+    const vectors = new Float32Array(n * dim).map((_, i) => (i % dim === 0 ? 1 : 0));
+    const ids = Uint32Array.from({ length: n }, (_, i) => i + 1);
+    await db.add('blocks', { model: modelKey(clip), dim, ids, vectors });
+    const first = await handler.browse({ order: 'recent', minBeauty: 0, pageSize: 20 });
+    expect(first.paged.total).toBe(n);
+    expect(first.hits.map((h) => h.id)).toEqual(Array.from({ length: 20 }, (_, i) => n - i));
+    const page = await handler.browsePage(first.paged.ranking, 40, 20);
+    expect(page?.map((h) => h.id)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    const next = await handler.browse({ order: 'recent', minBeauty: 0, pageSize: 5 });
+    expect(next.paged.ranking).not.toBe(first.paged.ranking);
+    expect(await handler.browsePage(first.paged.ranking, 20, 20)).toBeNull();
+    db.close();
+  });
 });

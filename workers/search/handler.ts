@@ -13,6 +13,7 @@ import { decodeAdapter } from '../tuning/adapter-codec';
 import type { AdapterWeights } from '../tuning/protocol';
 import type {
   BrowseOptions,
+  BrowseRanking,
   CompactionProgress,
   RankedHit,
   SearchApi,
@@ -44,6 +45,9 @@ export class SearchHandler implements SearchApi {
    * computed at: switching between base and tuned swaps an array instead of re-scoring.
    */
   #adapters = new Map<number, TunedView>();
+  /** The latest browse's order, whose pages the page fetches as the person scrolls. */
+  #browsed: { ranking: number; ids: number[]; scores: ScoreIndex } | undefined;
+  #browseCount = 0;
   /** Brought up to date from the score blocks written since it was read (`refresh`). */
   #scores: ScoreIndex | undefined;
 
@@ -191,31 +195,45 @@ export class SearchHandler implements SearchApi {
     return blocks + (await repackScores(db, onProgress));
   }
 
-  async browse(options: BrowseOptions): Promise<SearchResponse> {
+  async browse(options: BrowseOptions): Promise<SearchResponse & { paged: BrowseRanking }> {
     const started = performance.now();
     const { scan, scores } = await this.#library();
-    const ids =
+    let ids =
       options.order === 'beauty'
         ? scores.bestFirst()
         : Array.from(scan.matrix.ids).sort((a, b) => b - a);
-    const hits: RankedHit[] = [];
-    for (const id of ids) {
+    if (options.minBeauty > 0)
+      ids = ids.filter((id) => (scores.view(id)?.combined ?? 1) >= options.minBeauty);
+    const ranking = ++this.#browseCount;
+    this.#browsed = { ranking, ids, scores };
+    return {
+      hits: this.#browseHits(ids, scores, 0, options.pageSize ?? ids.length),
+      paged: { ranking, total: ids.length },
+      searched: scan.size,
+      scored: scores.size,
+      tookMs: performance.now() - started,
+    };
+  }
+
+  browsePage(ranking: number, from: number, count: number): Promise<RankedHit[] | null> {
+    const browsed = this.#browsed;
+    // Only the latest order is kept: an older one's pages would mix two orders on screen.
+    // Its ids stay valid photos while the library changes; the page browses again after.
+    if (browsed?.ranking !== ranking) return Promise.resolve(null);
+    return Promise.resolve(this.#browseHits(browsed.ids, browsed.scores, from, count));
+  }
+
+  #browseHits(ids: number[], scores: ScoreIndex, from: number, count: number): RankedHit[] {
+    return ids.slice(Math.max(0, from), Math.max(0, from + count)).map((id) => {
       const aesthetic = scores.view(id);
-      if (options.minBeauty > 0 && (aesthetic?.combined ?? 1) < options.minBeauty) continue;
-      hits.push({
+      return {
         id,
         score: Number.NaN,
         relevance: Number.NaN,
         inHead: false,
         final: aesthetic?.combined ?? Number.NaN,
         ...(aesthetic ? { aesthetic } : {}),
-      });
-    }
-    return {
-      hits,
-      searched: scan.size,
-      scored: scores.size,
-      tookMs: performance.now() - started,
-    };
+      };
+    });
   }
 }

@@ -78,6 +78,18 @@ export interface TextQuery {
 export interface BrowseOptions {
   order: 'recent' | 'beauty';
   minBeauty: number;
+  /**
+   * Hits sent with the answer (the first page; default all). The worker keeps the whole
+   * order, and the page asks for more with `browsePage` as the person scrolls: a 100k
+   * library never crosses postMessage in one piece.
+   */
+  pageSize?: number;
+}
+
+/** Where a paged browse stands: its id for `browsePage`, and how many hits it holds. */
+export interface BrowseRanking {
+  ranking: number;
+  total: number;
 }
 
 export interface SearchResponse {
@@ -97,8 +109,16 @@ export interface SearchApi {
   embedTexts(texts: string[]): Promise<Float32Array[]>;
   searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse>;
   searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse>;
-  /** The whole library: newest first, or most beautiful first ("best shots"). */
-  browse(options: BrowseOptions): Promise<SearchResponse>;
+  /**
+   * The whole library: newest first, or most beautiful first ("best shots"). `hits` holds
+   * the first `pageSize` photos; `paged` says how many there are in all.
+   */
+  browse(options: BrowseOptions): Promise<SearchResponse & { paged: BrowseRanking }>;
+  /**
+   * Hits [from, from + count) of a browse; null once a newer browse (or a library change)
+   * replaced that order, so the page asks again rather than mixing two orders.
+   */
+  browsePage(ranking: number, from: number, count: number): Promise<RankedHit[] | null>;
   /**
    * The stored (base-model) embeddings of these photos, in order; null for a photo without one.
    * For judges that must not share the tuned model's view of a row.

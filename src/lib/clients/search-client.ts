@@ -6,7 +6,9 @@ import type {
 } from '../../../workers/embedding/protocol';
 import type {
   BrowseOptions,
+  BrowseRanking,
   CompactionProgress,
+  RankedHit,
   SearchApi,
   SearchOptions,
   SearchResponse,
@@ -72,8 +74,14 @@ export class SearchClient {
     return this.#bridge.call((remote) => remote.compactLibrary(proxy(onProgress)));
   }
 
-  async browse(options: BrowseOptions): Promise<SearchResponse> {
+  async browse(options: BrowseOptions): Promise<SearchResponse & { paged: BrowseRanking }> {
     await this.#profile.ensure();
     return this.#bridge.call((remote) => remote.browse(options));
+  }
+
+  /** More of the latest browse; null when that order is gone (a newer browse, a new worker). */
+  async browsePage(ranking: number, from: number, count: number): Promise<RankedHit[] | null> {
+    await this.#profile.ensure();
+    return this.#bridge.call((remote) => remote.browsePage(ranking, from, count));
   }
 }

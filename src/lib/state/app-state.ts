@@ -108,7 +108,7 @@ export class AppState {
       rephraser: storedRephrasings(this.rephrase, this.db),
       search: {
         currentQuery: () => (this.search.mode === 'text' ? this.search.query.trim() : null),
-        shown: () => this.search.hits.map((h) => h.id),
+        shown: () => this.search.hits.flatMap((h) => (h ? [h.id] : [])),
         refresh: () => this.search.refresh(),
       },
     });

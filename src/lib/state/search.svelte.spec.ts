@@ -5,6 +5,7 @@ import {
   type SearchResponse,
 } from '../../../workers/search/protocol';
 import { PersistedSetting, textCodec } from './persisted-setting.svelte';
+import { BROWSE_PAGE } from './browse-pages';
 import { SearchManager, type QueryRephraser, type SearchWorker } from './search.svelte';
 import { memoryStorage } from './test-storage';
 
@@ -21,6 +22,10 @@ const response = (...ids: number[]): SearchResponse => ({
   scored: 1,
   tookMs: 4,
 });
+const browsed = (...ids: number[]) => ({
+  ...response(...ids),
+  paged: { ranking: 1, total: ids.length },
+});
 const crashed = new Error('The search worker stopped unexpectedly (crash).');
 
 function setup(
@@ -30,7 +35,8 @@ function setup(
 ) {
   const client: SearchWorker = {
     useProfile: vi.fn(() => Promise.resolve()),
-    browse: vi.fn(() => Promise.resolve(response(7, 8))),
+    browse: vi.fn(() => Promise.resolve(browsed(7, 8))),
+    browsePage: vi.fn(() => Promise.resolve(null)),
     searchText: vi.fn(() => Promise.resolve(response(1, 2, 3))),
     searchSimilar: vi.fn(() => Promise.resolve(response(4))),
     ...overrides,
@@ -84,7 +90,7 @@ describe('search manager', () => {
 
     await search.runSearch();
     expect(search.error).toBeNull();
-    expect(search.hits.map((h) => h.id)).toEqual([5]);
+    expect(search.hits.map((h) => h?.id)).toEqual([5]);
     expect(models.textModel).toHaveBeenCalledTimes(2);
   });
 
@@ -113,12 +119,12 @@ describe('search manager', () => {
   it('browses the library when the query is cleared, and shows a failed browse', async () => {
     const browse = vi
       .fn<SearchWorker['browse']>()
-      .mockResolvedValueOnce(response(7, 8))
+      .mockResolvedValueOnce(browsed(7, 8))
       .mockRejectedValueOnce(crashed);
     const { search } = setup({ browse });
     await search.clearSearch();
     expect(search.mode).toBe('library');
-    expect(search.hits.map((h) => h.id)).toEqual([7, 8]);
+    expect(search.hits.map((h) => h?.id)).toEqual([7, 8]);
     await search.showLibrary(true);
     expect(search.mode).toBe('best');
     expect(search.error).toBe(crashed.message);
@@ -151,19 +157,19 @@ describe('search manager', () => {
   });
 
   it('an older answer arriving late (a slow browse) never replaces a newer search', async () => {
-    let answerBrowse!: (r: SearchResponse) => void;
+    let answerBrowse!: (r: ReturnType<typeof browsed>) => void;
     const browse = vi.fn<SearchWorker['browse']>(
-      () => new Promise<SearchResponse>((resolve) => (answerBrowse = resolve)),
+      () => new Promise((resolve) => (answerBrowse = resolve)),
     );
     const { search } = setup({ browse });
     const browsing = search.showLibrary();
     search.query = 'red circle';
     await search.runSearch();
-    expect(search.hits.map((h) => h.id)).toEqual([1, 2, 3]);
-    answerBrowse(response(7, 8));
+    expect(search.hits.map((h) => h?.id)).toEqual([1, 2, 3]);
+    answerBrowse(browsed(7, 8));
     await browsing;
     expect(search.mode).toBe('text');
-    expect(search.hits.map((h) => h.id)).toEqual([1, 2, 3]);
+    expect(search.hits.map((h) => h?.id)).toEqual([1, 2, 3]);
     expect(search.searching).toBe(false);
 
     // And a search overtaken by browsing leaves the library shown, not "searching".
@@ -178,7 +184,64 @@ describe('search manager', () => {
     answerSearch(response(1));
     await searching;
     expect(slow.mode).toBe('library');
-    expect(slow.hits.map((h) => h.id)).toEqual([7, 8]);
+    expect(slow.hits.map((h) => h?.id)).toEqual([7, 8]);
     expect(slow.searching).toBe(false);
+  });
+
+  it('browses a big library a page at a time, fetching only what the grid shows', async () => {
+    const total = 10_000;
+    const ids = Array.from({ length: total }, (_, i) => total - i);
+    let ranking = 1;
+    const browse = vi.fn<SearchWorker['browse']>((o) =>
+      Promise.resolve({
+        ...response(...ids.slice(0, o.pageSize)),
+        paged: { ranking, total },
+      }),
+    );
+    const browsePage = vi.fn<SearchWorker['browsePage']>((r, from, count) =>
+      Promise.resolve(r === ranking ? ids.slice(from, from + count).map(hit) : null),
+    );
+    const { search } = setup({ browse, browsePage });
+    await search.showLibrary();
+    // Every photo has a slot; only the first page crossed over.
+    expect(search.hits).toHaveLength(total);
+    expect(search.hits.filter(Boolean)).toHaveLength(BROWSE_PAGE);
+    expect(search.hits[0]?.id).toBe(total);
+    expect(search.hits[BROWSE_PAGE]).toBeUndefined();
+
+    // Scrolled to the middle: the pages under the screen arrive, in the right slots.
+    await search.showRange(5000, 5100);
+    expect(search.hits[5000]?.id).toBe(ids[5000]);
+    expect(search.hits[5099]?.id).toBe(ids[5099]);
+    expect(search.hits.filter(Boolean).length).toBeLessThanOrEqual(3 * BROWSE_PAGE);
+    const calls = browsePage.mock.calls.length;
+    await search.showRange(5000, 5100);
+    expect(browsePage.mock.calls.length).toBe(calls);
+
+    // The worker no longer keeps that order (restarted): the library is browsed again.
+    ranking = 2;
+    await search.showRange(9000, 9010);
+    expect(browse).toHaveBeenCalledTimes(2);
+    expect(search.hits[0]?.id).toBe(total);
+    await search.showRange(9000, 9010);
+    expect(search.hits[9005]?.id).toBe(ids[9005]);
+  });
+
+  it('a failed page is shown and asked for again when scrolled to', async () => {
+    const browse = vi.fn<SearchWorker['browse']>(() =>
+      Promise.resolve({ ...response(1), paged: { ranking: 1, total: 1000 } }),
+    );
+    const browsePage = vi
+      .fn<SearchWorker['browsePage']>()
+      .mockRejectedValueOnce(crashed)
+      .mockImplementation((_r, from, count) =>
+        Promise.resolve(Array.from({ length: count }, (_, i) => hit(from + i))),
+      );
+    const { search } = setup({ browse, browsePage });
+    await search.showLibrary();
+    await search.showRange(600, 610);
+    expect(search.error).toBe(crashed.message);
+    await search.showRange(600, 610);
+    expect(search.hits[605]?.id).toBe(605);
   });
 });

@@ -1,49 +1,12 @@
-import type {
-  BrowseOptions,
-  RankOptions,
-  RankedHit,
-  SearchOptions,
-  SearchResponse,
-  TextQuery,
-} from '../../../workers/search/protocol';
+import type { RankedHit, SearchOptions, SearchResponse } from '../../../workers/search/protocol';
 import { errorMessage } from '../../core/errors';
-import type { ModelsManager } from './models.svelte';
-import type { PersistedSetting } from './persisted-setting.svelte';
+import { BROWSE_PAGE, BrowsePages } from './browse-pages';
+import type { SearchDeps } from './search-deps';
+
+export type { QueryRephraser, SearchDeps, SearchWorker } from './search-deps';
 
 export type ResultMode = 'library' | 'best' | 'text' | 'similar';
 export const RESULT_LIMIT = 500;
-
-/** What search needs of the search worker (SearchClient; a fake in specs). */
-export interface SearchWorker {
-  useProfile: (profileId: string) => Promise<void>;
-  browse: (options: BrowseOptions) => Promise<SearchResponse>;
-  searchText: (query: TextQuery, options: SearchOptions) => Promise<SearchResponse>;
-  searchSimilar: (photoId: number, options: SearchOptions) => Promise<SearchResponse>;
-}
-
-/** The rephrasing as search sees it: whether to ask for one, and the one in use. */
-export interface QueryRephraser {
-  readonly enabled: boolean;
-  readonly blend: number;
-  /** The rephrasing in use for this query, or null. */
-  appliedFor(query: string): string | null;
-  /** Whether a rephrasing (or the decision to use none) already exists for this query. */
-  decidedFor(query: string): boolean;
-  run(query: string): Promise<string | null>;
-}
-
-export interface SearchDeps {
-  client: SearchWorker;
-  models: Pick<ModelsManager, 'textModel' | 'forget'>;
-  ranking: { readonly options: RankOptions };
-  rephraser: QueryRephraser;
-  /** How many photos have vectors: with none, there is nothing to browse. */
-  embedded: () => number;
-  lastQuery: PersistedSetting<string>;
-  profileId: string;
-  /** Keeps each searched text in the query history (training queries for tuning). */
-  remember?: (text: string) => Promise<void>;
-}
 
 /** What is shown: the library, best shots, a text search or "more like this". */
 export class SearchManager {
@@ -51,7 +14,9 @@ export class SearchManager {
   query = $state('');
   #mode = $state<ResultMode>('library');
   #similarTo = $state<number | null>(null);
-  #hits = $state<RankedHit[]>([]);
+  /** Raw: 100k hits are replaced, never edited. Holes are browse pages not fetched yet. */
+  #hits = $state.raw<(RankedHit | undefined)[]>([]);
+  #pages: BrowsePages | undefined;
   #scored = $state(0);
   #searching = $state(false);
   #error = $state<string | null>(null);
@@ -67,7 +32,7 @@ export class SearchManager {
   get similarTo(): number | null {
     return this.#similarTo;
   }
-  get hits(): RankedHit[] {
+  get hits(): (RankedHit | undefined)[] {
     return this.#hits;
   }
   /** How many photos carry aesthetic scores from the current scorers. */
@@ -103,6 +68,7 @@ export class SearchManager {
     this.#error = null;
     this.#searching = false;
     const request = ++this.#latest;
+    this.#pages = undefined;
     if (this.deps.embedded() === 0) {
       this.#hits = [];
       return;
@@ -112,12 +78,28 @@ export class SearchManager {
       // Browsing reads stored vectors only; the search worker opens without its model.
       await client.useProfile(profileId);
       const order = best ? 'beauty' : 'recent';
-      const res = await client.browse({ order, minBeauty: ranking.options.minBeauty });
+      const { minBeauty } = ranking.options;
+      const res = await client.browse({ order, minBeauty, pageSize: BROWSE_PAGE });
       if (request !== this.#latest) return;
-      this.#hits = res.hits;
+      this.#pages = new BrowsePages(res.paged, res.hits, (...a) => client.browsePage(...a));
+      this.#hits = this.#pages.snapshot();
       this.#scored = res.scored;
     } catch (e) {
       if (request === this.#latest) this.#error = errorMessage(e);
+    }
+  }
+
+  /** The grid shows [from, to): fetches the browse pages there that are still missing. */
+  async showRange(from: number, to: number): Promise<void> {
+    const pages = this.#pages;
+    if (!pages) return;
+    try {
+      const got = await pages.load(from, to);
+      if (pages !== this.#pages) return;
+      if (got === 'loaded') this.#hits = pages.snapshot();
+      else if (got === 'stale') await this.showLibrary(this.#mode === 'best');
+    } catch (e) {
+      if (pages === this.#pages) this.#error = errorMessage(e);
     }
   }
 
@@ -177,6 +159,7 @@ export class SearchManager {
     this.#searching = true;
     this.#error = null;
     const request = ++this.#latest;
+    this.#pages = undefined;
     try {
       await this.deps.models.textModel();
       const res = await search({ limit: RESULT_LIMIT, rank: this.deps.ranking.options });
