@@ -15,6 +15,12 @@ import {
   type TruthImage,
   type TruthQuery,
 } from '../src/core/eval/ground-truth';
+import {
+  PROXY_MARGINS,
+  TRUTH_MARGINS,
+  qualityAxes,
+  relevanceScaleOf,
+} from '../src/core/eval/proxy-judge';
 import { promptTexts } from '../workers/aesthetics/protocol';
 import { DEFAULT_RANK, type RankOptions, type RankedHit } from '../workers/search/protocol';
 import {
@@ -199,18 +205,28 @@ async function rowOf(hits: RankedHit[], truth: Map<number, TruthImage>): Promise
   };
 }
 
+async function searchAll(
+  queries: TruthQuery[],
+  rank: RankOptions,
+  adapter: 'active' | 'none',
+): Promise<RankedHit[][]> {
+  const s = current();
+  const out: RankedHit[][] = [];
+  for (const q of queries) {
+    const res = await s.search.searchText({ text: q.text }, { limit: CANDIDATES, rank, adapter });
+    out.push(res.hits);
+  }
+  return out;
+}
+
 async function rowsFor(
   queries: TruthQuery[],
   rank: RankOptions,
   adapter: 'active' | 'none',
   truth: Map<number, TruthImage>,
 ): Promise<EvalRow[]> {
-  const s = current();
   const rows: EvalRow[] = [];
-  for (const q of queries) {
-    const res = await s.search.searchText({ text: q.text }, { limit: CANDIDATES, rank, adapter });
-    rows.push(await rowOf(res.hits, truth));
-  }
+  for (const hits of await searchAll(queries, rank, adapter)) rows.push(await rowOf(hits, truth));
   return rows;
 }
 
@@ -229,11 +245,20 @@ async function evaluate(queryTexts: string[], adapterIds: number[]) {
   const truth = await truthById(s.truth);
   const embeddings = await s.search.embedTexts(queries.map((q) => q.text));
   const t0 = performance.now();
-  const base = await rowsFor(queries, BASE_RANK, 'none', truth);
+  // Base is a similarity-ordered search on the base model: its hits carry the search's own
+  // relevance scale (library mean to best match), which the proxy judges accuracy in.
+  const baseHits = await searchAll(queries, BASE_RANK, 'none');
+  const base: EvalRow[] = [];
+  for (const hits of baseHits) base.push(await rowOf(hits, truth));
+  const axes = qualityAxes(s.prompts);
   const cases = (rows: EvalRow[]): QueryCase[] =>
     queries.map((query, i) => ({
       query,
-      embedding: embeddings[i]!,
+      proxyQuery: {
+        embedding: embeddings[i]!,
+        scale: relevanceScaleOf(baseHits[i]!),
+        qualityAxes: axes,
+      },
       base: base[i]!,
       system: rows[i]!,
     }));
@@ -290,6 +315,8 @@ const api = {
     base: BASE_RANK,
     rerank: RERANK,
     tuning: getProfile(current().profileId).tuning!,
+    // Differences at or below these are "similar"; the reasons are in proxy-judge.ts.
+    margins: { truth: TRUTH_MARGINS, proxy: PROXY_MARGINS },
   }),
 };
 

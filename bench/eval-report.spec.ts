@@ -34,7 +34,8 @@ function row(hits: number, quality: number, beauty: number): EvalRow {
 
 const caseOf = (base: EvalRow, system: EvalRow): QueryCase => ({
   query,
-  embedding: q,
+  // Cosine 1 is the best match and 0 the library's typical photo: relevance is 1 or 0.
+  proxyQuery: { embedding: q, scale: { typical: 0, best: 1 }, qualityAxes: [] },
   base,
   system,
 });

@@ -3,7 +3,12 @@
 // reported beside it, with its agreement, never instead of it.
 import type { Labels, TruthQuery } from '../src/core/eval/ground-truth';
 import { meanQuality, precisionAt, summarise, type SeedSummary } from '../src/core/eval/metrics';
-import { proxyJudge, truthJudge, type ProxyPhoto } from '../src/core/eval/proxy-judge';
+import {
+  proxyJudge,
+  truthJudge,
+  type ProxyPhoto,
+  type ProxyQuery,
+} from '../src/core/eval/proxy-judge';
 import {
   ASPECTS,
   aOnLeftFirst,
@@ -27,8 +32,8 @@ export interface EvalRow {
 
 export interface QueryCase {
   query: TruthQuery;
-  /** The ORIGINAL query's text embedding: the proxy judges accuracy against it. */
-  embedding: Float32Array;
+  /** The ORIGINAL query's embedding, the library's relevance scale and the quality axes. */
+  proxyQuery: ProxyQuery;
   base: EvalRow;
   system: EvalRow;
 }
@@ -98,7 +103,7 @@ export function scoreAgainstBase(
     proxyJudged.push(
       judged(
         judgeBothOrders(
-          proxyJudge(c.embedding),
+          proxyJudge(c.proxyQuery),
           c.system.proxy.slice(0, n),
           c.base.proxy.slice(0, n),
           left,

@@ -204,6 +204,17 @@ if (results.systems) {
   console.log(
     `\n+rephrase: unavailable (${results.unavailable['+rephrase']}); that does not fail the run.`,
   );
+  const m = results.settings.margins;
+  const margins = (x) => ASPECTS.map((a) => `${a} ${x[a]}`).join(', ');
+  console.log(
+    'Ground truth: precision@10, mean true quality, distinct (shape, colour, background)' +
+      ` combinations; "similar" within ${margins(m.truth)}.`,
+  );
+  console.log(
+    "Proxy judge (base vectors): soft precision (each photo's relevance in the search's units," +
+      ' library mean 0 to best match 1, clamped), mean beauty percentile, mean pairwise distance' +
+      ` once the CLIP-IQA quality axes are removed; "similar" within ${margins(m.proxy)}.`,
+  );
   console.log(
     'The proxy judge scores aesthetics with the same scorers that re-ranking and D_po use, so it' +
       ' favours those systems by construction; ground truth is the authority.',

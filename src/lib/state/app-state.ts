@@ -150,6 +150,7 @@ export class AppState {
       proxy: {
         embedTexts,
         photoVectors: (ids) => search.photoVectors(ids),
+        searchText: (q, o) => search.searchText(q, o),
       },
     });
     this.libraryIo = new LibraryIoManager({

@@ -25,6 +25,10 @@ function setup(db: LumenDb, unavailable: Partial<Record<JudgeSystem, string>> = 
   const proxy = {
     embedTexts: vi.fn((texts: string[]) => Promise.resolve(texts.map(() => query))),
     photoVectors: vi.fn((ids: number[]) => Promise.resolve(ids.map(() => Float32Array.of(1, 0)))),
+    // Library scale: typical photo at cosine 0, best match at 1.
+    searchText: vi.fn(() =>
+      Promise.resolve({ hits: [1, 0].map((score) => ({ score, relevance: score })) }),
+    ),
   };
   const judge = new JudgeManager({
     db: () => Promise.resolve(db),
@@ -94,7 +98,11 @@ describe('judging session', () => {
     await judge.start();
     answerForA(judge, 4);
     await judge.runProxy();
-    expect(proxy.embedTexts).toHaveBeenCalledWith(['a red circle', 'a blue square']);
+    // The person's own words first (then the quality prompts).
+    expect(proxy.embedTexts.mock.calls[0]![0].slice(0, 2)).toEqual([
+      'a red circle',
+      'a blue square',
+    ]);
     const report = judge.report!;
     // Rows differ only in beauty (0.2 for base, 0.8 for re-rank): the proxy prefers B there.
     expect(report.proxy!.tallies.aesthetics.lossRate).toBe(1);
