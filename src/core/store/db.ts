@@ -47,8 +47,9 @@ export interface EmbeddingBlock {
   ids: Uint32Array;
   /**
    * ids.length, as a plain number so that an index can hold it: a model's photo count is
-   * the sum over its blocks' index keys, with no block read (schema 6). Every block writer
-   * goes through embedding-store.ts, which keeps it equal to ids.length.
+   * the sum over its blocks' index keys, with no block read (schema 6). Set on compact
+   * blocks only, by embedding-store.ts; a block without it (a float block, or one stored
+   * before schema 6) is what compaction still has to visit.
    */
   rows?: number;
   /**
@@ -247,19 +248,12 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
     judgements.createIndex('profileId', 'profileId');
   },
   // v6: counts without reading every photo (a 100k library's reload spent seconds on that).
-  // Duplicates get an index; each block's row count is indexed with its model. Existing
-  // blocks gain `rows` here, inside the upgrade, so a closed tab rolls the whole step back.
+  // Duplicates get an index, and so does each compact block's row count with its model.
+  // Blocks stored before carry no count: the background compaction adds it, resumably,
+  // and counts read those few blocks until then (embedding-store.ts, photo-store.ts).
   (_db, tx) => {
     tx.objectStore('photos').createIndex('duplicateOf', 'duplicateOf');
-    const blocks = tx.objectStore('blocks');
-    blocks.createIndex('modelRows', ['model', 'rows']);
-    void (async () => {
-      let cursor = await blocks.openCursor();
-      while (cursor) {
-        await cursor.update({ ...cursor.value, rows: cursor.value.ids.length });
-        cursor = await cursor.continue();
-      }
-    })();
+    tx.objectStore('blocks').createIndex('modelRows', ['model', 'rows']);
   },
 ];
 

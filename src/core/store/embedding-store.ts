@@ -51,9 +51,20 @@ export function compactBlock(block: EmbeddingBlock): EmbeddingBlock {
   return compact;
 }
 
-/** The block with `rows` (the indexed row count) equal to its ids: call before every write. */
+/** A compact block with `rows` (the indexed row count) equal to its ids. */
 export function withRowCount(block: EmbeddingBlock): EmbeddingBlock {
   return block.rows === block.ids.length ? block : { ...block, rows: block.ids.length };
+}
+
+/** Keys of the blocks compaction has still to visit: float blocks and uncounted ones. */
+export async function blocksToCompact(db: LumenDb): Promise<number[]> {
+  const tx = db.transaction('blocks');
+  const [all, counted] = await Promise.all([
+    tx.store.getAllKeys(),
+    tx.store.index('modelRows').getAllKeys(),
+  ]);
+  const done = new Set(counted);
+  return all.filter((key) => !done.has(key));
 }
 
 function checkBlocks(model: string, dim: number, blocks: EmbeddingBlock[]): number {
@@ -150,7 +161,10 @@ export function withoutRow(block: EmbeddingBlock, photoId: number): EmbeddingBlo
     out.set(a.subarray((row + 1) * width, n * width), row * width);
     return out;
   };
-  const out: EmbeddingBlock = { ...block, ids: cut(block.ids, 1), rows: n - 1 };
+  const out: EmbeddingBlock = { ...block, ids: cut(block.ids, 1) };
+  // A float block stays uncounted, so compaction still finds it.
+  if (block.vectors) delete out.rows;
+  else out.rows = n - 1;
   if (block.vectors) out.vectors = cut(block.vectors, block.dim);
   if (block.codes) out.codes = cut(block.codes, block.dim);
   if (block.scales) out.scales = cut(block.scales, 1);
@@ -163,32 +177,28 @@ export interface CompactionProgress {
   total: number;
 }
 
-/** How many blocks still hold float vectors. */
+/** How many blocks compaction has still to visit (read from keys alone). */
 export async function legacyBlockCount(db: LumenDb): Promise<number> {
-  let count = 0;
-  let cursor = await db.transaction('blocks').store.openCursor();
-  while (cursor) {
-    if (cursor.value.vectors) count++;
-    cursor = await cursor.continue();
-  }
-  return count;
+  return (await blocksToCompact(db)).length;
 }
 
 /**
- * Rewrites float blocks in the compact format, one block per transaction, so a closed tab
- * loses at most the block in flight and the next call carries on where this one stopped.
- * This cannot run in the schema upgrade (it would have to finish inside one transaction),
- * which is why every reader takes both formats. Compaction writes exactly what reading a
- * float block already gives (`compactRows`), so no search result changes and no cache of
- * the library needs to be dropped. Returns the number of blocks rewritten.
+ * Rewrites float blocks in the compact format, and gives compact blocks stored before schema 6
+ * their indexed row count, one block per transaction, so a closed tab loses at most the block
+ * in flight and the next call carries on where this one stopped. This cannot run in the
+ * schema upgrade (it would have to finish inside one transaction), which is why every reader
+ * takes both formats. Compaction writes exactly what reading a float block already gives
+ * (`compactRows`), so no search result changes and no cache of the library needs to be
+ * dropped. Finding the work reads keys only, so a library with nothing to do costs nothing.
+ * Returns the number of blocks rewritten.
  */
 export async function compactLibrary(
   db: LumenDb,
   onProgress?: (p: CompactionProgress) => void,
   signal?: AbortSignal,
 ): Promise<number> {
-  const keys = await db.getAllKeys('blocks');
-  const total = await legacyBlockCount(db);
+  const keys = await blocksToCompact(db);
+  const total = keys.length;
   let done = 0;
   if (total === 0) return 0;
   onProgress?.({ done, total });
@@ -197,7 +207,7 @@ export async function compactLibrary(
     const tx = db.transaction('blocks', 'readwrite');
     const block = await tx.store.get(key);
     // Another tab may have compacted or removed it meanwhile: skip, never double-convert.
-    if (block?.vectors) {
+    if (block && (block.vectors || block.rows !== block.ids.length)) {
       await tx.store.put(compactBlock(block));
       await tx.done;
       done++;

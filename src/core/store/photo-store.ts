@@ -164,19 +164,26 @@ export interface LibraryStats {
 }
 
 /**
- * From counts and indexes alone (schema v6): no photo record is read, so a reload of a
- * 100k library knows its size at once.
+ * From counts and indexes alone (schema 6): no photo record is read, so a reload of a 100k
+ * library knows its size at once. Only blocks older than the index are read.
  */
 export async function libraryStats(db: LumenDb, model: string): Promise<LibraryStats> {
   const tx = db.transaction(['photos', 'blocks', 'skipped']);
   const photos = tx.objectStore('photos');
-  const rows = tx.objectStore('blocks').index('modelRows');
+  const blocks = tx.objectStore('blocks');
   const embedded = (async () => {
     let sum = 0;
-    let cursor = await rows.openKeyCursor(IDBKeyRange.bound([model, 0], [model, Infinity]));
+    const counted = new Set<number>();
+    const range = IDBKeyRange.bound([model, 0], [model, Infinity]);
+    let cursor = await blocks.index('modelRows').openKeyCursor(range);
     while (cursor) {
       sum += cursor.key[1];
+      counted.add(cursor.primaryKey);
       cursor = await cursor.continue();
+    }
+    // Blocks stored before schema 6 that compaction has not reached yet: read them.
+    for (const key of await blocks.index('model').getAllKeys(model)) {
+      if (!counted.has(key)) sum += (await blocks.get(key))?.ids.length ?? 0;
     }
     return sum;
   })();

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLibraryDb, type PhotoRecord } from '../../core/store/db';
-import { withRowCount } from '../../core/store/embedding-store';
+import { compactBlock } from '../../core/store/embedding-store';
 import { LibraryManager } from './library.svelte';
 
 let n = 0;
@@ -31,7 +31,7 @@ describe('library manager', () => {
     await d.put('photos', photo(1, { vectors: { [MODEL]: 1 } }));
     await d.put('photos', photo(2, { vectors: { 'other@2': 2 } }));
     const block = (id: number, model: string) =>
-      withRowCount({ id, model, dim: 1, ids: Uint32Array.of(id), vectors: Float32Array.of(1) });
+      compactBlock({ id, model, dim: 1, ids: Uint32Array.of(id), vectors: Float32Array.of(1) });
     await d.put('blocks', block(1, MODEL));
     await d.put('blocks', block(2, 'other@2'));
     await d.put('photos', photo(3, { duplicateOf: 1 }));
