@@ -25,6 +25,7 @@ import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
 import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
 import { applyLinearHead } from '../workers/aesthetics/pth-reader';
 import { appBase, deleteDb, folderFiles } from './page-common';
+import { indexingBench } from './indexing-page';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -413,6 +414,7 @@ const api = {
   scan: benchScan,
   coldStart: benchColdStart,
   scoring: benchScoring,
+  bigPhotos: indexingBench,
 };
 
 declare global {

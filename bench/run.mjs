@@ -4,14 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { machine, root, serveBench } from './serve.mjs';
+import { benchBigPhotoIndexing } from './indexing-bench.mjs';
 
 const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world', 'photos');
 
-const { browser, url, close } = await serveBench({
-  page: 'index.html',
-  outDir: path.join(root, 'bench', 'dist'),
-  port: 4175,
-});
+const outDir = path.join(root, 'bench', 'dist');
+const { browser, url, close } = await serveBench({ page: 'index.html', outDir, port: 4175 });
 
 const results = {
   date: new Date().toISOString(),
@@ -50,6 +48,7 @@ try {
       `${(r.ours.imagesPerSecond / r.baseline.imagesPerSecond).toFixed(2)}× faster`,
     ]);
   }
+  await benchBigPhotoIndexing(page, { outDir, results, rows });
   const sc = await page.evaluate(() => window.lumenBench.scoring(30));
   results.scoring = {
     ...sc,

@@ -4,31 +4,88 @@ import type { PreparedImage } from './protocol';
 /** Thumbnails and model inputs share one downsized decode: shortest side at most this. */
 export const WORKING_SIDE = 256;
 
+/** The working size of an image whose stored dimensions are w0 × h0 (1 = no downsizing). */
+function workingScale(w0: number, h0: number): number {
+  return w0 && h0 ? Math.min(1, WORKING_SIDE / Math.min(w0, h0)) : 1;
+}
+
+/**
+ * The size to ask a JPEG decoder for: libjpeg scales by n/8 while it decodes, and Chromium
+ * picks the largest n/8 whose pixel count fits the asked size. Asking for exactly the
+ * smallest n/8 that still covers the working size gets that scale, never a smaller one.
+ */
+export function jpegDecodeSize(w0: number, h0: number): { width: number; height: number } {
+  const eighths = Math.min(8, Math.max(1, Math.ceil((8 * WORKING_SIDE) / Math.min(w0, h0))));
+  return { width: Math.ceil((w0 * eighths) / 8), height: Math.ceil((h0 * eighths) / 8) };
+}
+
+/**
+ * A JPEG decoded straight to about the working size with WebCodecs' ImageDecoder (the DCT
+ * is scaled, so the full-size pixels never exist). The frame carries the EXIF orientation,
+ * which drawing it applies. Undefined where the browser has no ImageDecoder.
+ */
+async function decodeJpegScaled(blob: Blob, info: HeaderInfo): Promise<VideoFrame | undefined> {
+  const w0 = info.width ?? 0;
+  const h0 = info.height ?? 0;
+  if (info.mime !== 'image/jpeg' || !w0 || !h0 || typeof ImageDecoder === 'undefined') return;
+  if (workingScale(w0, h0) > 0.5) return; // small already: nothing to gain
+  const data = await blob.arrayBuffer();
+  const size = jpegDecodeSize(w0, h0);
+  const decoder = new ImageDecoder({
+    data,
+    type: 'image/jpeg',
+    desiredWidth: size.width,
+    desiredHeight: size.height,
+    colorSpaceConversion: 'default',
+  });
+  try {
+    return (await decoder.decode()).image;
+  } finally {
+    decoder.close();
+  }
+}
+
 /**
  * Decodes an image off the main thread and downsizes it once: the thumbnail and
- * the model's input both come from that copy.
+ * the model's input both come from that copy. JPEGs are decoded at reduced size where the
+ * browser can; other formats go through createImageBitmap's resize, which also keeps the
+ * full-size pixels out of JavaScript.
  */
 export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<PreparedImage> {
   const w0 = info.width ?? 0;
   const h0 = info.height ?? 0;
-  const scale = w0 && h0 ? Math.min(1, WORKING_SIDE / Math.min(w0, h0)) : 1;
-  const options: ImageBitmapOptions = {
-    imageOrientation: 'from-image',
-    colorSpaceConversion: 'default',
-  };
-  if (scale < 1) {
-    // One dimension only: the other follows the oriented aspect ratio.
-    options.resizeWidth = Math.max(1, Math.round(w0 * scale));
-    options.resizeQuality = 'high';
-  }
-  const bitmap = await createImageBitmap(blob, options);
+  const scale = workingScale(w0, h0);
+  let source: VideoFrame | ImageBitmap | undefined;
   try {
-    const { width, height } = bitmap;
+    // A JPEG that ImageDecoder rejects gets a second chance below (and a reason if it fails).
+    const frame = await decodeJpegScaled(blob, info).catch(() => undefined);
+    let width: number;
+    let height: number;
+    if (frame) {
+      source = frame;
+      // Displayed (oriented) size, brought down to the working size.
+      const k = WORKING_SIDE / Math.min(frame.displayWidth, frame.displayHeight);
+      width = Math.max(1, Math.round(frame.displayWidth * Math.min(1, k)));
+      height = Math.max(1, Math.round(frame.displayHeight * Math.min(1, k)));
+    } else {
+      const options: ImageBitmapOptions = {
+        imageOrientation: 'from-image',
+        colorSpaceConversion: 'default',
+      };
+      if (scale < 1) {
+        // One dimension only: the other follows the oriented aspect ratio.
+        options.resizeWidth = Math.max(1, Math.round(w0 * scale));
+        options.resizeQuality = 'high';
+      }
+      source = await createImageBitmap(blob, options);
+      ({ width, height } = source);
+    }
     if (width === 0 || height === 0) throw new Error('no pixels');
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('2D canvas unavailable');
-    ctx.drawImage(bitmap, 0, 0);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(source, 0, 0, width, height);
     const pixels = ctx.getImageData(0, 0, width, height);
     const thumbnail = await canvas.convertToBlob({ type: 'image/webp', quality: 0.82 });
     // Full-size dimensions as displayed: swap the header's when EXIF rotated the image.
@@ -40,7 +97,7 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
       pixels: { data: pixels.data, width, height },
     };
   } finally {
-    bitmap.close();
+    source?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { LibraryConnection } from '../../src/core/store/db';
 import { loadWorkerTower, type ClipVision } from '../shared/clip-models';
 import { decodeImage, sha256Hex } from './decode-image';
+import { DecoderPool, decoderCount } from './decoder-pool';
 import { IndexingJob } from './indexer';
 import type {
   EmbeddingApi,
@@ -53,6 +54,11 @@ export class EmbeddingHandler implements EmbeddingApi {
       decode: decodeImage,
       embed: (images) => vision.embed(images),
       hash: sha256Hex,
+      // Decoder workers where the browser has them (it does; Node's tests do not).
+      preparer: (index) =>
+        typeof Worker === 'undefined'
+          ? undefined
+          : new DecoderPool(request.decoders ?? decoderCount(), index.byHash, loaded.model),
     });
     this.#job = job;
     if (this.#paused) job.pause();
@@ -78,5 +84,10 @@ export class EmbeddingHandler implements EmbeddingApi {
 
   cancel(): void {
     this.#job?.cancel();
+  }
+
+  modelRate(batchSize: number, runs: number): Promise<number> {
+    if (!this.#vision) throw new Error('The image model is not loaded yet.');
+    return this.#vision.modelRate(batchSize, runs);
   }
 }

@@ -133,6 +133,56 @@ describe('IndexingJob', () => {
     expect(b.duplicateOf).toBe(a.id);
   });
 
+  it('recognises a copy of a file from an earlier batch that is still being stored', async () => {
+    const { deps, embedded } = fakeDeps(db);
+    const { result } = await run(new IndexingJob(deps), [
+      source('a/x.png', pngBytes(9)),
+      ...photos(2),
+      source('b/x.png', pngBytes(9)),
+      ...photos(2, 3),
+    ]);
+    expect(result).toMatchObject({ indexed: 5, duplicates: 1, skipped: 0 });
+    expect(embedded.filter((seed) => seed === 9)).toEqual([9]);
+    const b = (await db.getFromIndex('photos', 'path', 'b/x.png'))!;
+    const a = (await db.getFromIndex('photos', 'path', 'a/x.png'))!;
+    expect(b.duplicateOf).toBe(a.id);
+    expect((await loadMatrix(db, MODEL, DIM)).ids.length).toBe(5);
+  });
+
+  it('decodes the next batches while the model works on this one', async () => {
+    let modelStarted!: () => void;
+    const started = new Promise<void>((r) => (modelStarted = r));
+    let decoded = 0;
+    let decodedWhenModelStarted = -1;
+    let decodedWhileModelBusy = -1;
+    const base = fakeDeps(db).deps;
+    const { deps } = fakeDeps(db, {
+      decode: async (blob, info) => {
+        // Only the first photo decodes before the model starts.
+        if (decoded > 0) await started;
+        const out = await base.decode(blob, info);
+        decoded++;
+        return out;
+      },
+      embed: async (images) => {
+        if (decodedWhenModelStarted < 0) {
+          decodedWhenModelStarted = decoded;
+          modelStarted();
+          // The model is busy until the decoders have run ahead (or 2 s have passed).
+          for (let t = 0; t < 400 && decoded < 6; t++) await new Promise((r) => setTimeout(r, 5));
+          decodedWhileModelBusy = decoded;
+        }
+        return base.embed(images);
+      },
+    });
+    const { result } = await run(new IndexingJob(deps), photos(9));
+    expect(result).toMatchObject({ state: 'done', indexed: 9 });
+    // The model did not wait for the whole first batch (of 3) to decode...
+    expect(decodedWhenModelStarted).toBe(1);
+    // ...and while it worked, the decoders went on into the next batches.
+    expect(decodedWhileModelBusy).toBeGreaterThanOrEqual(6);
+  });
+
   it('re-indexes a changed file and drops its stale vector', async () => {
     await run(new IndexingJob(fakeDeps(db).deps), photos(3));
     const before = (await db.getFromIndex('photos', 'path', 'trip/img-2.png'))!;

@@ -1,4 +1,4 @@
-import type { Device } from '../../src/core/manifest';
+import type { ClipSpec, Device } from '../../src/core/manifest';
 
 /** Download and start-up progress of a model, as the page shows it. */
 export interface ModelLoadProgress {
@@ -69,6 +69,8 @@ export interface LoadRequest {
   /** Absolute URL of the app's root, against which models/ and ort/ resolve. */
   appBase: string;
   device: Device | 'auto';
+  /** A self-hosted model that is not in the manifest (the benchmark's stand-in); else the profile's. */
+  clip?: ClipSpec;
 }
 
 export interface LoadedModel {
@@ -82,6 +84,8 @@ export interface IndexRequest {
   sources: FileSource[];
   rootName: string;
   handle?: FileSystemDirectoryHandle;
+  /** How many decoder workers to use; by default one per two cores (benchmarks vary it). */
+  decoders?: number;
 }
 
 /** The indexing worker's interface; the page reaches it through Comlink. */
@@ -94,4 +98,9 @@ export interface EmbeddingApi {
   pause(): void;
   resume(): void;
   cancel(): void;
+  /**
+   * Images per second of the loaded image model alone, on ready-made input tensors (same
+   * session, same threads): the ceiling the indexing pipeline is measured against.
+   */
+  modelRate(batchSize: number, runs: number): Promise<number>;
 }

@@ -38,6 +38,7 @@ const embedding: Record<keyof EmbeddingApi, true> = {
   pause: true,
   resume: true,
   cancel: true,
+  modelRate: true,
 };
 const llm: Record<keyof LlmApi, true> = {
   load: true,

@@ -56,6 +56,12 @@ export class EmbeddingClient {
     return this.#bridge.ifRunning((remote) => remote.resume());
   }
 
+  /** Images per second of the loaded image model alone (see EmbeddingApi.modelRate). */
+  async modelRate(batchSize: number, runs: number): Promise<number> {
+    await this.#model.ensure();
+    return this.#bridge.call((remote) => remote.modelRate(batchSize, runs));
+  }
+
   terminate(): void {
     this.#bridge.terminate();
   }

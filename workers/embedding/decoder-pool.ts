@@ -1,0 +1,81 @@
+import type { KnownPhoto } from '../../src/core/store/photo-store';
+import type { PreparedFile } from './prepare-file';
+import type { FileSource } from './protocol';
+
+export type DecoderRequest =
+  | { type: 'library'; byHash: ReadonlyMap<string, number>; model: string }
+  | { type: 'prepare'; id: number; file: File; known: KnownPhoto | undefined };
+
+export interface DecoderReply {
+  id: number;
+  result: PreparedFile;
+}
+
+/** Prepares files (read, hash, decode) for the indexing job, possibly many at a time. */
+export interface FilePreparer {
+  prepare(source: FileSource, known: KnownPhoto | undefined): Promise<PreparedFile>;
+  close(): void;
+}
+
+/**
+ * Decoders for the cores: the model's thread pool already takes up to 4 threads, and a
+ * decoder mostly waits on the browser's image decoder and file reads. One per two cores
+ * keeps the model fed without taking its cores (measured in bench/indexing-bench.ts).
+ */
+export function decoderCount(cores = globalThis.navigator?.hardwareConcurrency ?? 2): number {
+  return Math.max(1, Math.min(4, Math.floor(cores / 2)));
+}
+
+/**
+ * A pool of decoder workers. Requests are posted as soon as they are known, so the decoders
+ * keep working while the model holds the indexing worker's thread; each goes to the decoder
+ * with the fewest outstanding. The library's hashes (as the job started) travel once, so a
+ * decoder can tell by itself that a duplicate needs no decoding.
+ */
+export class DecoderPool implements FilePreparer {
+  readonly #workers: { worker: Worker; pending: Map<number, PendingReply> }[];
+  #nextId = 0;
+
+  constructor(count: number, byHash: ReadonlyMap<string, number>, model: string) {
+    this.#workers = Array.from({ length: count }, (_, i) => {
+      const worker = new Worker(new URL('./decoder-worker.ts', import.meta.url), {
+        type: 'module',
+        name: `decoder-${i + 1}`,
+      });
+      const slot = { worker, pending: new Map<number, PendingReply>() };
+      worker.onmessage = (e: MessageEvent<DecoderReply>) => {
+        slot.pending.get(e.data.id)?.resolve(e.data.result);
+        slot.pending.delete(e.data.id);
+      };
+      const fail = (why: string) => {
+        for (const p of slot.pending.values())
+          p.reject(new Error(`an image decoder stopped: ${why}`));
+        slot.pending.clear();
+      };
+      worker.onerror = (e) => fail(e.message || 'it crashed');
+      worker.onmessageerror = () => fail('a reply could not be read');
+      const library: DecoderRequest = { type: 'library', byHash, model };
+      worker.postMessage(library);
+      return slot;
+    });
+  }
+
+  prepare(source: FileSource, known: KnownPhoto | undefined): Promise<PreparedFile> {
+    const slot = this.#workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.#nextId++;
+    return new Promise<PreparedFile>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      const request: DecoderRequest = { type: 'prepare', id, file: source.file, known };
+      slot.worker.postMessage(request);
+    });
+  }
+
+  close(): void {
+    for (const { worker } of this.#workers) worker.terminate();
+  }
+}
+
+interface PendingReply {
+  resolve(result: PreparedFile): void;
+  reject(e: Error): void;
+}
