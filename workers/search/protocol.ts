@@ -126,8 +126,9 @@ export interface SearchApi {
   photoVectors(ids: number[]): Promise<(Float32Array | null)[]>;
   /**
    * Rewrites a library stored with float vectors (before compact vectors) in the compact
-   * format, block by block; resumable, and searchable throughout. Resolves to the number of
-   * blocks rewritten (0 when there was nothing to do).
+   * format, block by block, then its per-photo score records (before packed scores) as score
+   * blocks; resumable, and searchable throughout. Resolves to the number of vector blocks and
+   * score records rewritten (0 when there was nothing to do).
    */
   compactLibrary(onProgress: (p: CompactionProgress) => void): Promise<number>;
 }
