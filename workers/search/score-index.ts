@@ -129,7 +129,11 @@ export class ScoreIndex {
         if (laion === null) continue;
         const id = block.ids[row]!;
         const prev = this.#entries.get(id);
-        if (prev && !newer(ref, prev.ref)) continue;
+        if (prev && !newer(ref, prev.ref)) {
+          // The same row of a re-read block: hold the fresh copy so the old one can be freed.
+          if (prev.ref.block.id === block.id && prev.ref.row === row) prev.ref = ref;
+          continue;
+        }
         const stats = rowStats(ref);
         if (!before.has(id)) before.set(id, prev ?? null);
         this.#entries.set(id, {

@@ -188,6 +188,11 @@ describe('score codec', () => {
     const { cursor } = await readScores(db);
     await db.put('meta', 7, 'libraryVersion');
     expect(await readScoresSince(db, cursor)).toBeNull();
+    // Records gone and nothing written (a library deleted and made again): read it all again.
+    await db.put('scores', legacy(2));
+    const two = (await readScores(db)).cursor;
+    await db.delete('scores', 2);
+    expect(await readScoresSince(db, two)).toBeNull();
     expect(await repackScores(db)).toBe(1);
     const after = await readScores(db);
     await db.put('meta', 8, 'libraryVersion');

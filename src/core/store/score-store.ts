@@ -238,12 +238,13 @@ export function legacyEntries(r: ScoreRecord): ScoreEntry[] {
 }
 
 /**
- * Per-photo records as the blocks `repackScores` makes of them (in memory, key 0, current
+ * Per-photo records as the blocks `repackScores` makes of them (in memory, keys ≥ 0, current
  * whatever their vectors): readers see an old library exactly as they will after the repack.
  */
 export function legacyBlocks(records: ScoreRecord[]): ScoreBlock[] {
-  return groups(records.flatMap(legacyEntries)).map((g) =>
-    packBlock(0, g, Number.POSITIVE_INFINITY, true),
+  // Ids 0, 1, …: below every stored block in precedence, and never stored.
+  return groups(records.flatMap(legacyEntries)).map((g, i) =>
+    packBlock(i, g, Number.POSITIVE_INFINITY, true),
   );
 }
 
@@ -402,6 +403,8 @@ export async function readScoresSince(db: LumenDb, cursor: ScoreCursor): Promise
   const head = await heads(db);
   if (head.epoch !== cursor.epoch || head.legacy > cursor.legacy) return null;
   if (cursor.legacy > 0 && head.libraryVersion !== cursor.libraryVersion) return null;
+  // Records gone with no score written: not a repack (it writes), so another library.
+  if (head.legacy < cursor.legacy && head.scoresVersion === cursor.scoresVersion) return null;
   if (head.scoresVersion === cursor.scoresVersion) {
     return { blocks: [], cursor: { ...cursor, ...head } };
   }
