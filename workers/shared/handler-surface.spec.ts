@@ -30,6 +30,7 @@ const search: Record<keyof SearchApi, true> = {
   compactLibrary: true,
   searchSimilar: true,
   browse: true,
+  browsePage: true,
   photoVectors: true,
 };
 const embedding: Record<keyof EmbeddingApi, true> = {

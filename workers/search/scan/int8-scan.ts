@@ -18,6 +18,8 @@ export interface SearchOptions {
 const STATS_PTR = 0;
 const QUERY_PTR = 64;
 const align = (x: number, to: number) => Math.ceil(x / to) * to;
+/** Heap entries reserved with the rows: searches for up to this many never grow memory. */
+const HEAP_ROOM = 4096;
 
 const kernelModule = lazyModule(kernelBytes);
 
@@ -78,7 +80,9 @@ export class Int8Scan {
     const oldScales = this.scalesPtr;
     const oldCapacity = this.capacity;
     this.capacity = rows;
-    growTo(this.memory, this.scalesPtr + 4 * rows);
+    // Room for a top-HEAP_ROOM heap too, so a search never grows (and so detaches) the memory
+    // that `codes()` views hand out.
+    growTo(this.memory, align(this.scalesPtr + 4 * rows, 8) + 8 * HEAP_ROOM);
     const bytes = new Uint8Array(this.memory.buffer);
     bytes.copyWithin(this.scalesPtr, oldScales, oldScales + 4 * this.n);
     // Rows past n must read as zeros for padding; the moved-from scale bytes now lie there.
@@ -111,6 +115,17 @@ export class Int8Scan {
     }
     new Float32Array(this.memory.buffer, this.scalesPtr + 4 * this.n, n).set(scales.subarray(0, n));
     this.n = needed;
+  }
+
+  /**
+   * The stored codes themselves, as a view (no copy), when rows need no padding (dim a
+   * multiple of 16, as CLIP's 512 is); else null. A caller can then drop its own copy, which
+   * halves what a library costs in memory. Valid until the next load or append; take a
+   * fresh one for each use.
+   */
+  codes(): Int8Array | null {
+    if (this.dimPadded !== this.dim) return null;
+    return new Int8Array(this.memory.buffer, this.vectorsPtr, this.n * this.dim);
   }
 
   /**

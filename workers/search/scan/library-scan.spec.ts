@@ -7,6 +7,13 @@ import { LibraryScan } from './library-scan';
 const DIM = 512;
 const normal = gaussian(mulberry32(7));
 
+/** Byte-equal (expect's deep equality walks millions of elements slowly). */
+const same = (a: Int8Array, b: Int8Array) =>
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.length).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.length),
+  );
+
 function unit(v: Float32Array): Float32Array {
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
@@ -99,5 +106,37 @@ describe('library scan (int8 SIMD + refined re-scoring)', () => {
     expect(silenced[0]!.score).toBeCloseTo(top[4]!.score, 6);
     // And the base scales come back afterwards.
     expect(scan.search(q, 5).hits.map((h) => h.id)).toEqual(top.map((h) => h.id));
+  });
+
+  it('keeps one copy of the codes (in the kernel) and stays right when a big k grows memory', () => {
+    const simd = new LibraryScan(matrix);
+    const plain = new LibraryScan(matrix, undefined, false);
+    // The shared view holds exactly the stored codes.
+    expect(simd.matrix.codes === matrix.codes).toBe(false);
+    expect(same(simd.matrix.codes, matrix.codes)).toBe(true);
+    const q = queries[1]!;
+    // 1,100 × 4 candidates: more than the heap room reserved with the rows (4,096).
+    const a = simd.search(q, 1100).hits;
+    const b = plain.search(q, 1100).hits;
+    expect(a.every((h) => Number.isFinite(h.score))).toBe(true);
+    expect(a.slice(0, 100).map((h) => h.id)).toEqual(b.slice(0, 100).map((h) => h.id));
+    expect(same(simd.matrix.codes, matrix.codes)).toBe(true);
+  });
+
+  it('a scan loaded into an earlier one reads its own library', () => {
+    const first = new LibraryScan(matrix);
+    const half = concatCompact('m@1', DIM, [
+      {
+        model: 'm@1',
+        dim: DIM,
+        ids: ids.subarray(0, n / 2),
+        vectors: vectors.subarray(0, (n / 2) * DIM),
+      },
+    ]);
+    const second = new LibraryScan(half, first);
+    expect(second.size).toBe(n / 2);
+    expect(same(second.matrix.codes, half.codes)).toBe(true);
+    const hits = second.search(queries[2]!, 10).hits;
+    expect(hits.every((h) => h.id < 1000 + n / 2)).toBe(true);
   });
 });

@@ -25,7 +25,8 @@ export interface LibrarySearch {
  * arithmetic runs in plain JS.
  */
 export class LibraryScan {
-  readonly matrix: CompactMatrix;
+  /** The matrix as given, less its codes where the kernel's memory holds them (see matrix). */
+  readonly #matrix: CompactMatrix;
   readonly #scan: Int8Scan | undefined;
   #rows: Map<number, number> | undefined;
   /** The multipliers now in the kernel's memory (the base scales or a tuned view's). */
@@ -36,14 +37,26 @@ export class LibraryScan {
    * `simd: false` forces the plain-JS path (tests compare the two).
    */
   constructor(matrix: CompactMatrix, reuse?: LibraryScan, simd = int8ScanSupported()) {
-    this.matrix = matrix;
     const n = matrix.ids.length;
+    let codes = matrix.codes;
     if (simd) {
       const old = reuse ? reuse.#scan : undefined;
       this.#scan = old && old.dim === matrix.dim ? old : new Int8Scan(matrix.dim, { capacity: n });
       this.#scan.load(matrix.codes, matrix.scales, n);
+      // One copy of the codes, not two: drop ours when the kernel's memory can stand in.
+      if (this.#scan.codes()) codes = new Int8Array(0);
     }
+    this.#matrix = { ...matrix, codes };
     this.#active = matrix.scales;
+  }
+
+  /**
+   * All vectors in the compact format. Its codes may be a view of the kernel's memory, valid
+   * until the next scan is loaded into that memory: read `matrix` afresh for each use.
+   */
+  get matrix(): CompactMatrix {
+    const codes = this.#scan?.codes();
+    return codes ? { ...this.#matrix, codes } : this.#matrix;
   }
 
   get size(): number {
@@ -66,9 +79,10 @@ export class LibraryScan {
     multipliers: Float32Array = this.matrix.scales,
     excludeRow = -1,
   ): LibrarySearch {
-    const { dim, codes, fine, ids } = this.matrix;
     const want = Math.max(0, Math.floor(k));
     const candidates = this.#candidates(query, want * OVERSAMPLE, multipliers, excludeRow);
+    // Read after the scan: a big k may have grown the kernel's memory under older views.
+    const { dim, codes, fine, ids } = this.matrix;
     const rows = Array.from(candidates.indices);
     const exact = rows.map((row) => refinedDot(codes, fine, row, dim, query) * multipliers[row]!);
     const order = rows
