@@ -209,8 +209,11 @@ describe('search manager', () => {
     expect(search.hits[0]?.id).toBe(total);
     expect(search.hits[BROWSE_PAGE]).toBeUndefined();
 
-    // Scrolled to the middle: the pages under the screen arrive, in the right slots.
+    // Scrolled to the middle: the pages under the screen arrive, in the right slots, and the
+    // list stays the same list (the grid keeps its scroll position).
+    const list = search.listId;
     await search.showRange(5000, 5100);
+    expect(search.listId).toBe(list);
     expect(search.hits[5000]?.id).toBe(ids[5000]);
     expect(search.hits[5099]?.id).toBe(ids[5099]);
     expect(search.hits.filter(Boolean).length).toBeLessThanOrEqual(3 * BROWSE_PAGE);
@@ -222,6 +225,7 @@ describe('search manager', () => {
     ranking = 2;
     await search.showRange(9000, 9010);
     expect(browse).toHaveBeenCalledTimes(2);
+    expect(search.listId).not.toBe(list);
     expect(search.hits[0]?.id).toBe(total);
     await search.showRange(9000, 9010);
     expect(search.hits[9005]?.id).toBe(ids[9005]);

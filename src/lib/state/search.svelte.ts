@@ -17,6 +17,8 @@ export class SearchManager {
   /** Raw: 100k hits are replaced, never edited. Holes are browse pages not fetched yet. */
   #hits = $state.raw<(RankedHit | undefined)[]>([]);
   #pages: BrowsePages | undefined;
+  /** Changes with each new list of results (not when a browse page fills in). */
+  #listId = $state(0);
   #scored = $state(0);
   #searching = $state(false);
   #error = $state<string | null>(null);
@@ -34,6 +36,10 @@ export class SearchManager {
   }
   get hits(): (RankedHit | undefined)[] {
     return this.#hits;
+  }
+  /** Identifies the list shown: the grid goes back to the top when it changes. */
+  get listId(): number {
+    return this.#listId;
   }
   /** How many photos carry aesthetic scores from the current scorers. */
   get scored(): number {
@@ -83,6 +89,7 @@ export class SearchManager {
       if (request !== this.#latest) return;
       this.#pages = new BrowsePages(res.paged, res.hits, (...a) => client.browsePage(...a));
       this.#hits = this.#pages.snapshot();
+      this.#listId++;
       this.#scored = res.scored;
     } catch (e) {
       if (request === this.#latest) this.#error = errorMessage(e);
@@ -165,6 +172,7 @@ export class SearchManager {
       const res = await search({ limit: RESULT_LIMIT, rank: this.deps.ranking.options });
       if (request !== this.#latest) return;
       this.#hits = res.hits;
+      this.#listId++;
       this.#scored = res.scored;
       this.#tookMs = res.tookMs;
     } catch (e) {
