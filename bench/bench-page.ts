@@ -26,6 +26,7 @@ import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
 import { applyLinearHead } from '../workers/aesthetics/pth-reader';
 import { appBase, deleteDb, folderFiles } from './page-common';
 import { indexingBench } from './indexing-page';
+import { fillAppLibrary } from './scroll-page';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -282,7 +283,9 @@ async function benchColdStart(n: number, dim: number) {
   });
   const model = 'bench@1';
   const normal = gaussian(mulberry32(5));
-  let db = await openLibraryDb(name);
+  // Written as a version-5 library, so that the reload below also times the one-off upgrade
+  // to version 6 (its count indexes) that an existing library goes through once.
+  let db = await openLibraryDb(name, 5);
   const t0 = performance.now();
   for (let at = 0; at < n; at += 1000) {
     const writes = Array.from({ length: Math.min(1000, n - at) }, (_, i) => {
@@ -307,6 +310,9 @@ async function benchColdStart(n: number, dim: number) {
   }
   const writeMs = performance.now() - t0;
   db.close();
+  const tUpgrade = performance.now();
+  (await openLibraryDb(name)).close();
+  const upgradeMs = performance.now() - tUpgrade;
   const heap = () =>
     (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
     NaN;
@@ -315,8 +321,8 @@ async function benchColdStart(n: number, dim: number) {
   db = await openLibraryDb(name);
   const stats = await libraryStats(db, model);
   const t2 = performance.now();
-  const matrix = await loadCompactMatrix(db, model, dim);
-  const scan = new LibraryScan(matrix);
+  // The scan keeps the codes once, in the kernel's memory; nothing here holds the loaded copy.
+  const scan = new LibraryScan(await loadCompactMatrix(db, model, dim));
   const scores = await ScoreIndex.load(db, 'bench');
   const t3 = performance.now();
   scan.search(Float32Array.from({ length: dim }, normal), 50);
@@ -329,14 +335,15 @@ async function benchColdStart(n: number, dim: number) {
   const est = await navigator.storage.estimate();
   return {
     writeMs,
+    upgradeMs,
     countMs: t2 - t1,
     searchReadyMs: t3 - t2,
     firstSearchMs,
     scanBytes:
-      matrix.codes.byteLength +
-      matrix.fine.byteLength +
-      matrix.scales.byteLength +
-      matrix.ids.byteLength,
+      scan.matrix.codes.byteLength +
+      scan.matrix.fine.byteLength +
+      scan.matrix.scales.byteLength +
+      scan.matrix.ids.byteLength,
     heapGrowthBytes: heapAfter - heapBefore,
     storageUsageBytes: est.usage ?? NaN,
   };
@@ -413,6 +420,7 @@ const api = {
   topK: benchTopK,
   scan: benchScan,
   coldStart: benchColdStart,
+  fillAppLibrary,
   scoring: benchScoring,
   bigPhotos: indexingBench,
 };

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { machine, root, serveBench } from './serve.mjs';
+import { benchScroll } from './scroll-bench.mjs';
 import { benchBigPhotoIndexing } from './indexing-bench.mjs';
 
 const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world', 'photos');
@@ -103,6 +104,20 @@ try {
     'reload to ready to search, 100k photos (no model sessions)',
     `${(cold.countMs + cold.searchReadyMs).toFixed(0)} ms (count ${cold.countMs.toFixed(0)} + vectors, scan, scores ${cold.searchReadyMs.toFixed(0)})`,
     `first search ${cold.firstSearchMs.toFixed(1)} ms`,
+    '—',
+  ]);
+  rows.push([
+    'one-off upgrade of a 100k library to schema 6 (count indexes)',
+    `${(cold.upgradeMs / 1000).toFixed(1)} s, once`,
+    '—',
+    '—',
+  ]);
+  const scroll = await benchScroll(browser, url);
+  results.scroll = scroll;
+  rows.push([
+    'grid over 100k photos: reload to first screen, then top-to-bottom scroll',
+    `${(scroll.firstScreenMs / 1000).toFixed(1)} s to first screen; ${scroll.longTasks} long tasks while scrolling (longest ${scroll.longestTaskMs.toFixed(0)} ms)`,
+    `${scroll.steps} frames in ${(scroll.scrollMs / 1000).toFixed(1)} s; last page ${scroll.lastPageMs.toFixed(0)} ms`,
     '—',
   ]);
   rows.push([

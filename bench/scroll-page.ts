@@ -1,0 +1,76 @@
+// Runs inside Chromium for bench/scroll-bench.mjs: fills the app's own library (the database
+// the app opens) with n photos of a profile's model through the store's API, so that the
+// app can then be opened on it and scrolled.
+import { getProfile, modelKey } from '../src/core/manifest';
+import { openLibraryDb } from '../src/core/store/db';
+import { commitBatch } from '../src/core/store/photo-store';
+import { writeScores, type ScoreEntry } from '../src/core/store/score-store';
+import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
+import { PIXEL_STATS_VERSION, scorerKey } from '../workers/aesthetics/scorer';
+import { gaussian, mulberry32 } from '../workers/tuning/random';
+import { deleteDb } from './page-common';
+
+/**
+ * Writes n photos (random unit vectors and aesthetic scores, no thumbnails) in batches of
+ * 1,000, as a library that finished indexing and scoring; returns ms.
+ */
+export async function fillAppLibrary(n: number, profileId: string): Promise<number> {
+  await deleteDb();
+  const profile = getProfile(profileId);
+  const { clip } = profile;
+  const key = scorerKey(profile);
+  const pairs = CLIP_IQA_PAIRS.map((p) => p.name);
+  const random = mulberry32(12);
+  const model = modelKey(clip);
+  const dim = clip.embeddingSize;
+  const normal = gaussian(mulberry32(11));
+  const db = await openLibraryDb();
+  const started = performance.now();
+  for (let at = 0; at < n; at += 1000) {
+    const writes = Array.from({ length: Math.min(1000, n - at) }, (_, i) => {
+      const k = at + i;
+      const v = Float32Array.from({ length: dim }, normal);
+      const norm = Math.hypot(...v);
+      const name = `IMG_${String(k).padStart(6, '0')}.jpg`;
+      return {
+        fields: {
+          path: `Photos/${2000 + (k % 25)}/${name}`,
+          name,
+          size: 4_000_000 + k,
+          lastModified: 1_700_000_000_000 + k,
+          width: 4000,
+          height: 3000,
+          hash: k.toString(16).padStart(64, '0'),
+          mime: 'image/jpeg',
+        },
+        vector: v.map((x) => x / norm),
+      };
+    });
+    const ids = await commitBatch(db, { model, dim, writes, touched: [], skipped: [] });
+    const entries: ScoreEntry[] = ids.map((id) => ({
+      id,
+      key,
+      pairs,
+      pixelVersion: PIXEL_STATS_VERSION,
+      model: {
+        laion: 1 + 9 * random(),
+        clipIqa: Object.fromEntries(pairs.map((p) => [p, random()])),
+      },
+      stats: {
+        sharpness: 500 * random(),
+        meanLuminance: random(),
+        shadowClip: 0.01 * random(),
+        highlightClip: 0.01 * random(),
+        contrast: 0.3 * random(),
+        colourfulness: 80 * random(),
+        megapixels: 12,
+        noise: 3 * random(),
+      },
+    }));
+    const tx = db.transaction(['scores', 'meta', 'blocks'], 'readwrite');
+    await writeScores(tx, entries);
+    await tx.done;
+  }
+  db.close();
+  return performance.now() - started;
+}
