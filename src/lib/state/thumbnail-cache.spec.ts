@@ -34,7 +34,7 @@ describe('thumbnail cache', () => {
     expect(thumbs.filter(Boolean)).toHaveLength(40);
     expect(thumbs[12]).toBeUndefined();
     expect(thumbs[40]?.photo.id).toBe(41);
-    const text = async (url: string) => (await (await fetch(url)).text()) as string;
+    const text = async (url: string) => (await fetch(url)).text();
     expect(await text(thumbs[40]!.url)).toBe('t7');
     expect(await text(thumbs[4]!.url)).toBe('t5');
     // Asked again: from the cache, no new read.
