@@ -158,8 +158,10 @@ describe('IndexingJob', () => {
     const base = fakeDeps(db).deps;
     const { deps } = fakeDeps(db, {
       decode: async (blob, info) => {
-        // Only the first photo decodes before the model starts.
-        if (decoded > 0) await started;
+        // Only the first photo (seed 1) decodes before the model starts. By photo, not by
+        // count: decodes may begin in any order, and the model waits for the first photo.
+        const seed = new Uint8Array(await blob.arrayBuffer())[SEED_OFFSET];
+        if (seed !== 1) await started;
         const out = await base.decode(blob, info);
         decoded++;
         return out;
