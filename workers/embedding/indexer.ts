@@ -187,12 +187,14 @@ export class IndexingJob {
         if (this.#cancelled) return this.#finish(progress, 'cancelled', onProgress);
         feed.upTo(at + batch.length + lookahead);
         const plan = emptyPlan();
-        // The model takes whatever is ready: the whole batch once decoding runs ahead, and
-        // at the start the first files while the rest of the batch is still decoding.
+        // At the start the model takes whatever is ready, the first files while the rest of
+        // the batch is still decoding; after that, whole batches (decoding runs ahead by
+        // then). One model call per batch matters on WebGPU, where each call has a fixed cost:
+        // batches split into what happened to be decoded halved the rate there.
         for (let i = 0; i < batch.length;) {
           await feed.get(at + i);
           await nextTask(); // let finished decodes report in
-          let j = i + 1;
+          let j = at === 0 ? i + 1 : batch.length;
           while (j < batch.length && feed.ready(at + j)) j++;
           const part = await this.#plan(
             await Promise.all(batch.slice(i, j).map((_, k) => feed.get(at + i + k))),
