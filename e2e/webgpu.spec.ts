@@ -4,15 +4,21 @@ import path from 'node:path';
 import { PHOTOS, addFolder, countOf, openApp, search, topPaths, waitForIndexing } from './app';
 
 test('indexes and searches on WebGPU when the browser offers an adapter', async ({ page }) => {
+  test.setTimeout(480_000);
   await openApp(page);
   const hasAdapter = await page.evaluate(async () => {
     const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     return Boolean(gpu && (await gpu.requestAdapter()));
   });
   expect(hasAdapter, 'Chromium with --enable-unsafe-webgpu offers a (software) adapter').toBe(true);
-  const dir = readdirSync(PHOTOS, { withFileTypes: true }).find((d) => d.isDirectory())!.name;
+  // The software adapter embeds about one photo a second on these machines: the smallest
+  // fixture folder checks the WebGPU path without spending minutes on throughput (measured
+  // on WASM by the bench, not here).
+  const dirs = readdirSync(PHOTOS, { withFileTypes: true }).filter((d) => d.isDirectory());
+  const size = (name: string) => readdirSync(path.join(PHOTOS, name)).length;
+  const dir = dirs.map((d) => d.name).sort((a, b) => size(a) - size(b))[0]!;
   await addFolder(page, path.join(PHOTOS, dir));
-  const counts = await waitForIndexing(page, 220_000);
+  const counts = await waitForIndexing(page, 300_000);
   expect(countOf(counts, /new photos? indexed/)).toBeGreaterThan(0);
   await expect(page.getByTestId('vision-status')).toContainText('WebGPU');
   await search(page, 'a blue square');
