@@ -26,7 +26,7 @@ import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
 import { applyLinearHead } from '../workers/aesthetics/pth-reader';
 import { appBase, deleteDb, folderFiles } from './page-common';
 import { indexingBench } from './indexing-page';
-import { fillAppLibrary } from './scroll-page';
+import { cameraPhotoWrites, fillAppLibrary } from './scroll-page';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -288,24 +288,7 @@ async function benchColdStart(n: number, dim: number) {
   let db = await openLibraryDb(name, 5);
   const t0 = performance.now();
   for (let at = 0; at < n; at += 1000) {
-    const writes = Array.from({ length: Math.min(1000, n - at) }, (_, i) => {
-      const v = Float32Array.from({ length: dim }, normal);
-      const norm = Math.hypot(...v);
-      const k = at + i;
-      return {
-        fields: {
-          path: `Photos/${2000 + (k % 25)}/IMG_${String(k).padStart(6, '0')}.jpg`,
-          name: `IMG_${String(k).padStart(6, '0')}.jpg`,
-          size: 4_000_000 + k,
-          lastModified: 1_700_000_000_000 + k,
-          width: 4000,
-          height: 3000,
-          hash: k.toString(16).padStart(64, '0'),
-          mime: 'image/jpeg',
-        },
-        vector: v.map((x) => x / norm),
-      };
-    });
+    const writes = cameraPhotoWrites(at, Math.min(1000, n - at), dim, normal);
     await commitBatch(db, { model, dim, writes, touched: [], skipped: [] });
   }
   const writeMs = performance.now() - t0;

@@ -3,12 +3,40 @@
 // app can then be opened on it and scrolled.
 import { getProfile, modelKey } from '../src/core/manifest';
 import { openLibraryDb } from '../src/core/store/db';
-import { commitBatch } from '../src/core/store/photo-store';
+import { commitBatch, type PhotoWrite } from '../src/core/store/photo-store';
 import { writeScores, type ScoreEntry } from '../src/core/store/score-store';
 import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
 import { PIXEL_STATS_VERSION, scorerKey } from '../workers/aesthetics/scorer';
 import { gaussian, mulberry32 } from '../workers/tuning/random';
 import { deleteDb } from './page-common';
+
+/** `count` photos numbered from `at`, as a camera folder names them, with random unit vectors. */
+export function cameraPhotoWrites(
+  at: number,
+  count: number,
+  dim: number,
+  normal: () => number,
+): PhotoWrite[] {
+  return Array.from({ length: count }, (_, i) => {
+    const k = at + i;
+    const v = Float32Array.from({ length: dim }, normal);
+    const norm = Math.hypot(...v);
+    const name = `IMG_${String(k).padStart(6, '0')}.jpg`;
+    return {
+      fields: {
+        path: `Photos/${2000 + (k % 25)}/${name}`,
+        name,
+        size: 4_000_000 + k,
+        lastModified: 1_700_000_000_000 + k,
+        width: 4000,
+        height: 3000,
+        hash: k.toString(16).padStart(64, '0'),
+        mime: 'image/jpeg',
+      },
+      vector: v.map((x) => x / norm),
+    };
+  });
+}
 
 /**
  * Writes n photos (random unit vectors and aesthetic scores, no thumbnails) in batches of
@@ -27,25 +55,7 @@ export async function fillAppLibrary(n: number, profileId: string): Promise<numb
   const db = await openLibraryDb();
   const started = performance.now();
   for (let at = 0; at < n; at += 1000) {
-    const writes = Array.from({ length: Math.min(1000, n - at) }, (_, i) => {
-      const k = at + i;
-      const v = Float32Array.from({ length: dim }, normal);
-      const norm = Math.hypot(...v);
-      const name = `IMG_${String(k).padStart(6, '0')}.jpg`;
-      return {
-        fields: {
-          path: `Photos/${2000 + (k % 25)}/${name}`,
-          name,
-          size: 4_000_000 + k,
-          lastModified: 1_700_000_000_000 + k,
-          width: 4000,
-          height: 3000,
-          hash: k.toString(16).padStart(64, '0'),
-          mime: 'image/jpeg',
-        },
-        vector: v.map((x) => x / norm),
-      };
-    });
+    const writes = cameraPhotoWrites(at, Math.min(1000, n - at), dim, normal);
     const ids = await commitBatch(db, { model, dim, writes, touched: [], skipped: [] });
     const entries: ScoreEntry[] = ids.map((id) => ({
       id,
