@@ -12,7 +12,7 @@ import { sourcesFromFileList } from '../src/lib/files/collect-files';
 import { getProfile } from '../src/core/manifest';
 import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { topK } from '../workers/search/top-k';
-import { LibraryScan } from '../workers/search/scan/library-scan';
+import { LibraryScan, PREFILTER_MIN_ROWS } from '../workers/search/scan/library-scan';
 import { compactBatch, fineBytes } from '../src/core/int8-codec';
 import { loadCompactMatrix, type CompactMatrix } from '../src/core/store/embedding-store';
 import { openLibraryDb } from '../src/core/store/db';
@@ -165,9 +165,19 @@ function benchTopK(n: number, dim: number, k: number, reps: number) {
 /**
  * The search worker's scan (int8 SIMD + refined re-scoring of 4·k candidates) against
  * today's float topK, on a CLIP-like set: ~1,000 clusters whose members meet at cosine ≈ 0.8,
- * queries near a centre. At 1M the float copy (2 GB) is not built: no baseline, no recall.
+ * queries near a centre. `prefilter` forces the sign prefilter on (true) or off (false);
+ * by default the scan decides by size, as in the app (PREFILTER_MIN_ROWS). Recall@10 is
+ * against the exact float top 10, tracked while the set is generated (100 queries, or 50
+ * with no float copy); at 1M the float copy (2 GB) for the topK baseline is not built.
  */
-function benchScan(n: number, dim: number, k: number, reps: number, withFloat: boolean) {
+function benchScan(
+  n: number,
+  dim: number,
+  k: number,
+  reps: number,
+  withFloat: boolean,
+  prefilter?: boolean,
+) {
   const normal = gaussian(mulberry32(42));
   const clusters = Math.min(1000, Math.max(10, Math.round(n / 100)));
   const unit = (v: Float32Array) => {
@@ -179,6 +189,11 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
   );
   const near = (c: Float32Array, variance: number) =>
     unit(c.map((x) => x + Math.sqrt(variance / dim) * normal()));
+  // Recall queries first: their exact top 10 is kept while the rows are generated.
+  const recallQueries = Array.from({ length: withFloat ? 100 : 50 }, (_, i) =>
+    near(centres[(i * 53 + 11) % clusters]!, 0.15),
+  );
+  const exact = recallQueries.map(() => [] as { row: number; score: number }[]);
   const ids = Uint32Array.from({ length: n }, (_, i) => i + 1);
   const codes = new Int8Array(n * dim);
   const scales = new Float32Array(n);
@@ -189,6 +204,18 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
     const rows = Math.min(chunk, n - at);
     const block = new Float32Array(rows * dim);
     for (let i = 0; i < rows; i++) block.set(near(centres[(at + i) % clusters]!, 0.25), i * dim);
+    recallQueries.forEach((q, r) => {
+      const kept = exact[r]!;
+      for (let i = 0; i < rows; i++) {
+        let score = 0;
+        for (let j = 0; j < dim; j++) score += q[j]! * block[i * dim + j]!;
+        if (kept.length < 10 || score > kept[9]!.score) {
+          kept.push({ row: at + i, score });
+          kept.sort((a, b) => b.score - a.score);
+          kept.length = Math.min(kept.length, 10);
+        }
+      }
+    });
     const q = compactBatch(block, dim);
     codes.set(q.codes, at * dim);
     scales.set(q.scales, at);
@@ -197,7 +224,8 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
   }
   const matrix: CompactMatrix = { model: 'bench', dim, ids, codes, scales, fine, legacyRows: 0 };
   const t0 = performance.now();
-  const scan = new LibraryScan(matrix);
+  const from = prefilter === undefined ? undefined : prefilter ? 0 : Infinity;
+  const scan = new LibraryScan(matrix, undefined, undefined, from);
   const loadMs = performance.now() - t0;
   const queries = Array.from({ length: reps }, (_, i) => near(centres[(i * 37) % clusters]!, 0.15));
   const time = (fn: (q: Float32Array) => unknown) =>
@@ -212,27 +240,22 @@ function benchScan(n: number, dim: number, k: number, reps: number, withFloat: b
   scan.search(queries[0]!, k);
   const firstMs = performance.now() - t1;
   const ms = time((q) => scan.search(q, k));
-  let recallAt10: number | undefined;
-  let topKMs: number | undefined;
-  if (floats) {
-    // Recall over more queries than the timing needs: a miss is 1 in 10 × queries.
-    const recallQueries = Array.from({ length: 100 }, (_, i) =>
-      near(centres[(i * 53 + 11) % clusters]!, 0.15),
-    );
-    let hits = 0;
-    for (const q of recallQueries) {
-      const exact = new Set(topK(floats, dim, ids, q, 10).map((h) => h.id));
-      hits += scan.search(q, 10).hits.filter((h) => exact.has(h.id)).length;
-    }
-    recallAt10 = hits / (10 * recallQueries.length);
-    topKMs = time((q) => topK(floats, dim, ids, q, k));
-  }
+  let hits = 0;
+  recallQueries.forEach((q, r) => {
+    const want = new Set(exact[r]!.map((h) => ids[h.row]));
+    hits += scan.search(q, 10).hits.filter((h) => want.has(h.id)).length;
+  });
+  const recallAt10 = hits / (10 * recallQueries.length);
+  const topKMs = floats ? time((q) => topK(floats, dim, ids, q, k)) : undefined;
+  const prefiltered = prefilter ?? n >= PREFILTER_MIN_ROWS;
   return {
     ms,
     firstMs,
     loadMs,
     topKMs,
     recallAt10,
+    recallQueries: recallQueries.length,
+    prefiltered,
     bytesPerVector: dim + fineBytes(dim) + 4 + 4,
     floatBytesPerVector: 4 * dim + 4,
     scoreBytesPerPhoto: scoreBytesPerPhoto(),

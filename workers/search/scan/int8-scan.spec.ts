@@ -73,6 +73,46 @@ describe('Int8Scan kernel against the scalar reference', () => {
     }
   });
 
+  it('scans only a list of rows when given one, as if the library held just those', () => {
+    const rand = mulberry32(21);
+    for (const dim of [16, 33, 512]) {
+      const n = 400;
+      const vectors = randomCodes(rand, n * dim);
+      const scales = randomScales(rand, n);
+      const scan = new Int8Scan(dim, { warmUp: false });
+      scan.load(vectors, scales);
+      const rows = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rand() < 0.3);
+      const subCodes = new Int8Array(rows.length * dim);
+      rows.forEach((row, i) => subCodes.set(vectors.subarray(row * dim, (row + 1) * dim), i * dim));
+      const subScales = Float32Array.from(rows, (row) => scales[row]!);
+      const query = randomQuery(rand, dim);
+      for (const [k, excludeAt] of [
+        [10, -1],
+        [7, 3],
+        [rows.length + 2, 0],
+      ] as const) {
+        const exclude = excludeAt >= 0 ? rows[excludeAt]! : -1;
+        const got = scan.search(query, k, { rows, exclude });
+        const levels = queryLevels(padded(dim));
+        const want = referenceScan(
+          subCodes,
+          subScales,
+          rows.length,
+          dim,
+          query,
+          k,
+          levels,
+          excludeAt,
+        );
+        expect([...got.indices]).toEqual([...want.indices].map((i) => rows[i]!));
+        expect([...got.scores]).toEqual([...want.scores]);
+        expect(got.mean).toBe(want.mean);
+      }
+      // Whole scans afterwards are unaffected.
+      check(scan, vectors, scales, query, 10);
+    }
+  });
+
   it('handles zero rows, a zero query and k = 0', () => {
     const dim = 24;
     const rand = mulberry32(5);

@@ -13,6 +13,11 @@ export interface ScanResult {
 export interface SearchOptions {
   /** A row to leave out (the photo itself, for "more like this"). */
   exclude?: number;
+  /**
+   * Scan only these rows (ascending; a prefilter's candidates). The mean is then over them,
+   * not over the library.
+   */
+  rows?: Uint32Array;
 }
 
 const STATS_PTR = 0;
@@ -20,6 +25,8 @@ const QUERY_PTR = 64;
 const align = (x: number, to: number) => Math.ceil(x / to) * to;
 /** Heap entries reserved with the rows: searches for up to this many never grow memory. */
 const HEAP_ROOM = 4096;
+/** Row-list entries reserved after the heap room, likewise. */
+const LIST_ROOM = 8192;
 
 const kernelModule = lazyModule(kernelBytes);
 
@@ -41,7 +48,7 @@ export class Int8Scan {
   readonly dim: number;
   readonly dimPadded: number;
   private readonly memory: WebAssembly.Memory;
-  /** search(query, vectors, scales, n, dim, k, heap, exclude, stats) → heap size */
+  /** search(query, vectors, scales, n, dim, k, heap, exclude, stats, list) → heap size */
   private readonly kernel: KernelFn;
   private readonly vectorsPtr: number;
   private readonly levels: number;
@@ -82,7 +89,7 @@ export class Int8Scan {
     this.capacity = rows;
     // Room for a top-HEAP_ROOM heap too, so a search never grows (and so detaches) the memory
     // that `codes()` views hand out.
-    growTo(this.memory, align(this.scalesPtr + 4 * rows, 8) + 8 * HEAP_ROOM);
+    growTo(this.memory, align(this.scalesPtr + 4 * rows, 8) + 8 * HEAP_ROOM + 4 * LIST_ROOM);
     const bytes = new Uint8Array(this.memory.buffer);
     bytes.copyWithin(this.scalesPtr, oldScales, oldScales + 4 * this.n);
     // Rows past n must read as zeros for padding; the moved-from scale bytes now lie there.
@@ -145,10 +152,18 @@ export class Int8Scan {
       throw new RangeError(`Int8Scan: query has ${query.length} values, expected ${this.dim}`);
     }
     const exclude = options.exclude ?? -1;
-    const excluded = exclude >= 0 && exclude < this.n ? 1 : 0;
-    const cap = Math.max(0, Math.min(Math.floor(k), this.n - excluded));
+    const list = options.rows;
+    const inList = list ? list.includes(exclude) : exclude < this.n;
+    const excluded = exclude >= 0 && inList ? 1 : 0;
+    const scanned = list ? list.length : this.n;
+    const cap = Math.max(0, Math.min(Math.floor(k), scanned - excluded));
     const heapPtr = align(this.scalesPtr + 4 * this.capacity, 8);
-    growTo(this.memory, heapPtr + 8 * Math.max(cap, 1));
+    const listPtr = heapPtr + 8 * Math.max(cap, HEAP_ROOM);
+    growTo(this.memory, listPtr + 4 * (list ? list.length : 0));
+    if (list) {
+      if (list.some((row) => row >= this.n)) throw new RangeError('Int8Scan: row out of range');
+      new Uint32Array(this.memory.buffer, listPtr, list.length).set(list);
+    }
     const { scale } = quantizeQuery(
       query,
       new Int16Array(this.memory.buffer, QUERY_PTR, this.dimPadded),
@@ -158,12 +173,13 @@ export class Int8Scan {
       QUERY_PTR,
       this.vectorsPtr,
       this.scalesPtr,
-      this.n,
+      scanned,
       this.dimPadded,
       cap,
       heapPtr,
       excluded ? exclude : -1,
       STATS_PTR,
+      list ? listPtr : 0,
     );
     const buffer = this.memory.buffer;
     const heapScores = new Float32Array(buffer, heapPtr, 2 * size);
@@ -178,7 +194,7 @@ export class Int8Scan {
       indices[i] = heapRows[2 * h + 1]!;
       scores[i] = heapScores[2 * h]! * scale;
     });
-    const count = this.n - excluded;
+    const count = scanned - excluded;
     const sum = new Float64Array(buffer, STATS_PTR, 1)[0]!;
     return { indices, scores, mean: count > 0 ? (sum * scale) / count : 0 };
   }

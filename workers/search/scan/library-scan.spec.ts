@@ -73,6 +73,33 @@ describe('library scan (int8 SIMD + refined re-scoring)', () => {
     expect(int8Only).toBeLessThan(refined);
   });
 
+  it('with the sign prefilter: the same recall, mean and exclusion as the whole scan', () => {
+    const whole = new LibraryScan(matrix);
+    const narrowed = new LibraryScan(matrix, undefined, true, 0);
+    // The prefilter hands over 4,096 of 12,000 rows; a search for 2,000 or more scans all.
+    expect(recall(narrowed, 10)).toBeGreaterThanOrEqual(0.99);
+    for (const q of queries.slice(0, 8)) {
+      const a = whole.search(q, 10);
+      const b = narrowed.search(q, 10);
+      expect(b.mean).toBeCloseTo(a.mean, 6);
+      expect(b.hits.map((h) => h.id)).toEqual(a.hits.map((h) => h.id));
+      const first = narrowed.rowOf(b.hits[0]!.id);
+      const without = narrowed.search(q, 10, undefined, first);
+      expect(without.hits.map((h) => h.id)).toEqual(
+        b.hits
+          .slice(1)
+          .map((h) => h.id)
+          .concat(without.hits[9]!.id),
+      );
+      expect(without.mean).toBeCloseTo(whole.search(q, 10, undefined, first).mean, 6);
+    }
+    // Another multiplier array (a tuned adapter's) gets its own mean.
+    const halved = matrix.scales.map((s) => s / 2);
+    const q = queries[3]!;
+    expect(narrowed.search(q, 5, halved).mean).toBeCloseTo(whole.search(q, 5).mean / 2, 6);
+    expect(narrowed.search(q, 2500).hits).toHaveLength(2500);
+  });
+
   it('gives the same hits and mean without WebAssembly SIMD', () => {
     const simd = new LibraryScan(matrix);
     const plain = new LibraryScan(matrix, undefined, false);

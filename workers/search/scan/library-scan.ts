@@ -2,9 +2,18 @@ import { queryLevels, refinedDot } from '../../../src/core/int8-codec';
 import type { CompactMatrix } from '../../../src/core/store/embedding-store';
 import { Int8Scan, int8ScanSupported, type ScanResult } from './int8-scan';
 import { referenceScan } from './scan-reference';
+import { SignPrefilter } from './sign-prefilter';
 
 /** Candidates the int8 pass hands to the refined re-scoring, per result asked for. */
 export const OVERSAMPLE = 4;
+
+/**
+ * From this many photos a search first narrows the library by sign bits (SignPrefilter) and
+ * scans only the nearest PREFILTER_CANDIDATES exactly; below it, every row is scanned exactly.
+ */
+export const PREFILTER_MIN_ROWS = 50_000;
+/** Rows the prefilter hands to the exact int8 pass (more when a search asks for more). */
+export const PREFILTER_CANDIDATES = 4096;
 
 export interface LibraryHit {
   id: number;
@@ -21,7 +30,8 @@ export interface LibrarySearch {
  * The search worker's view of one model's vectors: the int8 codes live once in WebAssembly
  * memory and are scanned by the SIMD kernel; the best OVERSAMPLE·k rows are then re-scored
  * with the 2-bit refinement, which recovers the exact float top k on clustered libraries
- * where int8 alone swaps near neighbours. Without WebAssembly SIMD (Safari < 16.4) the same
+ * where int8 alone swaps near neighbours. From PREFILTER_MIN_ROWS photos the int8 pass reads
+ * only the rows a sign prefilter picks (an eighth of the bytes per row to choose them). Without WebAssembly SIMD (Safari < 16.4) the same
  * arithmetic runs in plain JS.
  */
 export class LibraryScan {
@@ -31,14 +41,26 @@ export class LibraryScan {
   #rows: Map<number, number> | undefined;
   /** The multipliers now in the kernel's memory (the base scales or a tuned view's). */
   #active: Float32Array;
+  readonly #prefilter: SignPrefilter | undefined;
+  /** Σ multiplier·codes per multipliers array, for the mean score when the prefilter runs. */
+  readonly #sums = new WeakMap<Float32Array, Float64Array>();
 
   /**
    * `reuse` is an earlier scan of the same dimension whose memory (and warm-up) is kept;
    * `simd: false` forces the plain-JS path (tests compare the two).
    */
-  constructor(matrix: CompactMatrix, reuse?: LibraryScan, simd = int8ScanSupported()) {
+  constructor(
+    matrix: CompactMatrix,
+    reuse?: LibraryScan,
+    simd = int8ScanSupported(),
+    prefilterFrom = PREFILTER_MIN_ROWS,
+  ) {
     const n = matrix.ids.length;
     let codes = matrix.codes;
+    if (simd && n >= prefilterFrom) {
+      this.#prefilter = new SignPrefilter(matrix.codes, matrix.scales, n, matrix.dim);
+      this.#sums.set(matrix.scales, this.#prefilter.sum);
+    }
     if (simd) {
       const old = reuse ? reuse.#scan : undefined;
       this.#scan = old && old.dim === matrix.dim ? old : new Int8Scan(matrix.dim, { capacity: n });
@@ -118,6 +140,35 @@ export class LibraryScan {
       this.#scan.setScales(multipliers);
       this.#active = multipliers;
     }
-    return this.#scan.search(query, k, { exclude: excludeRow });
+    // A search that wants a good share of the library reads it all anyway: scan it whole.
+    const count = Math.max(PREFILTER_CANDIDATES, 2 * k);
+    if (!this.#prefilter || count > this.size / 4) {
+      return this.#scan.search(query, k, { exclude: excludeRow });
+    }
+    const rows = this.#prefilter.candidates(query, count, excludeRow);
+    const found = this.#scan.search(query, k, { rows });
+    return { ...found, mean: this.#mean(query, multipliers, excludeRow) };
+  }
+
+  /** Mean score over every photo but `excludeRow`, from Σ multiplier·codes (one dot product). */
+  #mean(query: Float32Array, multipliers: Float32Array, excludeRow: number): number {
+    const { codes, dim } = this.matrix;
+    const n = this.size;
+    let sum = this.#sums.get(multipliers);
+    if (!sum) {
+      // Once per multiplier array (a tuned adapter's), one SIMD pass over the codes.
+      sum = this.#prefilter!.weightedSum(codes, multipliers);
+      this.#sums.set(multipliers, sum);
+    }
+    let total = 0;
+    for (let j = 0; j < dim; j++) total += sum[j]! * query[j]!;
+    let count = n;
+    if (excludeRow >= 0 && excludeRow < n) {
+      let own = 0;
+      for (let j = 0; j < dim; j++) own += codes[excludeRow * dim + j]! * query[j]!;
+      total -= multipliers[excludeRow]! * own;
+      count -= 1;
+    }
+    return count > 0 ? total / count : 0;
   }
 }

@@ -14,27 +14,45 @@
 ;; The score of a row is dot(row, query) · scale[row]; the query's own scale is a
 ;; common positive factor, applied by the caller. Dot products stay exact in i32 as long
 ;; as 128 · max|query| · dim < 2^31, which the caller guarantees when quantising.
+;;   $list:    0 to scan rows 0..n-1; else the offset of n i32 row numbers, ascending, to
+;;             scan only those (a prefilter's candidates; $stats then sums only them).
 ;; Returns the number of heap entries (min(k, rows scanned)).
 (module
   (memory (import "env" "memory") 1)
   (func $search (export "search")
     (param $query i32) (param $vectors i32) (param $scales i32) (param $n i32)
     (param $dim i32) (param $k i32) (param $heap i32) (param $exclude i32) (param $stats i32)
+    (param $list i32)
     (result i32)
-    (local $row i32) (local $p i32) (local $rowEnd i32) (local $q i32)
+    (local $next i32) (local $row i32) (local $p i32) (local $rowEnd i32) (local $q i32)
     (local $acc v128) (local $v v128) (local $dot i32) (local $s f32) (local $sum f64)
     (local $size i32) (local $i i32) (local $parent i32) (local $child i32)
     (local $at i32) (local $cs f32) (local $other f32)
 
-    local.get $vectors
-    local.set $p
     block $done
       loop $rows
-        local.get $row
+        local.get $next
         local.get $n
         i32.ge_u
         br_if $done
-        local.get $p
+        ;; the next row: the next in order, or the list's next entry
+        local.get $list
+        if (result i32)
+          local.get $list
+          local.get $next
+          i32.const 2
+          i32.shl
+          i32.add
+          i32.load
+        else
+          local.get $next
+        end
+        local.tee $row
+        local.get $dim
+        i32.mul
+        local.get $vectors
+        i32.add
+        local.tee $p
         local.get $dim
         i32.add
         local.set $rowEnd
@@ -278,12 +296,10 @@
             i32.store offset=4
           end
         end
-        local.get $rowEnd
-        local.set $p
-        local.get $row
+        local.get $next
         i32.const 1
         i32.add
-        local.set $row
+        local.set $next
         br $rows
       end
     end
