@@ -37,6 +37,18 @@ describe('search manager', () => {
     expect(next.client.searchText).toHaveBeenCalledWith({ text: 'a dog' }, expect.anything());
   });
 
+  it('leaves the box to a person who got there before the last query was restored', async () => {
+    const first = setup();
+    first.search.query = 'a dog';
+    await first.search.runSearch();
+    const next = setup({}, {}, Object.fromEntries(first.storage.data));
+    next.search.holdQuery();
+    next.search.query = 'a cat';
+    await next.search.start();
+    expect(next.search.query).toBe('a cat');
+    expect(next.client.searchText).not.toHaveBeenCalled();
+  });
+
   it('starts on the library when nothing was searched before', async () => {
     const { search, client } = setup();
     await search.start();

@@ -25,6 +25,8 @@ export class SearchManager {
   #tookMs = $state<number | null>(null);
   /** Numbers each request: the answer to an older one (a slow browse) never replaces a newer. */
   #latest = 0;
+  /** Set once the person is in the search box: start() then leaves the box to them. */
+  #held = false;
 
   constructor(private readonly deps: SearchDeps) {}
 
@@ -55,14 +57,19 @@ export class SearchManager {
     return this.#tookMs;
   }
 
-  /** Shows what the person last searched for, else the library. */
+  /** The person is in the search box: a last query restored after this must not overwrite it. */
+  holdQuery(): void {
+    this.#held = true;
+  }
+
+  /** Shows what the person last searched for (unless they are typing already), else the library. */
   async start(): Promise<void> {
     const last = this.deps.lastQuery.value;
     // The text model loads lazily: browsing the library needs no model at all.
-    if (last) {
+    if (last && !this.#held) {
       this.query = last;
       await this.runSearch();
-    } else if (this.deps.embedded() > 0) {
+    } else if (this.deps.embedded() > 0 && !this.query.trim()) {
       await this.showLibrary();
     }
   }
