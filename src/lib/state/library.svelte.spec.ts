@@ -1,28 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openLibraryDb, type PhotoRecord } from '../../core/store/db';
+import { openLibraryDb } from '../../core/store/db';
+import { photoRecord as photo } from '../../core/store/test-photos';
 import { compactBlock } from '../../core/store/embedding-store';
 import { LibraryManager } from './library.svelte';
 
 let n = 0;
 const MODEL = 'clip@1';
-
-function photo(id: number, extra: Partial<PhotoRecord> = {}): PhotoRecord {
-  return {
-    id,
-    path: `f/${id}.jpg`,
-    name: `${id}.jpg`,
-    size: 1,
-    lastModified: 0,
-    width: 1,
-    height: 1,
-    hash: String(id),
-    mime: 'image/jpeg',
-    addedAt: id,
-    vectors: {},
-    ...extra,
-  };
-}
 
 describe('library manager', () => {
   it('counts photos with vectors of its own model only, and lists skipped files by path', async () => {

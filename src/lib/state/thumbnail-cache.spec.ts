@@ -1,22 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { openLibraryDb, type PhotoRecord } from '../../core/store/db';
+import { openLibraryDb } from '../../core/store/db';
+import { photoRecord } from '../../core/store/test-photos';
 import { ThumbnailCache } from './thumbnail-cache';
 
-const photo = (id: number, duplicateOf?: number): PhotoRecord => ({
-  id,
-  path: `f/${id}.jpg`,
-  name: `${id}.jpg`,
-  size: 1,
-  lastModified: 0,
-  width: 1,
-  height: 1,
-  hash: String(duplicateOf ?? id),
-  mime: 'image/jpeg',
-  addedAt: id,
-  vectors: {},
-  ...(duplicateOf === undefined ? {} : { duplicateOf }),
-});
+/** A photo, or a copy of photo `duplicateOf` (same bytes, so the same hash). */
+const photo = (id: number, duplicateOf?: number) =>
+  photoRecord(id, duplicateOf === undefined ? {} : { hash: String(duplicateOf), duplicateOf });
 
 describe('thumbnail cache', () => {
   it('reads a screenful of thumbnails in one transaction, duplicates showing their original', async () => {
