@@ -167,24 +167,20 @@ export function refineBatch(
  * vector does not point along the original (zero, or non-finite values) keeps its scale.
  */
 export function alignScales(
-  vectors: ArrayLike<number>,
+  vectors: Float32Array,
   codes: Int8Array,
   fine: Uint8Array,
   scales: Float32Array,
   n: number,
   dim: number,
 ): void {
-  const stride = fineBytes(dim);
   for (let i = 0; i < n; i++) {
     if (scales[i] === 0) continue;
+    const x = vectors.subarray(i * dim, (i + 1) * dim);
     let self = 0;
-    let along = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = vectors[i * dim + j]!;
-      const r = (fine[i * stride + (j >> 2)]! >> (2 * (j & 3))) & 3;
-      self += v * v;
-      along += v * (codes[i * dim + j]! + (r + 0.5) / FINE_LEVELS - 0.5);
-    }
+    for (const v of x) self += v * v;
+    // x · (codes + refinement): the decoded row before its scale.
+    const along = refinedDot(codes, fine, i, dim, x);
     const aligned = Math.fround(self / along);
     if (along > 0 && Number.isFinite(aligned) && aligned > 0) scales[i] = aligned;
   }
@@ -195,7 +191,7 @@ export function alignScales(
  * refinement and aligned scales. What compaction stores and what the bench scans.
  */
 export function compactBatch(
-  vectors: ArrayLike<number>,
+  vectors: Float32Array,
   dim: number,
 ): { codes: Int8Array; scales: Float32Array; fine: Uint8Array } {
   const { codes, scales, n } = quantizeBatch(vectors, dim);
