@@ -31,8 +31,8 @@ export interface LibrarySearch {
  * memory and are scanned by the SIMD kernel; the best OVERSAMPLE·k rows are then re-scored
  * with the 2-bit refinement, which recovers the exact float top k on clustered libraries
  * where int8 alone swaps near neighbours. From PREFILTER_MIN_ROWS photos the int8 pass reads
- * only the rows a sign prefilter picks (an eighth of the bytes per row to choose them). Without WebAssembly SIMD (Safari < 16.4) the same
- * arithmetic runs in plain JS.
+ * only the rows a sign prefilter picks (an eighth of the bytes per row to choose them).
+ * Without WebAssembly SIMD (Safari < 16.4) the same arithmetic runs in plain JS.
  */
 export class LibraryScan {
   /** The matrix as given, less its codes where the kernel's memory holds them (see matrix). */
