@@ -143,9 +143,25 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
   return ids;
 }
 
-export async function getThumbnail(db: LumenDb, id: number): Promise<Blob | undefined> {
-  const photo = await db.get('photos', id);
-  return db.get('thumbnails', photo?.duplicateOf ?? id);
+/**
+ * Photos with their thumbnails, read in one transaction (a screenful of grid cells at once);
+ * undefined where the photo or its thumbnail is missing. A duplicate shows the thumbnail of
+ * the photo whose bytes it shares.
+ */
+export async function readThumbnails(
+  db: LumenDb,
+  ids: number[],
+): Promise<({ photo: PhotoRecord; blob: Blob } | undefined)[]> {
+  const tx = db.transaction(['photos', 'thumbnails']);
+  const photos = tx.objectStore('photos');
+  const blobs = tx.objectStore('thumbnails');
+  return Promise.all(
+    ids.map(async (id) => {
+      const photo = await photos.get(id);
+      const blob = photo && (await blobs.get(photo.duplicateOf ?? id));
+      return photo && blob ? { photo, blob } : undefined;
+    }),
+  );
 }
 
 export async function listSkipped(db: LumenDb): Promise<SkippedRecord[]> {

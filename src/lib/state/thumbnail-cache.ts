@@ -1,4 +1,5 @@
 import type { LumenDb, PhotoRecord } from '../../core/store/db';
+import { readThumbnails } from '../../core/store/photo-store';
 
 export interface Thumb {
   url: string;
@@ -56,18 +57,11 @@ export class ThumbnailCache {
     const batch = [...this.#queue];
     this.#queue.clear();
     const read = (async () => {
-      const tx = (await this.db()).transaction(['photos', 'thumbnails']);
-      const photos = tx.objectStore('photos');
-      const blobs = tx.objectStore('thumbnails');
-      const thumbs = await Promise.all(
-        batch.map(async ([id]) => {
-          const photo = await photos.get(id);
-          // A duplicate shows the thumbnail of the photo whose bytes it shares.
-          const blob = photo && (await blobs.get(photo.duplicateOf ?? id));
-          return photo && blob ? { url: URL.createObjectURL(blob), photo } : undefined;
-        }),
+      const found = await readThumbnails(
+        await this.db(),
+        batch.map(([id]) => id),
       );
-      return thumbs;
+      return found.map((f) => f && { url: URL.createObjectURL(f.blob), photo: f.photo });
     })();
     // Every caller settles: with its thumbnail, or with the batch's error.
     batch.forEach(([, resolve], i) => resolve(read.then((thumbs) => thumbs[i])));
