@@ -25,18 +25,16 @@ import { loadTinyWorld, type TinyWorld } from './tiny-world-harness';
 const SEEDS = [1, 2, 3];
 /**
  * Relative lift of mean top-10 quality on test, over the whole library. Issue #9 asks for 10%.
- * Revision 3 of the world carries quality well (head ρ 0.85, ≥ 0.55 within every defect), and
- * reaches +5.0% with no loss of precision@10 (mean of seeds 1–3, settings chosen on val by
- * `npm run sweep`, whose val budget is 1.5 points). What val allows is the limit, not the
- * trainer: ranking by cosine + λ·z(value) with no training at all, the largest val gain within
- * the budget is +3.5% for the pairs' beauty order, +3.4% for the best linear read-out of true
- * quality from the embedding and +5.1% for true quality itself (the sweep prints these), while
- * the recorded adapter reaches +3.8% on val. Read on test afterwards (a NumPy copy of the same
- * ranking), those shifts at the λ val picks (0.0225) give +5.9%, +6.7% and +10.2%, all within
- * 1 point of base precision: with settings chosen on val, even a perfect quality scorer only
- * just reaches 10%. The bar guards what is reached, a margin below it; the 10% target stays open.
+ * Revision 4 of the world tells shapes apart (test P@10 0.70, was 0.50) and still carries
+ * quality (head ρ 0.88). It reaches +6.3% for −1.8 points of precision@10 (mean of seeds 1–3,
+ * settings chosen on val by `npm run sweep`, whose val budget is 1.5 points). With precision
+ * this high, every quality shift now pulls in off-topic photos: ranking by cosine + λ·z(value)
+ * with no training, the largest val gain within the budget is +2.2% for the pairs' beauty order
+ * and +8.4% for true quality itself, while the recorded adapter reaches +5.8% on val. On test,
+ * within 2 points, the same shifts reach about +8% (beauty) and +11% (true quality), read
+ * afterwards in NumPy. The bar guards what is reached, a margin below it; the 10% target stays open.
  */
-const MIN_QUALITY_GAIN = 0.04;
+const MIN_QUALITY_GAIN = 0.055;
 /** Absolute fall of precision@10 allowed (2 points). */
 const MAX_PRECISION_LOSS = 0.02;
 /** The relative lift over test photos only must be at least this share of the library's. */

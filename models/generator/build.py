@@ -104,6 +104,9 @@ def main():
     ap.add_argument("--checkpoint", default=os.path.join(tempfile.gettempdir(), "tiny-world-clip.pt"))
     ap.add_argument("--reuse", action="store_true")
     ap.add_argument("--smoke", action="store_true", help="a few steps on few scenes, to test the pipeline")
+    ap.add_argument("--resume", help="a checkpoint taken at the end of phase RESUME_PHASE - 1 (from_onnx.py "
+                                     "rebuilds phase 3's from the revision-3 ONNX files)")
+    ap.add_argument("--resume-phase", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(2)
     t0 = time.time()
@@ -119,8 +122,9 @@ def main():
         def save(m, step):
             torch.save(m.state_dict(), f"{args.checkpoint}.step{step}")
 
-        model, tok, info = (train.train(steps=4, train_images=1000, quality_groups=100, second_steps=4) if args.smoke
-                            else train.train(save=save))
+        model, tok, info = (train.train(steps=4, train_images=1000, quality_groups=100, second_steps=4,
+                                        third_steps=4, fourth_steps=4, fourth_images=1000) if args.smoke
+                            else train.train(save=save, resume=args.resume, resume_phase=args.resume_phase))
         torch.save(model.state_dict(), args.checkpoint)
         with open(args.checkpoint + ".json", "w") as f:
             json.dump(info, f)

@@ -18,9 +18,10 @@ from PIL import Image
 import world
 
 TEST_SEED = 777_001
-PER_TRIPLE = 3         # images per shape x colour x background triple: 18 per two-attribute pair
-TEST_PER_TRIPLE = 2    # of which in the test split: 12 test images per pair, so P@10 can reach 1
-HELD_OUT_EXTRA = 8     # extra test images per held-out triple (10 test images each)
+PER_TRIPLE = 4         # images per shape x colour x background triple: 24 per two-attribute pair
+TEST_PER_TRIPLE = 3    # of which in the test split: 18 test images per pair, so P@10 can reach 1 and a
+                       # re-ranking of the test photos alone has more than ten relevant ones to order
+HELD_OUT_EXTRA = 8     # extra test images per held-out triple (11 test images each)
 VAL_FRACTION = 0.25    # of the non-test images and queries
 CLEAN_FRACTION = 0.35
 LEVELS = [0.25, 0.5, 0.75, 1.0]

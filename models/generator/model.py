@@ -34,6 +34,8 @@ class TinyClipConfig:
     layer_norm_eps: float = 1e-5
     # Channels of the energy stem (0: none). See VisionTower.
     energy_channels: int = 16
+    # Widths of the shape stem's three stride-2 3x3 convolutions (empty: none). See VisionTower.
+    shape_channels: tuple = (24, 48, 96)
 
     def to_dict(self):
         return asdict(self)
@@ -124,6 +126,21 @@ class VisionTower(nn.Module):
                     k[c] = f.expand(3, 3, 3)
                 nn.init.normal_(self.energy_proj.weight, std=0.02)
                 nn.init.zeros_(self.energy_proj.bias)
+        if cfg.shape_channels:
+            # The shape stem: three stride-2 3x3 convolutions (64 -> 32 -> 16 -> 8 pixels, one
+            # output per patch) whose features are added to the patch tokens. A linear 8x8 patch
+            # embedding sees each patch alone, and a 4-layer ViT trained this briefly hardly
+            # learned to tell a circle from a square; overlapping convolutions see edges and
+            # corners across patch borders. The output projection starts at zero, so adding the
+            # stem to a trained tower leaves its embeddings unchanged until training moves it.
+            chans = [3, *cfg.shape_channels]
+            convs = []
+            for a, b in zip(chans[:-1], chans[1:]):
+                convs += [nn.Conv2d(a, b, 3, stride=2, padding=1), nn.GELU()]
+            self.shape_stem = nn.Sequential(*convs)
+            self.shape_proj = nn.Linear(chans[-1], w)
+            nn.init.zeros_(self.shape_proj.weight)
+            nn.init.zeros_(self.shape_proj.bias)
 
     def forward(self, pixel_values):
         x = self.patch_embedding(pixel_values).flatten(2).transpose(1, 2)  # B x N x W
@@ -131,6 +148,8 @@ class VisionTower(nn.Module):
             h = self.energy_conv(pixel_values)
             e = torch.log(F.avg_pool2d(h * h, self.patch_size) + 1e-3).flatten(2).transpose(1, 2)
             x = x + self.energy_proj(e)
+        if hasattr(self, "shape_stem"):
+            x = x + self.shape_proj(self.shape_stem(pixel_values).flatten(2).transpose(1, 2))
         cls = self.class_embedding.view(1, 1, -1).expand(x.shape[0], 1, -1)
         x = torch.cat([cls, x], dim=1) + self.position_embedding
         x = self.pre_layrnorm(x)
@@ -179,6 +198,8 @@ class TinyClip(nn.Module):
         self.text_projection = nn.Linear(cfg.text_width, cfg.embed_dim, bias=False)
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
         self.apply(self._init)
+        if hasattr(self.vision_model, "shape_proj"):
+            nn.init.zeros_(self.vision_model.shape_proj.weight)
 
     @staticmethod
     def _init(m):
