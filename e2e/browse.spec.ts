@@ -29,6 +29,22 @@ test('pause, resume and cancel indexing, then browse, open and find similar phot
   expect(countOf(rest, /unchanged/)).toBe(stored);
   expect(countOf(rest, /new photos? indexed/)).toBeGreaterThan(0);
 
+  // A jump to the end of the library and back: the grid moves more than a screen at once (a
+  // fling), shows placeholders meanwhile, and where it settles every cell shows its own photo.
+  const firstScreen = await topPaths(page, 6);
+  const total = Number(
+    await page.getByTestId('results').locator('li').first().getAttribute('aria-setsize'),
+  );
+  const grid = page.getByRole('region', { name: 'Photos', exact: true });
+  await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  // While it moves, a slot's earlier cell is kept hidden: only what is visible counts.
+  const lastPhoto = page.locator(`li[aria-posinset="${total}"] img`);
+  await expect(lastPhoto).toBeVisible();
+  expect(firstScreen).not.toContain(await lastPhoto.getAttribute('alt'));
+  await grid.evaluate((el) => (el.scrollTop = 0));
+  await expect(page.locator('li[aria-posinset="1"] img')).toBeVisible();
+  expect(await topPaths(page, 6)).toEqual(firstScreen);
+
   await search(page, 'a red circle');
   const [first] = await topPaths(page, 1);
 
