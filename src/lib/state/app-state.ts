@@ -2,6 +2,8 @@ import { getProfile, modelKey, type Profile } from '../../core/manifest';
 import { activeAdapterId } from '../../core/store/adapter-store';
 import { errorMessage } from '../../core/errors';
 import { LibraryConnection, type LumenDb } from '../../core/store/db';
+import { loadPromptVectors, savePromptVectors } from '../../core/store/prompt-store';
+import { PROMPTS_VERSION } from '../../../workers/aesthetics/protocol';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
 import { LibraryIoClient } from '../clients/library-io-client';
@@ -118,6 +120,12 @@ export class AppState {
       this.models,
       { profileId: profile.id, appBase },
       () => this.search.refresh(),
+      {
+        load: async (count) =>
+          loadPromptVectors(await this.db(), modelKey(profile.clip), PROMPTS_VERSION, count),
+        save: async (vectors) =>
+          savePromptVectors(await this.db(), modelKey(profile.clip), PROMPTS_VERSION, vectors),
+      },
     );
     this.indexing = new IndexingManager(embedding, this.models, this.library, this.notice, {
       // The library is worth keeping: ask the browser not to evict it under pressure.

@@ -1,11 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ScoringProgress } from '../../../workers/aesthetics/protocol';
-import { ScoringManager, type PromptEmbedder, type ScoringClient } from './scoring.svelte';
+import {
+  ScoringManager,
+  type PromptEmbedder,
+  type PromptStore,
+  type ScoringClient,
+} from './scoring.svelte';
 
 const crashed = new Error('The aesthetics worker stopped unexpectedly (crash).');
 const done = (total: number): ScoringProgress => ({ state: 'done', done: total, total });
 
-function setup(score: ScoringClient['score'], embedTexts?: PromptEmbedder['embedTexts']) {
+function setup(
+  score: ScoringClient['score'],
+  embedTexts?: PromptEmbedder['embedTexts'],
+  store?: PromptStore,
+) {
   const models = {
     textModel: vi.fn(() =>
       Promise.resolve({ device: 'wasm' as const, model: 't', dim: 2, threads: 1 }),
@@ -25,6 +34,7 @@ function setup(score: ScoringClient['score'], embedTexts?: PromptEmbedder['embed
     models,
     { profileId: 'p', appBase: 'http://x/' },
     onScored,
+    store,
   );
   return { scoring, models, embedder, client, onScored };
 }
@@ -77,5 +87,37 @@ describe('scoring manager', () => {
     await first;
     expect(client.score).toHaveBeenCalledTimes(2);
     expect(scoring.running).toBe(false);
+  });
+
+  it('prompts embedded once are kept: the next visit scores without loading the text tower', async () => {
+    let kept: Float32Array[] | undefined;
+    const store: PromptStore = {
+      load: vi.fn((count: number) => Promise.resolve(kept?.length === count ? kept : undefined)),
+      save: vi.fn((vectors: Float32Array[]) => Promise.resolve(void (kept = vectors))),
+    };
+    const embed = (texts: string[]) =>
+      Promise.resolve(texts.map((_, i) => new Float32Array([i, 1])));
+    const first = setup(() => Promise.resolve(done(2)), embed, store);
+    await first.scoring.scoreLibrary();
+    expect(first.models.textModel).toHaveBeenCalledTimes(1);
+    expect(kept?.length).toBeGreaterThan(0);
+
+    const visit = setup(() => Promise.resolve(done(0)), embed, store);
+    await visit.scoring.scoreLibrary();
+    expect(visit.models.textModel).not.toHaveBeenCalled();
+    expect(visit.embedder.embedTexts).not.toHaveBeenCalled();
+    expect(vi.mocked(visit.client.score).mock.calls[0]![0].prompts).toEqual(kept);
+  });
+
+  it('a store that cannot be read or written only costs the text tower load', async () => {
+    const store: PromptStore = {
+      load: () => Promise.reject(new Error('IndexedDB is unavailable')),
+      save: () => Promise.reject(new Error('QuotaExceededError')),
+    };
+    const { scoring, models, client } = setup(() => Promise.resolve(done(1)), undefined, store);
+    await scoring.scoreLibrary();
+    expect(models.textModel).toHaveBeenCalledTimes(1);
+    expect(client.score).toHaveBeenCalledTimes(1);
+    expect(scoring.error).toBeNull();
   });
 });

@@ -19,6 +19,15 @@ export interface PromptEmbedder {
   embedTexts: (texts: string[]) => Promise<Float32Array[]>;
 }
 
+/**
+ * Where the prompts' embeddings are kept between visits (IndexedDB in the app), so a start
+ * with nothing new to score, or only a few photos, does not load the text tower for them.
+ */
+export interface PromptStore {
+  load: (count: number) => Promise<Float32Array[] | undefined>;
+  save: (vectors: Float32Array[]) => Promise<void>;
+}
+
 /** Aesthetic scores for every photo, computed in the background as photos arrive. */
 export class ScoringManager {
   #progress = $state<ScoringProgress | null>(null);
@@ -33,6 +42,7 @@ export class ScoringManager {
     private readonly request: Omit<ScoreRequest, 'prompts'>,
     /** Called when photos got new scores, so what is shown can be re-ordered. */
     private readonly onScored: () => Promise<void> = async () => {},
+    private readonly store?: PromptStore,
   ) {}
 
   get progress(): ScoringProgress | null {
@@ -57,8 +67,7 @@ export class ScoringManager {
     this.#error = null;
     let prompts: Float32Array[];
     try {
-      await this.models.textModel();
-      this.#prompts ??= this.embedder.embedTexts(promptTexts());
+      this.#prompts ??= this.#embedPrompts();
       prompts = await this.#prompts;
     } catch (e) {
       // The search worker may have died with the text tower in it.
@@ -77,6 +86,17 @@ export class ScoringManager {
       this.#again = false;
       await this.scoreLibrary();
     }
+  }
+
+  /** The stored embeddings, or the text tower's (then stored; a failed save only costs time). */
+  async #embedPrompts(): Promise<Float32Array[]> {
+    const texts = promptTexts();
+    const stored = await this.store?.load(texts.length).catch(() => undefined);
+    if (stored) return stored;
+    await this.models.textModel();
+    const vectors = await this.embedder.embedTexts(texts);
+    await this.store?.save(vectors).catch(() => undefined);
+    return vectors;
   }
 
   #failed(e: unknown) {
