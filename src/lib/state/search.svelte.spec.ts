@@ -49,6 +49,15 @@ describe('search manager', () => {
     expect(next.client.searchText).not.toHaveBeenCalled();
   });
 
+  it('focusing the search box starts loading the text model before anything is typed', async () => {
+    const { search, models, client } = setup();
+    await search.start();
+    expect(models.textModel).not.toHaveBeenCalled();
+    search.holdQuery();
+    expect(models.textModel).toHaveBeenCalledTimes(1);
+    expect(client.searchText).not.toHaveBeenCalled();
+  });
+
   it('starts on the library when nothing was searched before', async () => {
     const { search, client } = setup();
     await search.start();

@@ -60,6 +60,9 @@ export class SearchManager {
   /** The person is in the search box: a last query restored after this must not overwrite it. */
   holdQuery(): void {
     this.#held = true;
+    // They are about to type: the text model loads meanwhile, so the search need not wait
+    // for it. A failure shows in the model status, and the search tries again.
+    this.deps.models.textModel().catch(() => undefined);
   }
 
   /** Shows what the person last searched for (unless they are typing already), else the library. */
