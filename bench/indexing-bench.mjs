@@ -62,8 +62,8 @@ export async function benchBigPhotoIndexing(page, { outDir, results, rows }) {
   // Chromium's HTTP cache fails a second concurrent fetch of a 335 MB file that the first
   // has not finished reading (net::ERR_CACHE_WRITE_FAILURE), and transformers.js opens one
   // to read the size: this section runs in its own page with the cache off from the start.
-  // That setting no longer reaches the model worker's fetches (Chromium 156), so serve.mjs
-  // also sends the stand-in with Cache-Control: no-store.
+  // That setting does not reach the model worker's fetches (Chromium 156); the app's own
+  // fetch of self-hosted model files skips the HTTP cache (workers/shared/hosting.ts).
   const own = await page.context().browser().newPage();
   own.on('pageerror', (e) => console.error('page error:', e.message));
   const cdp = await own.context().newCDPSession(own);

@@ -18,24 +18,6 @@ export function machine() {
 }
 
 /**
- * The benchmark's ViT-B/32 stand-in (335 MB) is served with `Cache-Control: no-store`.
- * transformers.js reads a self-hosted file's size with a GET whose body it never reads,
- * while a second GET fetches it. Chromium's HTTP cache lets only one request write an
- * entry, so the second fails with net::ERR_CACHE_WRITE_FAILURE. Caching off in DevTools
- * does not reach the model worker's fetches.
- */
-const noStoreForLargeModels = {
-  name: 'lumen-bench-no-store',
-  configurePreviewServer(server) {
-    server.middlewares.use((req, res, next) => {
-      if (req.url?.startsWith('/models/vit-b32-standin/'))
-        res.setHeader('Cache-Control', 'no-store');
-      next();
-    });
-  },
-};
-
-/**
  * Builds index.html and bench/<page> into outDir, serves it on 127.0.0.1:port and opens Chromium.
  * `url` is the driver page's address; `close()` stops both.
  * @param {{ page: string, outDir: string, port: number }} options page: an .html file in bench/
@@ -55,7 +37,6 @@ export async function serveBench({ page, outDir, port }) {
   const server = await preview({
     root,
     logLevel: 'warn',
-    plugins: [noStoreForLargeModels],
     build: { outDir },
     preview: { port, strictPort: true, host: '127.0.0.1' },
   });

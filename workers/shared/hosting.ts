@@ -44,7 +44,13 @@ async function trackingFetch(input: string | URL, init?: RequestInit): Promise<R
   // Messages name the full address, even for same-origin paths.
   const shown = globalThis.location ? new URL(url, globalThis.location.href).href : url;
   try {
-    const res = await baseFetch(isLocal(url) ? withRevision(url, revision) : url, init);
+    // Self-hosted files skip the HTTP cache: the service worker keeps them, by revision. And
+    // transformers.js asks for a file twice at once (a GET for its size, whose body it never
+    // reads, then the file): with the HTTP cache on, the second request of a large file
+    // fails with net::ERR_CACHE_WRITE_FAILURE (a self-hosted ViT-B/32, 335 MB, never loaded).
+    const res = isLocal(url)
+      ? await baseFetch(withRevision(url, revision), { ...init, cache: 'no-store' })
+      : await baseFetch(url, init);
     // A 404 under our own models/ folder only means "not self-hosted": the hub is tried next.
     if (!res.ok && !(isLocal(url) && res.status === 404 && env.allowRemoteModels)) {
       lastFailure = new ModelFetchError(shown, res.status);
