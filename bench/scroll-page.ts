@@ -6,6 +6,7 @@ import { openLibraryDb } from '../src/core/store/db';
 import { savePromptVectors } from '../src/core/store/prompt-store';
 import { commitBatch, type PhotoWrite } from '../src/core/store/photo-store';
 import { writeScores, type ScoreEntry } from '../src/core/store/score-store';
+import { normalize } from '../src/core/vectors';
 import { CLIP_IQA_PAIRS, PROMPTS_VERSION, promptTexts } from '../workers/aesthetics/protocol';
 import { PIXEL_STATS_VERSION, scorerKey } from '../workers/aesthetics/scorer';
 import { gaussian, mulberry32 } from '../workers/tuning/random';
@@ -84,11 +85,7 @@ export async function fillAppLibrary(n: number, profileId: string): Promise<numb
   }
   // A library scored before has its prompts' embeddings kept from then (prompt-store.ts), so
   // opening it needs no text tower; these stand in for them, as the scores above do.
-  const prompts = promptTexts().map(() => {
-    const v = Float32Array.from({ length: dim }, () => normal());
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  });
+  const prompts = promptTexts().map(() => normalize(Float32Array.from({ length: dim }, normal)));
   await savePromptVectors(db, model, PROMPTS_VERSION, prompts);
   db.close();
   return performance.now() - started;

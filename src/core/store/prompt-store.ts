@@ -1,10 +1,8 @@
+// The CLIP-IQA prompts' text embeddings, kept per text model and prompt list. Scoring at
+// start then needs no text tower: loading one took seconds of both cores on a 100k library,
+// right while the first screen was scrolled.
 import type { LumenDb } from './db';
 
-/**
- * The CLIP-IQA prompts' text embeddings, kept per text model and prompt list. Scoring at
- * start then needs no text tower: loading one took seconds of both cores on a 100k library,
- * right while the first screen was scrolled.
- */
 function promptKey(model: string, version: number): string {
   return `iqaPrompts|${model}|v${version}`;
 }

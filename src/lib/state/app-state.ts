@@ -2,8 +2,6 @@ import { getProfile, modelKey, type Profile } from '../../core/manifest';
 import { activeAdapterId } from '../../core/store/adapter-store';
 import { errorMessage } from '../../core/errors';
 import { LibraryConnection, type LumenDb } from '../../core/store/db';
-import { loadPromptVectors, savePromptVectors } from '../../core/store/prompt-store';
-import { PROMPTS_VERSION } from '../../../workers/aesthetics/protocol';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
 import { LibraryIoClient } from '../clients/library-io-client';
@@ -22,7 +20,7 @@ import { PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { RankingSettings } from './ranking.svelte';
 import { RephraseSettings } from './rephrase-settings.svelte';
 import { RephraseState } from './rephrase.svelte';
-import { ScoringManager } from './scoring.svelte';
+import { ScoringManager, storedPrompts } from './scoring.svelte';
 import { judgeRephraser, searchRephraser } from './rephrase-views';
 import { SearchManager } from './search.svelte';
 import type { StartupSettings } from './settings';
@@ -120,12 +118,7 @@ export class AppState {
       this.models,
       { profileId: profile.id, appBase },
       () => this.search.refresh(),
-      {
-        load: async (count) =>
-          loadPromptVectors(await this.db(), modelKey(profile.clip), PROMPTS_VERSION, count),
-        save: async (vectors) =>
-          savePromptVectors(await this.db(), modelKey(profile.clip), PROMPTS_VERSION, vectors),
-      },
+      storedPrompts(this.db, modelKey(profile.clip)),
     );
     this.indexing = new IndexingManager(embedding, this.models, this.library, this.notice, {
       // The library is worth keeping: ask the browser not to evict it under pressure.

@@ -1,9 +1,12 @@
 import {
+  PROMPTS_VERSION,
   promptTexts,
   type ScoreRequest,
   type ScoringProgress,
 } from '../../../workers/aesthetics/protocol';
 import { errorMessage } from '../../core/errors';
+import type { LumenDb } from '../../core/store/db';
+import { loadPromptVectors, savePromptVectors } from '../../core/store/prompt-store';
 import type { ModelsManager } from './models.svelte';
 
 /** What scoring needs of the aesthetics worker (AestheticsClient; a fake in specs). */
@@ -26,6 +29,14 @@ export interface PromptEmbedder {
 export interface PromptStore {
   load: (count: number) => Promise<Float32Array[] | undefined>;
   save: (vectors: Float32Array[]) => Promise<void>;
+}
+
+/** The app's PromptStore: the library's IndexedDB, per text model and prompt list. */
+export function storedPrompts(db: () => Promise<LumenDb>, model: string): PromptStore {
+  return {
+    load: async (count) => loadPromptVectors(await db(), model, PROMPTS_VERSION, count),
+    save: async (vectors) => savePromptVectors(await db(), model, PROMPTS_VERSION, vectors),
+  };
 }
 
 /** Aesthetic scores for every photo, computed in the background as photos arrive. */
