@@ -127,7 +127,7 @@ export class AppState {
       },
       onBatches: () => {
         void this.library.refresh();
-        if (this.search.mode === 'library') void this.search.showLibrary();
+        if (this.search.mode === 'library') void this.search.showLibrary(false, true);
         // Scoring follows indexing batch by batch.
         void this.scoring.scoreLibrary();
       },

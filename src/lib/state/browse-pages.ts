@@ -1,4 +1,9 @@
-import type { BrowseRanking, RankedHit } from '../../../workers/search/protocol';
+import type {
+  BrowseOptions,
+  BrowseRanking,
+  RankedHit,
+  SearchResponse,
+} from '../../../workers/search/protocol';
 
 /** Photos per page of a browse: a few screens of the grid. */
 export const BROWSE_PAGE = 240;
@@ -16,6 +21,25 @@ export type PageFetch = (
  * holes that the grid draws as placeholders.
  */
 export class BrowsePages {
+  /**
+   * Browses anew. `screen`, the range the person is looking at, is fetched before this
+   * resolves, so a view shown again in place never flashes placeholders there.
+   */
+  static async open(
+    client: {
+      browse: (o: BrowseOptions) => Promise<SearchResponse & { paged: BrowseRanking }>;
+      browsePage: PageFetch;
+    },
+    options: Omit<BrowseOptions, 'pageSize'>,
+    screen?: [number, number],
+  ): Promise<{ pages: BrowsePages; scored: number }> {
+    const res = await client.browse({ ...options, pageSize: BROWSE_PAGE });
+    const pages = new BrowsePages(res.paged, res.hits, (...a) => client.browsePage(...a));
+    // A failed page is asked for again when the grid next shows it.
+    if (screen) await pages.load(...screen).catch(() => undefined);
+    return { pages, scored: res.scored };
+  }
+
   readonly #hits: (RankedHit | undefined)[];
   /** First index of every page asked for (in flight or arrived). */
   readonly #asked = new Set<number>();

@@ -37,14 +37,54 @@ describe('search manager: paged browse', () => {
     await search.showRange(5000, 5100);
     expect(browsePage.mock.calls.length).toBe(calls);
 
-    // The worker no longer keeps that order (restarted): the library is browsed again.
+    // The worker no longer keeps that order (restarted): the library is browsed again, and
+    // the grid stays where the person is, with the photos there fetched.
     ranking = 2;
     await search.showRange(9000, 9010);
     expect(browse).toHaveBeenCalledTimes(2);
-    expect(search.listId).not.toBe(list);
+    expect(search.listId).toBe(list);
     expect(search.hits[0]?.id).toBe(total);
-    await search.showRange(9000, 9010);
     expect(search.hits[9005]?.id).toBe(ids[9005]);
+  });
+
+  it('a library shown anew after indexing or scoring keeps the place and photos on screen', async () => {
+    let total = 5000;
+    let ranking = 1;
+    const ids = () => Array.from({ length: total }, (_, i) => total - i);
+    const browse = vi.fn<SearchWorker['browse']>((o) =>
+      Promise.resolve({
+        ...response(...ids().slice(0, o.pageSize)),
+        paged: { ranking: ++ranking, total },
+      }),
+    );
+    // What the slot at the bottom of the screen holds whenever a page is asked for.
+    const onScreen: (number | undefined)[] = [];
+    const browsePage = vi.fn<SearchWorker['browsePage']>((r, from, count) => {
+      onScreen.push(search.hits[4999]?.id);
+      const page = ids().slice(from, from + count);
+      return Promise.resolve(r === ranking ? page.map(hit) : null);
+    });
+    const { search } = setup({ browse, browsePage });
+    await search.showLibrary();
+    const list = search.listId;
+    await search.showRange(4900, 5000);
+    expect(search.hits[4999]?.id).toBe(1);
+
+    // Twenty more photos were indexed: the grid is not sent back to the top, and the slots on
+    // screen hold photos the moment the new list shows (no placeholders).
+    total = 5020;
+    onScreen.length = 0;
+    await search.refresh();
+    expect(search.listId).toBe(list);
+    expect(search.hits).toHaveLength(5020);
+    expect(search.hits[4999]?.id).toBe(21);
+    expect(search.hits[5019]?.id).toBe(1);
+    expect(onScreen.length).toBeGreaterThan(0);
+    expect(onScreen).not.toContain(undefined);
+
+    // Asking for the library anew (an emptied search box) does go back to the top.
+    await search.showLibrary();
+    expect(search.listId).not.toBe(list);
   });
 
   it('a failed page is shown and asked for again when scrolled to', async () => {

@@ -1,10 +1,9 @@
 import type { RankedHit, SearchOptions, SearchResponse } from '../../../workers/search/protocol';
 import { errorMessage } from '../../core/errors';
-import { BROWSE_PAGE, BrowsePages } from './browse-pages';
+import { BrowsePages } from './browse-pages';
 import type { SearchDeps } from './search-deps';
 
 export type { QueryRephraser, SearchDeps, SearchWorker } from './search-deps';
-
 export type ResultMode = 'library' | 'best' | 'text' | 'similar';
 export const RESULT_LIMIT = 500;
 
@@ -17,7 +16,7 @@ export class SearchManager {
   /** Raw: 100k hits are replaced, never edited. Holes are browse pages not fetched yet. */
   #hits = $state.raw<(RankedHit | undefined)[]>([]);
   #pages: BrowsePages | undefined;
-  /** Changes with each new list of results (not when a browse page fills in). */
+  /** Changes with each new list (not when a page fills in, nor when a view is shown anew). */
   #listId = $state(0);
   #scored = $state(0);
   #searching = $state(false);
@@ -27,6 +26,8 @@ export class SearchManager {
   #latest = 0;
   /** Set once the person is in the search box: start() then leaves the box to them. */
   #held = false;
+  /** What the grid last showed: a view refreshed in place fetches it before it is swapped in. */
+  #range: [number, number] = [0, 0];
 
   constructor(private readonly deps: SearchDeps) {}
 
@@ -60,8 +61,7 @@ export class SearchManager {
   /** The person is in the search box: a last query restored after this must not overwrite it. */
   holdQuery(): void {
     this.#held = true;
-    // They are about to type: the text model loads meanwhile, so the search need not wait
-    // for it. A failure shows in the model status, and the search tries again.
+    // The text model loads while they type (a failure shows in the model status).
     this.deps.models.textModel().catch(() => undefined);
   }
 
@@ -72,14 +72,14 @@ export class SearchManager {
     if (last && !this.#held) {
       this.query = last;
       await this.runSearch();
-    } else if (this.deps.embedded() > 0 && !this.query.trim()) {
-      await this.showLibrary();
-    }
+    } else if (this.deps.embedded() > 0 && !this.query.trim()) await this.showLibrary();
   }
 
-  /** The whole library, newest first, or most beautiful first ("best shots"). */
-  async showLibrary(best = false): Promise<void> {
-    this.#mode = best ? 'best' : 'library';
+  /** The library, newest or most beautiful first; `inPlace` keeps the person's place in it. */
+  async showLibrary(best = false, inPlace = false): Promise<void> {
+    const mode = best ? 'best' : 'library';
+    inPlace &&= this.#mode === mode;
+    this.#mode = mode;
     this.#similarTo = null;
     this.#error = null;
     this.#searching = false;
@@ -93,14 +93,18 @@ export class SearchManager {
     try {
       // Browsing reads stored vectors only; the search worker opens without its model.
       await client.useProfile(profileId);
-      const order = best ? 'beauty' : 'recent';
-      const { minBeauty } = ranking.options;
-      const res = await client.browse({ order, minBeauty, pageSize: BROWSE_PAGE });
+      const { pages, scored } = await BrowsePages.open(
+        client,
+        { order: best ? 'beauty' : 'recent', minBeauty: ranking.options.minBeauty },
+        inPlace ? this.#range : undefined,
+      );
       if (request !== this.#latest) return;
-      this.#pages = new BrowsePages(res.paged, res.hits, (...a) => client.browsePage(...a));
-      this.#hits = this.#pages.snapshot();
-      this.#listId++;
-      this.#scored = res.scored;
+      this.#pages = pages;
+      this.#hits = pages.snapshot();
+      this.#scored = scored;
+      if (!inPlace) this.#listId++;
+      // Else fetch where the person is now: they may have scrolled on meanwhile.
+      else await this.showRange(...this.#range);
     } catch (e) {
       if (request === this.#latest) this.#error = errorMessage(e);
     }
@@ -108,13 +112,14 @@ export class SearchManager {
 
   /** The grid shows [from, to): fetches the browse pages there that are still missing. */
   async showRange(from: number, to: number): Promise<void> {
+    this.#range = [from, to];
     const pages = this.#pages;
     if (!pages) return;
     try {
       const got = await pages.load(from, to);
       if (pages !== this.#pages) return;
       if (got === 'loaded') this.#hits = pages.snapshot();
-      else if (got === 'stale') await this.showLibrary(this.#mode === 'best');
+      else if (got === 'stale') await this.refresh();
     } catch (e) {
       if (pages === this.#pages) this.#error = errorMessage(e);
     }
@@ -123,10 +128,7 @@ export class SearchManager {
   async runSearch(): Promise<void> {
     const text = this.query.trim();
     this.deps.lastQuery.value = text;
-    if (!text) {
-      await this.showLibrary();
-      return;
-    }
+    if (!text) return this.showLibrary();
     this.#mode = 'text';
     this.#similarTo = null;
     // The history is a nicety: a failure to store it must not stop the search.
@@ -160,7 +162,7 @@ export class SearchManager {
   /** Shows the current view again: after indexing, scoring or a ranking change. */
   async refresh(): Promise<void> {
     if (this.#mode === 'library' || this.#mode === 'best')
-      await this.showLibrary(this.#mode === 'best');
+      await this.showLibrary(this.#mode === 'best', true);
     else if (this.#mode === 'text' && this.query.trim()) await this.searchWithRephrasing();
     else if (this.#mode === 'similar' && this.#similarTo !== null)
       await this.moreLikeThis(this.#similarTo);
