@@ -38,6 +38,42 @@ describe('library manager', () => {
     expect(library.stats.skipped).toBe(0);
   });
 
+  it('an older refresh that finishes last does not bring back older counts', async () => {
+    const d = await openLibraryDb(`library-spec-${++n}`);
+    // The first refresh reads the library as it was, then is slow to finish (a busy tab).
+    let read!: () => void;
+    const readDone = new Promise<void>((resolve) => (read = resolve));
+    const slow = new Proxy(d, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key !== 'getAll')
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        return async (...args: Parameters<typeof d.getAll>) => {
+          const rows = await target.getAll(...args);
+          read();
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return rows;
+        };
+      },
+    });
+    const dbs = [slow, d];
+    const library = new LibraryManager(() => Promise.resolve(dbs.shift() ?? d), MODEL);
+    const first = library.refresh();
+    await readDone;
+    await d.put('skipped', {
+      path: 'broken.jpg',
+      name: 'broken.jpg',
+      reason: 'corrupt',
+      message: '',
+      size: 1,
+      at: 0,
+    });
+    await library.refresh();
+    await first;
+    expect(library.stats.skipped).toBe(1);
+    expect(library.skipped.map((s) => s.path)).toEqual(['broken.jpg']);
+  });
+
   it('finds an interrupted job and forgets it when dismissed', async () => {
     const db = openLibraryDb(`library-spec-${++n}`);
     await (await db).put('jobs', { id: 'current', rootName: 'Holiday', total: 9, startedAt: 1 });

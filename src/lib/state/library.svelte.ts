@@ -24,6 +24,8 @@ export class LibraryManager {
   // Not reactive on purpose: nothing renders from it, and it can hold 100k entries.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #originals = new Map<string, File>();
+  /** Numbers each refresh: one that finishes after a newer one must not show its older counts. */
+  #refreshes = 0;
 
   constructor(
     /** Opens (or reopens, after another tab's upgrade) the library database. */
@@ -64,10 +66,15 @@ export class LibraryManager {
   }
 
   async refresh(): Promise<void> {
+    const refresh = ++this.#refreshes;
     const db = await this.db();
-    this.#stats = await libraryStats(db, this.modelKey);
-    this.#skipped = (await listSkipped(db)).sort((a, b) => a.path.localeCompare(b.path));
-    this.#imported = await importedRanges(db);
+    const stats = await libraryStats(db, this.modelKey);
+    const skipped = (await listSkipped(db)).sort((a, b) => a.path.localeCompare(b.path));
+    const imported = await importedRanges(db);
+    if (refresh !== this.#refreshes) return;
+    this.#stats = stats;
+    this.#skipped = skipped;
+    this.#imported = imported;
   }
 
   /** The photo came from an imported export: its original was never on this device. */
