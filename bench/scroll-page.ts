@@ -8,7 +8,12 @@ import { commitBatch, type PhotoWrite } from '../src/core/store/photo-store';
 import { writeScores, type ScoreEntry } from '../src/core/store/score-store';
 import { normalize } from '../src/core/vectors';
 import { CLIP_IQA_PAIRS, PROMPTS_VERSION, promptTexts } from '../workers/aesthetics/protocol';
-import { PIXEL_STATS_VERSION, scorerKey } from '../workers/aesthetics/scorer';
+import {
+  PIXEL_STATS_VERSION,
+  libraryState,
+  scoredKey,
+  scorerKey,
+} from '../workers/aesthetics/scorer';
 import { gaussian, mulberry32 } from '../workers/tuning/random';
 import { deleteDb } from './page-common';
 
@@ -87,6 +92,8 @@ export async function fillAppLibrary(n: number, profileId: string): Promise<numb
   // opening it needs no text tower; these stand in for them, as the scores above do.
   const prompts = promptTexts().map(() => normalize(Float32Array.from({ length: dim }, normal)));
   await savePromptVectors(db, model, PROMPTS_VERSION, prompts);
+  // And its scorer finished there: a start does not read the library again to find work.
+  await db.put('meta', await libraryState(db, model), scoredKey(profile));
   db.close();
   return performance.now() - started;
 }

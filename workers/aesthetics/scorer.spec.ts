@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
 import { getScoresVersion, openLibraryDb, type LumenDb } from '../../src/core/store/db';
 import { commitBatch } from '../../src/core/store/photo-store';
@@ -105,6 +105,30 @@ describe('AestheticScorer', () => {
     const result = await new AestheticScorer(deps(db)).run(() => {});
     expect(result).toMatchObject({ done: 2, total: 2 });
     expect((await new AestheticScorer(deps(db)).run(() => {})).total).toBe(0);
+  });
+
+  it('does not read an unchanged, fully scored library again', async () => {
+    await addPhotos(db, 3);
+    await new AestheticScorer(deps(db)).run(() => {});
+    const reads = vi.fn();
+    const counting = new Proxy(db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key === 'getAllFromIndex') reads();
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    expect((await new AestheticScorer(deps(counting)).run(() => {})).total).toBe(0);
+    expect(reads).not.toHaveBeenCalled();
+    // A photo added since is found and scored, and a run cancelled half-way is looked at again.
+    await addPhotos(db, 8, 10);
+    const scorer = new AestheticScorer(deps(counting));
+    const cancelled = await scorer.run((p) => p.done === 4 && scorer.cancel());
+    expect(cancelled).toMatchObject({ state: 'cancelled', done: 4 });
+    const rest = await new AestheticScorer(deps(counting)).run(() => {});
+    expect(rest).toMatchObject({ done: 4, total: 4 });
+    expect(reads).toHaveBeenCalled();
+    expect((await stored(db)).size).toBe(11);
   });
 
   it('keeps finished batches when cancelled', async () => {

@@ -23,6 +23,26 @@ export function scorerKey(profile: Profile): string {
   return `${modelKey(profile.clip)}|${modelKey(profile.aestheticHead)}|iqa${PROMPTS_VERSION}`;
 }
 
+/**
+ * What a finished run depends on: the model's vector blocks (every new or re-indexed photo
+ * adds one; compaction rewrites in place, same vectors) and the library's version.
+ */
+export async function libraryState(db: LumenDb, model: string): Promise<string> {
+  const tx = db.transaction(['blocks', 'meta']);
+  const byModel = tx.objectStore('blocks').index('model');
+  const [count, newest, version] = await Promise.all([
+    byModel.count(model),
+    byModel.openKeyCursor(IDBKeyRange.only(model), 'prev').then((c) => c?.primaryKey ?? 0),
+    tx.objectStore('meta').get('libraryVersion'),
+  ]);
+  return JSON.stringify([count, newest, version ?? 0]);
+}
+
+/** Where a finished run keeps the library state it scored (`libraryState`). */
+export function scoredKey(profile: Profile): string {
+  return `scoredLibrary|${scorerKey(profile)}|px${PIXEL_STATS_VERSION}`;
+}
+
 export interface ScorerDeps {
   db: LumenDb;
   profile: Profile;
@@ -54,6 +74,14 @@ export class AestheticScorer {
     const { clip } = profile;
     const model = modelKey(clip);
     const dim = clip.embeddingSize;
+    // A library scored to the end and unchanged since is not read again: at 100k photos that
+    // read takes a core for seconds at every start.
+    const finished = scoredKey(profile);
+    const state = await libraryState(db, model);
+    if ((await db.get('meta', finished)) === state) {
+      onProgress({ state: 'running', done: 0, total: 0 });
+      return { state: 'done', done: 0, total: 0 };
+    }
     const vectorBlocks = await db.getAllFromIndex('blocks', 'model', model);
     const matrix = concatBlocks(model, dim, vectorBlocks);
     // Each photo's vector block: a score is of this vector only while no newer block holds it.
@@ -113,6 +141,8 @@ export class AestheticScorer {
       progress.done += entries.length;
       onProgress({ ...progress });
     }
+    // As read before the scan: a photo added meanwhile changed it, so the next run looks again.
+    await db.put('meta', state, finished);
     return { ...progress, state: 'done' };
   }
 
