@@ -159,10 +159,10 @@ export class SearchManager {
     await this.#run((options) => this.deps.client.searchSimilar(photoId, options));
   }
 
-  /** Shows the current view again: after indexing, scoring or a ranking change. */
-  async refresh(): Promise<void> {
+  /** Shows the current view again, where the person is (`inPlace`) or from the top. */
+  async refresh(inPlace = true): Promise<void> {
     if (this.#mode === 'library' || this.#mode === 'best')
-      await this.showLibrary(this.#mode === 'best', true);
+      await this.showLibrary(this.#mode === 'best', inPlace);
     else if (this.#mode === 'text' && this.query.trim()) await this.searchWithRephrasing();
     else if (this.#mode === 'similar' && this.#similarTo !== null)
       await this.moreLikeThis(this.#similarTo);
