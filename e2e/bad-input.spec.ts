@@ -65,3 +65,33 @@ test('hostile files are listed with a reason and the library stays intact', asyn
   expect(countOf(again, /new photos? indexed/)).toBe(0);
   expect(countOf(again, /unchanged/)).toBe(indexed.length);
 });
+
+test('a phone’s 108-megapixel photo is indexed, not refused as too large', async ({ page }) => {
+  await openApp(page);
+  // Made here rather than committed: 12000×9000 pixels, as a 108 MP phone camera takes them.
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(12_000, 9_000);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#2a6';
+    ctx.fillRect(0, 0, 12_000, 9_000);
+    ctx.fillStyle = '#e33';
+    ctx.beginPath();
+    ctx.arc(6_000, 4_500, 3_000, 0, 7);
+    ctx.fill();
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  await page.getByLabel('Photo files').setInputFiles({
+    name: 'phone-108mp.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.from(base64, 'base64'),
+  });
+  const counts = await waitForIndexing(page);
+  expect(countOf(counts, /new photos? indexed/)).toBe(1);
+  await expect(page.getByRole('heading', { name: 'Library: 1 photo' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /phone-108mp\.jpg/ })).toBeVisible();
+});

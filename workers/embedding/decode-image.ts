@@ -1,4 +1,4 @@
-import type { HeaderInfo } from './image-header';
+import { MAX_PIXELS, type HeaderInfo } from './image-header';
 import type { PreparedImage } from './protocol';
 
 /** Thumbnails and model inputs share one downsized decode: shortest side at most this. */
@@ -68,6 +68,13 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
       width = Math.max(1, Math.round(frame.displayWidth * Math.min(1, k)));
       height = Math.max(1, Math.round(frame.displayHeight * Math.min(1, k)));
     } else {
+      // Only the reduced-scale decode may take a JPEG this large (image-header.ts): never decode
+      // it in full as a fallback.
+      if (w0 * h0 > MAX_PIXELS) {
+        throw new Error(
+          `this browser could not decode its ${Math.round((w0 * h0) / 1e6)} MP at reduced size`,
+        );
+      }
       const options: ImageBitmapOptions = {
         imageOrientation: 'from-image',
         colorSpaceConversion: 'default',

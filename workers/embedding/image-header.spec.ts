@@ -103,6 +103,29 @@ describe('inspectHeader', () => {
     expect(inspectHeader(q.head, q.tail, q.size)).toMatchObject({ ok: false, reason: 'too-large' });
   });
 
+  it('takes a phone’s 108 or 200 MP JPEG where JPEGs decode at reduced scale, not a PNG', () => {
+    for (const [w, h] of [
+      [12_000, 9_000],
+      [16_320, 12_240],
+    ] as const) {
+      const j = jpeg(w, h);
+      expect(inspectHeader(j.head, j.tail, j.size, true)).toMatchObject({
+        ok: true,
+        info: { width: w, height: h },
+      });
+      // Without a reduced-scale decoder it would be decoded in full: refused as before.
+      const full = inspectHeader(j.head, j.tail, j.size, false);
+      expect(full).toMatchObject({ ok: false, reason: 'too-large' });
+      expect(!full.ok && full.message).toMatch(/limit is 100 MP/);
+      const p = png(w, h);
+      expect(inspectHeader(p.head, p.tail, p.size, true)).toMatchObject({ reason: 'too-large' });
+    }
+    const bomb = jpeg(30_000, 30_000);
+    const v = inspectHeader(bomb.head, bomb.tail, bomb.size, true);
+    expect(v).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(!v.ok && v.message).toMatch(/900 MP\); the limit is 400 MP/);
+  });
+
   it('names HEIC photos as unsupported rather than broken', () => {
     const heic = bytes(u32(24), 'ftypheic', u32(0), 'mif1heic', [0, 0, 0, 0]);
     const v = inspectHeader(heic, heic, 5000);

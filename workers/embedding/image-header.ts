@@ -3,6 +3,15 @@ import type { SkipReason } from '../../src/core/store/db';
 /** Larger images are refused before decoding: a 100-megapixel bitmap already needs 400 MB. */
 export const MAX_PIXELS = 100_000_000;
 export const MAX_SIDE = 30_000;
+/**
+ * A JPEG that the browser decodes at reduced DCT scale (decode-image.ts) never has its full-size
+ * pixels in memory: at 1/8 scale, 400 MP decode to 6 MP. Phones take 108 and 200 MP photos.
+ */
+export const MAX_SCALED_JPEG_PIXELS = 400_000_000;
+export const MAX_JPEG_SIDE = 65_500;
+
+/** Whether JPEGs are decoded at reduced scale here (WebCodecs' ImageDecoder; see decode-image.ts). */
+export const scalesJpeg = (): boolean => typeof ImageDecoder !== 'undefined';
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 export type ImageKind = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif';
@@ -143,7 +152,12 @@ function isTruncated(kind: ImageKind, tail: Uint8Array): boolean {
  * index, without decoding it: decoding a hostile file is where browsers spend
  * seconds or gigabytes.
  */
-export function inspectHeader(head: Uint8Array, tail: Uint8Array, size: number): HeaderVerdict {
+export function inspectHeader(
+  head: Uint8Array,
+  tail: Uint8Array,
+  size: number,
+  scaledJpeg = scalesJpeg(),
+): HeaderVerdict {
   if (size === 0) return { ok: false, reason: 'empty', message: 'The file is empty (0 bytes).' };
   if (size > MAX_FILE_BYTES) {
     const mb = Math.round(size / 2 ** 20);
@@ -195,11 +209,14 @@ export function inspectHeader(head: Uint8Array, tail: Uint8Array, size: number):
     const [w, h] = size2;
     const damaged = damagedSize(w, h);
     if (damaged) return { ok: false, reason: 'corrupt', message: damaged };
-    if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
+    const scaled = kind === 'jpeg' && scaledJpeg;
+    const maxSide = scaled ? MAX_JPEG_SIDE : MAX_SIDE;
+    const maxPixels = scaled ? MAX_SCALED_JPEG_PIXELS : MAX_PIXELS;
+    if (w > maxSide || h > maxSide || w * h > maxPixels) {
       return {
         ok: false,
         reason: 'too-large',
-        message: `The image claims ${w}×${h} pixels (${Math.round((w * h) / 1e6)} MP); the limit is ${MAX_PIXELS / 1e6} MP.`,
+        message: `The image claims ${w}×${h} pixels (${Math.round((w * h) / 1e6)} MP); the limit is ${maxPixels / 1e6} MP.`,
       };
     }
   }
