@@ -69,10 +69,12 @@ export class LibraryManager {
     const refresh = ++this.#refreshes;
     const db = await this.db();
     const stats = await libraryStats(db, this.modelKey);
+    // The counts show as soon as they are read, unless a newer refresh has begun meanwhile.
+    if (refresh !== this.#refreshes) return;
+    this.#stats = stats;
     const skipped = (await listSkipped(db)).sort((a, b) => a.path.localeCompare(b.path));
     const imported = await importedRanges(db);
     if (refresh !== this.#refreshes) return;
-    this.#stats = stats;
     this.#skipped = skipped;
     this.#imported = imported;
   }
