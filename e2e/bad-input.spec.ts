@@ -53,6 +53,15 @@ test('hostile files are listed with a reason and the library stays intact', asyn
   expect(dialogs).toBe(0);
   expect(errors).toEqual([]);
 
+  // A photo whose EXIF says "rotated" is shown upright: 96×64 stored, 64×96 as taken.
+  const rotated = page.getByRole('img', { name: /rotated-exif6\.jpg/ });
+  await expect(rotated).toBeVisible();
+  const [w, h] = await rotated.evaluate((img: HTMLImageElement) => [
+    img.naturalWidth,
+    img.naturalHeight,
+  ]);
+  expect(h).toBeGreaterThan(w);
+
   // Adding the bad folder again changes nothing that was stored.
   await page.reload();
   await expect(

@@ -270,6 +270,37 @@ def build_bad_files(root: str) -> dict:
     put("Thumbs.db", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(rng.integers(0, 256, 200, dtype=np.uint8)),
         "ignored", note="Windows thumbnail cache")
 
+    # Formats and shapes real folders hold. Built from the same pictures, after everything above,
+    # so that the files above stay byte-identical.
+    small = pics[1].resize((96, 64))
+    jpeg = _jpeg_bytes(small)
+    # EXIF APP1 with one IFD entry, Orientation (0x0112) = 6: shown rotated 90 degrees clockwise.
+    tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1) + \
+        struct.pack("<HHII", 0x0112, 3, 1, 6) + struct.pack("<I", 0)
+    app1 = b"Exif\x00\x00" + tiff
+    put("rotated-exif6.jpg", jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:],
+        "indexed", note="96x64 JPEG with EXIF orientation 6: stored as 64x96")
+    rgb = np.asarray(small.convert("RGB"), dtype=np.uint16) * 257
+    rows16 = b"".join(b"\x00" + row.astype(">u2").tobytes() for row in rgb)
+    put("deep-16bit.png", b"\x89PNG\r\n\x1a\n" +
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 96, 64, 16, 2, 0, 0, 0)) +
+        _png_chunk(b"IDAT", zlib.compress(rows16, 9)) + _png_chunk(b"IEND", b""),
+        "indexed", note="16 bits per channel")
+    put("palette.png", _png_bytes(small.convert("P", palette=Image.ADAPTIVE, colors=16)), "indexed",
+        note="16-colour palette")
+    bmp = io.BytesIO()
+    small.convert("RGB").save(bmp, format="BMP")
+    put("scan.bmp", bmp.getvalue(), "indexed")
+    gif = io.BytesIO()
+    small.convert("P", palette=Image.ADAPTIVE, colors=32).save(gif, format="GIF")
+    put("sticker.gif", gif.getvalue(), "indexed")
+    put("really-a-png.jpg", _png_bytes(pics[2].resize((48, 48))), "indexed",
+        note="PNG bytes under a .jpg name: the bytes decide")
+    put("clip.mov", struct.pack(">I", 20) + b"ftypqt  " + bytes(rng.integers(0, 256, 2000, dtype=np.uint8)),
+        "skipped", "not-an-image", note="QuickTime video header, then junk")
+    put("IMG_0001.CR2", b"II*\x00\x10\x00\x00\x00CR\x02\x00" + bytes(rng.integers(0, 256, 4000, dtype=np.uint8)),
+        "skipped", "unsupported-format", note="camera raw (a TIFF container)")
+
     # This list lies in the folder too; the scanner rightly reports it as not an image.
     files.append({"name": "expected.json", "expect": "skipped", "reason": "not-an-image",
                   "note": "this list itself"})
