@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getProfile, modelKey, type Profile } from '../../src/core/manifest';
 import { getScoresVersion, openLibraryDb, type LumenDb } from '../../src/core/store/db';
 import { commitBatch } from '../../src/core/store/photo-store';
+import { wrapDbMethod } from '../../src/core/store/test-photos';
 import {
   isCurrent,
   latestScores,
@@ -111,12 +112,9 @@ describe('AestheticScorer', () => {
     await addPhotos(db, 3);
     await new AestheticScorer(deps(db)).run(() => {});
     const reads = vi.fn();
-    const counting = new Proxy(db, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (key === 'getAllFromIndex') reads();
-        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-      },
+    const counting = wrapDbMethod(db, 'getAllFromIndex', (getAllFromIndex) => (...args) => {
+      reads();
+      return getAllFromIndex(...args);
     });
     expect((await new AestheticScorer(deps(counting)).run(() => {})).total).toBe(0);
     expect(reads).not.toHaveBeenCalled();

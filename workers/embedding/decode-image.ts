@@ -1,4 +1,4 @@
-import { MAX_PIXELS, type HeaderInfo } from './image-header';
+import { MAX_PIXELS, scalesJpeg, type HeaderInfo } from './image-header';
 import type { PreparedImage } from './protocol';
 
 /** Thumbnails and model inputs share one downsized decode: shortest side at most this. */
@@ -27,7 +27,7 @@ export function jpegDecodeSize(w0: number, h0: number): { width: number; height:
 async function decodeJpegScaled(blob: Blob, info: HeaderInfo): Promise<VideoFrame | undefined> {
   const w0 = info.width ?? 0;
   const h0 = info.height ?? 0;
-  if (info.mime !== 'image/jpeg' || !w0 || !h0 || typeof ImageDecoder === 'undefined') return;
+  if (info.mime !== 'image/jpeg' || !w0 || !h0 || !scalesJpeg()) return;
   if (workingScale(w0, h0) > 0.5) return; // small already: nothing to gain
   const data = await blob.arrayBuffer();
   const size = jpegDecodeSize(w0, h0);

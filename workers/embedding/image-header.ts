@@ -3,6 +3,7 @@ import type { SkipReason } from '../../src/core/store/db';
 /** Larger images are refused before decoding: a 100-megapixel bitmap already needs 400 MB. */
 export const MAX_PIXELS = 100_000_000;
 export const MAX_SIDE = 30_000;
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /**
  * A JPEG that the browser decodes at reduced DCT scale (decode-image.ts) never has its full-size
  * pixels in memory: at 1/8 scale, 400 MP decode to 6 MP. Phones take 108 and 200 MP photos.
@@ -12,7 +13,6 @@ export const MAX_JPEG_SIDE = 65_500;
 
 /** Whether JPEGs are decoded at reduced scale here (WebCodecs' ImageDecoder; see decode-image.ts). */
 export const scalesJpeg = (): boolean => typeof ImageDecoder !== 'undefined';
-export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 export type ImageKind = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif';
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLibraryDb } from '../../core/store/db';
-import { photoRecord as photo } from '../../core/store/test-photos';
+import { photoRecord as photo, wrapDbMethod } from '../../core/store/test-photos';
 import { compactBlock } from '../../core/store/embedding-store';
 import { LibraryManager } from './library.svelte';
 
@@ -43,18 +43,11 @@ describe('library manager', () => {
     // The first refresh reads the library as it was, then is slow to finish (a busy tab).
     let read!: () => void;
     const readDone = new Promise<void>((resolve) => (read = resolve));
-    const slow = new Proxy(d, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (key !== 'getAll')
-          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-        return async (...args: Parameters<typeof d.getAll>) => {
-          const rows = await target.getAll(...args);
-          read();
-          await new Promise((resolve) => setTimeout(resolve, 30));
-          return rows;
-        };
-      },
+    const slow = wrapDbMethod(d, 'getAll', (getAll) => async (...args) => {
+      const rows = await getAll(...args);
+      read();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return rows;
     });
     const dbs = [slow, d];
     const library = new LibraryManager(() => Promise.resolve(dbs.shift() ?? d), MODEL);
