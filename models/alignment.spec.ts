@@ -25,16 +25,13 @@ import { loadTinyWorld, type TinyWorld } from './tiny-world-harness';
 const SEEDS = [1, 2, 3];
 /**
  * Relative lift of mean top-10 quality on test, over the whole library. Issue #9 asks for 10%.
- * Revision 4 of the world tells shapes apart (test P@10 0.70, was 0.50) and still carries
- * quality (head ρ 0.88). It reaches +6.3% for −1.8 points of precision@10 (mean of seeds 1–3,
- * settings chosen on val by `npm run sweep`, whose val budget is 1.5 points). With precision
- * this high, every quality shift now pulls in off-topic photos: ranking by cosine + λ·z(value)
- * with no training, the largest val gain within the budget is +2.2% for the pairs' beauty order
- * and +8.4% for true quality itself, while the recorded adapter reaches +5.8% on val. On test,
- * within 2 points, the same shifts reach about +8% (beauty) and +11% (true quality), read
- * afterwards in NumPy. The bar guards what is reached, a margin below it; the 10% target stays open.
+ * Revision 5 of the world reaches +17.4% for −0.7 points of precision@10 (mean of seeds 1–3,
+ * 0.719 → 0.844; settings chosen on val by `npm run sweep`, whose val budget is 1.5 points).
+ * Revision 4 reached only +6.3%: its plain search already preferred clean photos (captions of
+ * clean scenes were plain far more often than those of spoiled ones), so the top 10 held little
+ * for tuning to improve. The bar sits a margin below what is reached, above the issue's 10%.
  */
-const MIN_QUALITY_GAIN = 0.055;
+const MIN_QUALITY_GAIN = 0.15;
 /** Absolute fall of precision@10 allowed (2 points). */
 const MAX_PRECISION_LOSS = 0.02;
 /** The relative lift over test photos only must be at least this share of the library's. */

@@ -11,18 +11,19 @@ import { loadTinyWorld, type TinyWorld } from './tiny-world-harness';
 // The tiny world measured in Node through the very classes the workers use (transformers.js
 // on onnxruntime-node here, onnxruntime-web in the page), over the whole library (all splits,
 // every query), as tiny-world-harness.ts embeds and scores it. Thresholds sit a margin below
-// what this small model honestly reaches (measured, revision 4: P@10 0.741; Spearman LAION head
-// 0.884, CLIP-IQA 0.829, pixel appeal 0.520; beauty 0.7 lifts top-10 quality 0.848 -> 0.977 for
-// P@10 0.741 -> 0.474), so a regression fails and noise does not. The test-split numbers the
+// what this small model honestly reaches (measured, revision 5: P@10 0.790; Spearman LAION head
+// 0.889, CLIP-IQA 0.838, pixel appeal 0.520; beauty 0.7 lifts top-10 quality 0.737 -> 0.977 for
+// P@10 0.790 -> 0.511), so a regression fails and noise does not. The test-split numbers the
 // issue's targets are about are in models/tiny-world/README.md (verify.mjs).
-const MIN_PRECISION_AT_10 = 0.7;
-const MIN_SPEARMAN = { laion: 0.85, clipIqa: 0.8, pixel: 0.48 };
-const MIN_QUALITY_GAIN = 0.1;
-// The head sees quality well, so beauty 0.7 trades precision for it: 0.267 at revision 4, more
-// than revision 3's 0.174 only because plain search now finds far more of the right shapes (the
-// re-ranked P@10 rose from 0.359 to 0.474). Both bounds guard that trade.
+const MIN_PRECISION_AT_10 = 0.75;
+const MIN_SPEARMAN = { laion: 0.86, clipIqa: 0.8, pixel: 0.48 };
+// Revision 5's plain search is blind to quality (its captions name quality as often for clean
+// photos as for spoiled ones), so the beauty slider has more to add than at revision 4 (0.13).
+const MIN_QUALITY_GAIN = 0.2;
+// The head sees quality well, so beauty 0.7 trades precision for it: 0.279 at revision 5.
+// Both bounds guard that trade.
 const MAX_PRECISION_LOSS = 0.3;
-const MIN_PRECISION_WITH_BEAUTY = 0.44;
+const MIN_PRECISION_WITH_BEAUTY = 0.48;
 
 let world: TinyWorld;
 

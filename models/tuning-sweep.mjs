@@ -205,7 +205,7 @@ async function printCeiling() {
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
     let best = { gain: 0, loss: 0, lambda: 0 };
-    for (let step = 1; step <= 40; step++) {
+    for (let step = 1; step <= 100; step++) {
       const lambda = step * 0.0025;
       let precision = 0;
       let quality = 0;

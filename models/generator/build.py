@@ -123,7 +123,7 @@ def main():
             torch.save(m.state_dict(), f"{args.checkpoint}.step{step}")
 
         model, tok, info = (train.train(steps=4, train_images=1000, quality_groups=100, second_steps=4,
-                                        third_steps=4, fourth_steps=4, fourth_images=1000) if args.smoke
+                                        third_steps=4, fourth_steps=4, fourth_images=1000, fifth_steps=4) if args.smoke
                             else train.train(save=save, resume=args.resume, resume_phase=args.resume_phase))
         torch.save(model.state_dict(), args.checkpoint)
         with open(args.checkpoint + ".json", "w") as f:

@@ -88,7 +88,8 @@ def write_readme(model_dir, model, tok, info, py, js, gt) -> None:
     n_images = len(gt["images"])
     resumed = (" (the committed model's phases 2 and 3 were each run from the saved checkpoint of the phase "
                "before: `train.train(resume=..., resume_phase=2 or 3)`; its phase 4 from revision 3's weights "
-               "rebuilt from that revision's ONNX files by `from_onnx.py`, exact to 1e-6)") if info.get("resumed") else ""
+               "rebuilt from that revision's ONNX files by `from_onnx.py`, exact to 1e-6; its phase 5 from revision 4's "
+               "weights, `--resume-phase 5`)") if info.get("resumed") else ""
     third = (f" Then phase 3, a second warm restart: {info['third_steps']} steps, peak lr {train.THIRD_LR}, "
              f"{train.THIRD_WARMUP} warm-up steps, own batch stream (seed {train.SEED + 5}), "
              f"{train.THIRD_QUALITY_IN_BATCH} of every {info['batch']} images from quality groups, quality words in "
@@ -105,6 +106,15 @@ def write_readme(model_dir, model, tok, info, py, js, gt) -> None:
               f"1-3 a linear probe on the embedding named the shape of 30% of test photos (chance 17%) and "
               f"shape+colour search reached P@10 0.34; contrastive batches alone taught shape too slowly.") \
         if info.get("fourth_steps") else ""
+    fifth = (f" Then phase 5 (revision 5), a fourth warm restart: {info['fifth_steps']} steps, peak lr "
+             f"{train.FIFTH_LR}, {train.FIFTH_WARMUP} warm-up steps, phase 4's pool and probes, own batch stream "
+             f"(seed {train.SEED + 8}), and captions that name quality as often for clean scenes as for degraded "
+             f"ones ({int(train.FIFTH_GOOD_P * 100)}% say \"sharp\", \"clean\", ...; "
+             f"{int(train.FIFTH_QUALITY_P * 100)}% of degraded ones name their defect; the same in quality groups). "
+             f"Before it, clean scenes had a plain caption far more often than degraded ones, so a plain query "
+             f"already preferred clean photos (Spearman of cosine and quality among a query's relevant test photos "
+             f"0.49) and left preference tuning little to show; real CLIP's captions rarely say how well a photo "
+             f"was taken.") if info.get("fifth_steps") else ""
     rendering = (f"{info['generate_seconds']:.0f} s rendering" if info["generate_seconds"] > 60
                  else "rendering cached from an earlier run (TINY_WORLD_CACHE)")
     text = f"""# tiny-world: a small CLIP trained on a procedural world (test fixture)
@@ -209,7 +219,7 @@ library (`heldOut: true`).
   {int(train.GOOD_CAPTION_P * 100)}%), the rest from groups of six scenes that share colour and background and
   differ in shape ({int(train.SHAPE_GROUP_SHARE * 100)}% of groups) or share shape and background and differ in
   colour, so shape keeps a contrastive signal after colour and background are learned, and quality has one
-  inside a batch.{third}{fourth}
+  inside a batch.{third}{fourth}{fifth}
 - Wall clock: {rendering} + {info["train_seconds"]:.0f} s training on 2 CPU cores (shared with other work
   when this build ran, so an idle machine is faster).
 

@@ -52,6 +52,19 @@ FOURTH_LR = 6e-4
 FOURTH_WARMUP = 50
 FOURTH_IMAGES = 30_000
 SHAPE_PROBE_WEIGHT = 2.0
+# Phase 5 (revision 5): after phase 4, plain queries ("a red circle") preferred clean photos
+# strongly (Spearman of cosine and quality among a query's relevant photos ~0.5), because clean
+# scenes carried a plain caption far more often than degraded ones (85% against ~45%), and the
+# quality groups taught "no defect word" = "clean". Base retrieval then already put most of the
+# good photos first, leaving preference tuning little to show, unlike real CLIP whose captions
+# rarely say how well a photo was taken. Phase 5 names quality as often for clean scenes (good
+# words) as for degraded ones (defect words), so a plain caption says nothing of quality, and
+# keeps phase 4's quality and shape probes so the embedding still carries both.
+FIFTH_STEPS = 800
+FIFTH_LR = 3e-4
+FIFTH_WARMUP = 50
+FIFTH_QUALITY_P = 0.5          # degraded scenes (s >= 0.3) that name their defect
+FIFTH_GOOD_P = 0.5             # clean scenes that say so
 SHAPE_CHANNELS = (24, 48, 96)
 QUALITY_GROUPS = 6000          # scenes rendered at QUALITY_GROUP qualities each
 QUALITY_IN_BATCH = 24          # batch items taken from quality groups
@@ -165,7 +178,8 @@ def _probe_targets(scenes) -> torch.Tensor:
 
 def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, offset, history,
            quality_in_batch=QUALITY_IN_BATCH, pool_quality_p=0.5, save_every=500, probe_weight=0.0,
-           shape_probe_weight=0.0):
+           shape_probe_weight=0.0, pool_good_p=0.15, group_quality_p=QUALITY_CAPTION_P,
+           group_good_p=GOOD_CAPTION_P):
     """One run of the contrastive loop with its own AdamW, warm-up + cosine schedule and batch stream."""
     (images, scenes), (q_images, q_scenes), (val_images, val_scenes) = pools
     G = data.QUALITY_GROUP
@@ -201,7 +215,8 @@ def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, o
         idx = sampler.batch(BATCH - n_quality)
         # A fifth of the batches carry LLM-style filler words (unknown tokens, long texts).
         filler_p = 0.4 if rng.random() < 0.2 else 0.0
-        captions = [world.caption(scenes[i], rng, quality_p=pool_quality_p, filler_p=filler_p) for i in idx]
+        captions = [world.caption(scenes[i], rng, quality_p=pool_quality_p, good_p=pool_good_p,
+                                  filler_p=filler_p) for i in idx]
         batch_scenes = [scenes[i] for i in idx]
         batch_images = images[idx]
         if n_quality:
@@ -209,7 +224,7 @@ def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, o
             # caption's quality words.
             starts = rng.choice(len(q_scenes) // G, n_quality // G, replace=False) * G
             qidx = (starts[:, None] + np.arange(G)[None]).reshape(-1)
-            captions += [world.caption(q_scenes[i], rng, quality_p=QUALITY_CAPTION_P, good_p=GOOD_CAPTION_P,
+            captions += [world.caption(q_scenes[i], rng, quality_p=group_quality_p, good_p=group_good_p,
                                        filler_p=filler_p) for i in qidx]
             batch_images = np.concatenate([batch_images, q_images[qidx]])
             batch_scenes += [q_scenes[i] for i in qidx]
@@ -252,7 +267,7 @@ def _phase(model, tok, pools, steps, lr, warmup, rng, frozen_steps, log, save, o
 def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quality_groups: int = QUALITY_GROUPS,
           save=None, second_steps: int = SECOND_STEPS, resume: str | None = None,
           third_steps: int = THIRD_STEPS, resume_phase: int = 2, fourth_steps: int = FOURTH_STEPS,
-          fourth_images: int = FOURTH_IMAGES):
+          fourth_images: int = FOURTH_IMAGES, fifth_steps: int = FIFTH_STEPS):
     """Phase 1 (steps, from scratch), then phase 2 (second_steps: a warm restart with a fresh
     optimizer, a lower peak learning rate and its own batch stream), then phase 3 (third_steps:
     another warm restart with half of each batch from quality groups). resume = a checkpoint
@@ -262,7 +277,8 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
     tok = WorldTokenizer()
-    cfg = TinyClipConfig(vocab_size=len(tok), shape_channels=())
+    # From phase 5 on the model has its shape stem (phase 4 adds it).
+    cfg = TinyClipConfig(vocab_size=len(tok), shape_channels=SHAPE_CHANNELS if resume and resume_phase >= 5 else ())
     model = TinyClip(cfg)
 
     t0 = time.time()
@@ -271,8 +287,8 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
     generate_seconds = time.time() - t0
     history = []
     train_seconds = 0.0
-    if resume and resume_phase > 4:
-        raise ValueError("resume_phase is 2, 3 or 4")
+    if resume and resume_phase > 5:
+        raise ValueError("resume_phase is 2, 3, 4 or 5")
     if resume:
         model.load_state_dict(torch.load(resume))
         log(f"phase {resume_phase - 1} loaded from {resume}")
@@ -294,7 +310,7 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
                                 save_every=250, probe_weight=THIRD_PROBE_WEIGHT)
         if save and fourth_steps:
             save(model, steps + second_steps + third_steps)
-    if fourth_steps:
+    if fourth_steps and resume_phase <= 4:
         # The stem is added here, under its own seed, so phases 1-3 draw exactly what they drew
         # before it existed; its projection starts at zero (the embeddings are unchanged at step 0).
         torch.manual_seed(SEED + 6)
@@ -308,13 +324,24 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
                                 quality_in_batch=THIRD_QUALITY_IN_BATCH, pool_quality_p=THIRD_POOL_QUALITY_P,
                                 save_every=250, probe_weight=THIRD_PROBE_WEIGHT,
                                 shape_probe_weight=SHAPE_PROBE_WEIGHT)
+        if save and fifth_steps:
+            save(model, steps + second_steps + third_steps + fourth_steps)
+    if fifth_steps:
+        pools5 = (_cached(fourth_images, SEED + 6), pools[1], pools[2])
+        train_seconds += _phase(model, tok, pools5, fifth_steps, FIFTH_LR, FIFTH_WARMUP,
+                                np.random.default_rng(SEED + 8), 0, log, save,
+                                steps + second_steps + third_steps + fourth_steps, history,
+                                quality_in_batch=THIRD_QUALITY_IN_BATCH, pool_quality_p=FIFTH_QUALITY_P,
+                                save_every=200, probe_weight=THIRD_PROBE_WEIGHT,
+                                shape_probe_weight=SHAPE_PROBE_WEIGHT, pool_good_p=FIFTH_GOOD_P,
+                                group_quality_p=FIFTH_QUALITY_P, group_good_p=FIFTH_GOOD_P)
     model.eval()
     return model, tok, {"train_seconds": train_seconds, "generate_seconds": generate_seconds,
                         "history": history, "steps": steps, "batch": BATCH,
                         "train_images": train_images, "quality_groups": quality_groups,
                         "text_frozen_steps": TEXT_FROZEN_STEPS, "second_steps": second_steps,
                         "third_steps": third_steps, "fourth_steps": fourth_steps,
-                        "fourth_images": fourth_images, "shape_probe_weight": SHAPE_PROBE_WEIGHT, "third_probe_weight": THIRD_PROBE_WEIGHT,
+                        "fourth_images": fourth_images, "fifth_steps": fifth_steps, "shape_probe_weight": SHAPE_PROBE_WEIGHT, "third_probe_weight": THIRD_PROBE_WEIGHT,
                         "quality_probe_weight": QUALITY_PROBE_WEIGHT, "resume_phase": resume_phase if resume else 1,
                         "resumed": bool(resume)}
 
