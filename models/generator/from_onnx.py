@@ -47,6 +47,8 @@ def load(model_dir: str, shape_channels: tuple = ()) -> TinyClip:
         order = []
         if f"{tower}.energy_proj.weight" in expected:
             order.append(f"{tower}.energy_proj.weight")
+        if f"{tower}.shape_proj.weight" in expected:
+            order.append(f"{tower}.shape_proj.weight")
         blocks = model.vision_model.layers if tower == "vision_model" else model.text_model.layers
         for n in range(len(blocks)):
             order += [f"{tower}.layers.{n}.{m}.weight" for m in ("self_attn.qkv_proj", "self_attn.out_proj", "fc1", "fc2")]
@@ -57,7 +59,7 @@ def load(model_dir: str, shape_channels: tuple = ()) -> TinyClip:
             weights[name] = torch.tensor(a.T.copy())
     with open(os.path.join(model_dir, "config.json")) as f:
         weights["logit_scale"] = torch.tensor(math.log(json.load(f)["logit_scale"]))
-    missing = [k for k in expected if k not in weights and ".shape_" not in k]
+    missing = [k for k in expected if k not in weights]
     unexpected = [k for k in weights if k not in expected]
     if missing or unexpected:
         raise ValueError(f"missing {missing}, unexpected {unexpected}")
@@ -89,6 +91,9 @@ def check_reference(model: TinyClip) -> float:
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: from_onnx.py MODEL_DIR OUT.pt")
-    rebuilt = load(sys.argv[1])
+    try:
+        rebuilt = load(sys.argv[1])
+    except ValueError:  # revision 4 on: the vision tower has the shape stem
+        rebuilt = load(sys.argv[1], shape_channels=(24, 48, 96))
     torch.save(rebuilt.state_dict(), sys.argv[2])
     print(f"wrote {sys.argv[2]}; smallest cosine to reference/: {check_reference(rebuilt):.6f}")
