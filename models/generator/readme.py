@@ -274,7 +274,7 @@ apt-get install -y python3-torch python3-onnx python3-pil python3-numpy libopenb
 /usr/bin/python3 models/generator/build.py
 ```
 
-This retrains (about a quarter of an hour on 2 cores), rewrites this folder, `e2e/fixtures/tiny-world/`,
+This retrains from scratch (about 70 minutes on 2 idle cores), rewrites this folder, `e2e/fixtures/tiny-world/`,
 `e2e/fixtures/bad-files/` and `models/generator/reference/`, then runs `verify.mjs`. Results are reproducible
 on the same software stack; another BLAS or thread count changes the last digits of the weights.
 """
