@@ -310,6 +310,10 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
                                 save_every=250, probe_weight=THIRD_PROBE_WEIGHT)
         if save and fourth_steps:
             save(model, steps + second_steps + third_steps)
+    # Phases 4 and 5 draw from one fresh pool, rendered once, and keep the same probes.
+    late_pools = None
+    late = dict(quality_in_batch=THIRD_QUALITY_IN_BATCH, probe_weight=THIRD_PROBE_WEIGHT,
+                shape_probe_weight=SHAPE_PROBE_WEIGHT)
     if fourth_steps and resume_phase <= 4:
         # The stem is added here, under its own seed, so phases 1-3 draw exactly what they drew
         # before it existed; its projection starts at zero (the embeddings are unchanged at step 0).
@@ -317,24 +321,20 @@ def train(steps: int = STEPS, train_images: int = TRAIN_IMAGES, log=print, quali
         grown = TinyClip(TinyClipConfig(vocab_size=len(tok), shape_channels=SHAPE_CHANNELS))
         grown.load_state_dict(model.state_dict(), strict=False)
         model = grown
-        pools4 = (_cached(fourth_images, SEED + 6), pools[1], pools[2])
-        train_seconds += _phase(model, tok, pools4, fourth_steps, FOURTH_LR, FOURTH_WARMUP,
+        late_pools = (_cached(fourth_images, SEED + 6), pools[1], pools[2])
+        train_seconds += _phase(model, tok, late_pools, fourth_steps, FOURTH_LR, FOURTH_WARMUP,
                                 np.random.default_rng(SEED + 7), 0, log, save,
                                 steps + second_steps + third_steps, history,
-                                quality_in_batch=THIRD_QUALITY_IN_BATCH, pool_quality_p=THIRD_POOL_QUALITY_P,
-                                save_every=250, probe_weight=THIRD_PROBE_WEIGHT,
-                                shape_probe_weight=SHAPE_PROBE_WEIGHT)
+                                pool_quality_p=THIRD_POOL_QUALITY_P, save_every=250, **late)
         if save and fifth_steps:
             save(model, steps + second_steps + third_steps + fourth_steps)
     if fifth_steps:
-        pools5 = (_cached(fourth_images, SEED + 6), pools[1], pools[2])
-        train_seconds += _phase(model, tok, pools5, fifth_steps, FIFTH_LR, FIFTH_WARMUP,
+        late_pools = late_pools or (_cached(fourth_images, SEED + 6), pools[1], pools[2])
+        train_seconds += _phase(model, tok, late_pools, fifth_steps, FIFTH_LR, FIFTH_WARMUP,
                                 np.random.default_rng(SEED + 8), 0, log, save,
                                 steps + second_steps + third_steps + fourth_steps, history,
-                                quality_in_batch=THIRD_QUALITY_IN_BATCH, pool_quality_p=FIFTH_QUALITY_P,
-                                save_every=200, probe_weight=THIRD_PROBE_WEIGHT,
-                                shape_probe_weight=SHAPE_PROBE_WEIGHT, pool_good_p=FIFTH_GOOD_P,
-                                group_quality_p=FIFTH_QUALITY_P, group_good_p=FIFTH_GOOD_P)
+                                pool_quality_p=FIFTH_QUALITY_P, save_every=200, pool_good_p=FIFTH_GOOD_P,
+                                group_quality_p=FIFTH_QUALITY_P, group_good_p=FIFTH_GOOD_P, **late)
     model.eval()
     return model, tok, {"train_seconds": train_seconds, "generate_seconds": generate_seconds,
                         "history": history, "steps": steps, "batch": BATCH,
