@@ -28,11 +28,20 @@ from tokenizer import WorldTokenizer
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def load(model_dir: str, shape_channels: tuple = ()) -> TinyClip:
-    """The model in model_dir (onnx/*.onnx + config.json) as a TinyClip without (default) or with
-    a shape stem; raises if any weight is left over or missing."""
+def _stem_channels(model_dir: str) -> tuple:
+    """The shape stem's conv widths as the vision file holds them (revision 4 on); () without one."""
+    graph = onnx.load(os.path.join(model_dir, "onnx", "vision_model.onnx")).graph
+    prefix = "model.vision_model.shape_stem."
+    convs = [(int(i.name[len(prefix):].split(".")[0]), i.dims[0]) for i in graph.initializer
+             if i.name.startswith(prefix) and i.name.endswith(".weight")]
+    return tuple(width for _, width in sorted(convs))
+
+
+def load(model_dir: str) -> TinyClip:
+    """The model in model_dir (onnx/*.onnx + config.json) as a TinyClip, with a shape stem where
+    the files have one; raises if any weight is left over or missing."""
     tok = WorldTokenizer()
-    model = TinyClip(TinyClipConfig(vocab_size=len(tok), shape_channels=shape_channels))
+    model = TinyClip(TinyClipConfig(vocab_size=len(tok), shape_channels=_stem_channels(model_dir)))
     expected = model.state_dict()
     weights = {}
     for tower, projection in (("vision_model", "visual_projection"), ("text_model", "text_projection")):
@@ -91,9 +100,6 @@ def check_reference(model: TinyClip) -> float:
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: from_onnx.py MODEL_DIR OUT.pt")
-    try:
-        rebuilt = load(sys.argv[1])
-    except ValueError:  # revision 4 on: the vision tower has the shape stem
-        rebuilt = load(sys.argv[1], shape_channels=(24, 48, 96))
+    rebuilt = load(sys.argv[1])
     torch.save(rebuilt.state_dict(), sys.argv[2])
     print(f"wrote {sys.argv[2]}; smallest cosine to reference/: {check_reference(rebuilt):.6f}")
