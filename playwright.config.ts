@@ -5,6 +5,7 @@ const executablePath = chromiumPath;
 const args = chromiumArgs;
 const port = Number(process.env.E2E_PORT ?? 4173);
 export const SUBPATH_PORT = port + 1;
+export const DEV_PORT = port + 2;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -42,6 +43,13 @@ export default defineConfig({
       command: `npx vite preview --host 127.0.0.1 --port ${SUBPATH_PORT} --strictPort --outDir dist-subpath`,
       env: { LUMEN_BASE: '/lumen/' },
       url: `http://127.0.0.1:${SUBPATH_PORT}/lumen/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // The dev server that the README's `npm start` runs (without opening a browser).
+      command: `npx vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`,
+      url: `http://127.0.0.1:${DEV_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },

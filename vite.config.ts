@@ -33,12 +33,20 @@ export default defineConfig({
     watBytes(),
     viteStaticCopy({ targets: [{ src: ortFiles, dest: 'ort' }] }),
     // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)
-    // are served from the app's own origin under models/, folder structure kept.
+    // are served from the app's own origin under models/, folder structure kept. Not the
+    // manifest: the page imports it as a module, and the dev server would answer that
+    // import with the raw JSON file (a blank page under `npm start`).
     viteStaticCopy({
       structured: true,
       targets: [
         {
-          src: ['models/**/*', '!models/generator/**', '!models/**/*.ts', '!models/**/*.mjs'],
+          src: [
+            'models/**/*',
+            '!models/manifest.json',
+            '!models/generator/**',
+            '!models/**/*.ts',
+            '!models/**/*.mjs',
+          ],
           dest: '.',
         },
       ],
