@@ -301,6 +301,27 @@ def build_bad_files(root: str) -> dict:
     put("IMG_0001.CR2", b"II*\x00\x10\x00\x00\x00CR\x02\x00" + bytes(rng.integers(0, 256, 4000, dtype=np.uint8)),
         "skipped", "unsupported-format", note="camera raw (a TIFF container)")
 
+    # A phone's motion photo (Samsung, Google Pixel): a progressive JPEG with an EXIF thumbnail,
+    # then the video. The photo's end marker is 8 KB before the file's end, and the thumbnail
+    # carries one of its own. Cut short, the same photo must still count as cut off.
+    thumb = _jpeg_bytes(pics[0].resize((24, 24)), quality=70)
+    ifd1 = struct.pack("<H", 2) + struct.pack("<HHII", 0x0201, 4, 1, 44) + \
+        struct.pack("<HHII", 0x0202, 4, 1, len(thumb)) + struct.pack("<I", 0)
+    tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 0) + struct.pack("<I", 14) + ifd1
+    assert len(tiff) == 44
+    app1 = b"Exif\x00\x00" + tiff + thumb
+    buf = io.BytesIO()
+    pics[0].save(buf, format="JPEG", quality=90, progressive=True)
+    photo = buf.getvalue()
+    photo = photo[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + photo[2:]
+    video = struct.pack(">I", 24) + b"ftypmp42" + bytes(4) + b"mp42isom" + \
+        struct.pack(">I", 8 + 8192) + b"mdat" + bytes(range(256)) * 32
+    put("motion-photo.jpg", photo + video, "indexed",
+        note="progressive JPEG with an EXIF thumbnail, followed by an 8 KB MP4 as phones write "
+             "motion photos: the end-of-image marker is not near the file's end")
+    put("cut-motion-photo.jpg", photo[: int(len(photo) * 0.7)], "skipped", "truncated",
+        note="the same JPEG cut at 70%: only the thumbnail's end-of-image marker remains")
+
     # This list lies in the folder too; the scanner rightly reports it as not an image.
     files.append({"name": "expected.json", "expect": "skipped", "reason": "not-an-image",
                   "note": "this list itself"})

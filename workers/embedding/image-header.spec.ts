@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_PIXELS, inspectHeader } from './image-header';
+import { MAX_PIXELS, imageEnd, inspectHeader } from './image-header';
 
 const bytes = (...parts: (number[] | string)[]) =>
   new Uint8Array(
@@ -86,11 +86,42 @@ describe('inspectHeader', () => {
     });
   });
 
-  it('reports truncated JPEG and PNG files', () => {
+  it('names videos as videos, whatever their size', () => {
+    const mov = bytes(u32(20), 'ftypqt  ', u32(0), 'qt  ');
+    const verdict = inspectHeader(mov, bytes([0]), 2 ** 31);
+    expect(verdict).toMatchObject({ ok: false, reason: 'not-an-image' });
+    expect(!verdict.ok && verdict.message).toMatch(/^Videos are not indexed/);
+    const text = bytes('Shopping list: milk, eggs');
+    const other = inspectHeader(text, text, text.length);
+    expect(!other.ok && other.message).not.toMatch(/video/i);
+  });
+
+  it('names camera raw files, Canon’s ISO-based CR3 too, as raw rather than as videos', () => {
+    const cr3 = bytes(u32(24), 'ftypcrx ', u32(1), 'crx isom');
+    const verdict = inspectHeader(cr3, bytes([0]), 40_000_000);
+    expect(verdict).toMatchObject({ ok: false, reason: 'unsupported-format' });
+    expect(!verdict.ok && verdict.message).toMatch(/camera raw/);
+  });
+
+  it('leaves a JPEG or PNG without its end marker near the end to a walk of the whole file', () => {
     const j = jpeg(100, 100, false);
-    expect(inspectHeader(j.head, j.tail, j.size)).toMatchObject({ ok: false, reason: 'truncated' });
+    expect(inspectHeader(j.head, j.tail, j.size)).toMatchObject({
+      ok: true,
+      info: { endUnseen: true },
+    });
     const p = png(100, 100, false);
-    expect(inspectHeader(p.head, p.tail, p.size)).toMatchObject({ ok: false, reason: 'truncated' });
+    expect(inspectHeader(p.head, p.tail, p.size)).toMatchObject({
+      ok: true,
+      info: { endUnseen: true },
+    });
+  });
+
+  it('reports a GIF without its trailer as cut off', () => {
+    const gif = bytes('GIF89a', u16(0x4000), u16(0x3000), [0, 0, 0], '...');
+    expect(inspectHeader(gif, bytes([1, 2, 3]), 5000)).toMatchObject({
+      ok: false,
+      reason: 'truncated',
+    });
   });
 
   it('refuses decompression bombs before decoding', () => {
@@ -233,14 +264,63 @@ describe('inspectHeader on the committed hostile files (e2e/fixtures/bad-files)'
     (f) => f.expect === 'indexed' || (f.expect === 'skipped' && f.reason !== 'corrupt'),
   );
 
-  it.each(cases)('$name: $expect $reason', ({ name, expect: outcome, reason }) => {
-    const bytes = new Uint8Array(readFileSync(path.join(dir, name)));
+  // What prepareFile does before decoding: the header and tail, then the whole file if need be.
+  const verdictOf = (bytes: Uint8Array) => {
     const verdict = inspectHeader(
       bytes.subarray(0, 256 * 1024),
       bytes.subarray(Math.max(0, bytes.length - 1024)),
       bytes.length,
     );
+    if (!verdict.ok || !verdict.info.endUnseen) return verdict;
+    return imageEnd(verdict.info.kind, bytes) === undefined
+      ? { ok: false, reason: 'truncated' }
+      : verdict;
+  };
+
+  it.each(cases)('$name: $expect $reason', ({ name, expect: outcome, reason }) => {
+    const verdict = verdictOf(new Uint8Array(readFileSync(path.join(dir, name))));
     if (outcome === 'indexed') expect(verdict.ok).toBe(true);
     else expect(verdict).toMatchObject({ ok: false, reason });
+  });
+});
+
+describe('imageEnd', () => {
+  const dir = path.resolve(import.meta.dirname, '../../e2e/fixtures/bad-files');
+  const file = (name: string) => new Uint8Array(readFileSync(path.join(dir, name)));
+  const indexOf = (b: Uint8Array, needle: string | number[]) =>
+    Buffer.from(b).indexOf(typeof needle === 'string' ? needle : Buffer.from(needle));
+
+  it('finds the end of a motion photo’s JPEG before its video, past the EXIF thumbnail', () => {
+    const motion = file('motion-photo.jpg');
+    const end = imageEnd('jpeg', motion)!;
+    // The video box starts right after the photo: its size field, then "ftyp".
+    expect(end).toBe(indexOf(motion, 'ftypmp42') - 4);
+    expect([motion[end - 2], motion[end - 1]]).toEqual([0xff, 0xd9]);
+    // The thumbnail's own end marker comes far earlier and is not the photo's end.
+    const thumbEnd = indexOf(motion, [0xff, 0xd9]);
+    expect(thumbEnd).toBeGreaterThan(0);
+    expect(thumbEnd + 2).toBeLessThan(end);
+  });
+
+  it('calls a JPEG cut inside its image data cut off, whatever the thumbnail holds', () => {
+    expect(imageEnd('jpeg', file('cut-motion-photo.jpg'))).toBeUndefined();
+    expect(imageEnd('jpeg', file('truncated.jpg'))).toBeUndefined();
+  });
+
+  it('finds a whole JPEG’s end at the end of the file, and a PNG’s after IEND', () => {
+    const good = file('good-1.jpg');
+    expect(imageEnd('jpeg', good)).toBe(good.length);
+    const png = file('good-3.png');
+    const padded = new Uint8Array([...png, ...new Uint8Array(4096).fill(7)]);
+    expect(imageEnd('png', padded)).toBe(png.length);
+    expect(imageEnd('png', png.subarray(0, png.length - 20))).toBeUndefined();
+  });
+
+  it('reads stuffed bytes and restart markers as scan data, not as the end', () => {
+    const scan = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xff, 0xd7, 0x78];
+    const sos = [0xff, 0xda, ...u16(8), 1, 1, 0, 0, 0x3f, 0];
+    const whole = bytes([0xff, 0xd8], sos, scan, [0xff, 0xd9], 'trailing video bytes');
+    expect(imageEnd('jpeg', whole)).toBe(2 + sos.length + scan.length + 2);
+    expect(imageEnd('jpeg', bytes([0xff, 0xd8], sos, scan))).toBeUndefined();
   });
 });

@@ -22,6 +22,11 @@ export interface HeaderInfo {
   /** Stored dimensions before EXIF orientation; undefined when the header does not say. */
   width?: number;
   height?: number;
+  /**
+   * The end marker is not among the file's last bytes: imageEnd over the whole file tells an
+   * image cut off from one followed by other data.
+   */
+  endUnseen?: boolean;
 }
 
 export type HeaderVerdict =
@@ -41,6 +46,20 @@ const ascii = (b: Uint8Array, start: number, len: number) =>
 
 function isoBrand(b: Uint8Array): string | undefined {
   return b.length >= 12 && ascii(b, 4, 4) === 'ftyp' ? ascii(b, 8, 4) : undefined;
+}
+
+/**
+ * Videos that phones and cameras leave beside photos: MP4/MOV/3GP (an ISO file whose brand is
+ * not an image's), AVI, Matroska/WebM, MPEG transport streams (AVCHD .MTS).
+ */
+function looksLikeVideo(b: Uint8Array): boolean {
+  const brand = isoBrand(b);
+  if (brand && /^(qt {2}|isom|iso\d|mp4\d|M4V|avc1|3gp|3g2|MSNV|dash|mmp4|f4v|XAVC)/.test(brand))
+    return true;
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'AVI ') return true;
+  if (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3) return true;
+  // Transport stream packets: 188 bytes (192 in AVCHD's .MTS, after a 4-byte timecode).
+  return [0, 4].some((o) => [0, 1, 2].every((k) => b[o + k * (o ? 192 : 188)] === 0x47));
 }
 
 function looksLikeSvg(b: Uint8Array): boolean {
@@ -129,23 +148,95 @@ function kindOf(b: Uint8Array): ImageKind | 'heic' | 'tiff' | 'svg' | undefined 
   if (brand === 'avif' || brand === 'avis') return 'avif';
   if (brand && ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand))
     return 'heic';
-  if (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*') return 'tiff';
+  // Camera raw files are TIFF containers (CR2, NEF, ARW, DNG) or, for Canon's CR3, ISO ones.
+  if (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*' || brand === 'crx ') return 'tiff';
   if (looksLikeSvg(b)) return 'svg';
   return undefined;
 }
 
-/** True when the file stops before the format's end marker (the decoder would show grey). */
-function isTruncated(kind: ImageKind, tail: Uint8Array): boolean {
+/**
+ * Whether the format's end marker lies among a file's last bytes: the quick look, which tells a
+ * whole image from one cut off when nothing follows the image. Cameras pad a few bytes after it.
+ */
+function endInTail(kind: ImageKind, tail: Uint8Array): boolean {
   if (kind === 'jpeg') {
-    // Cameras may pad after the end-of-image marker; look for it near the end.
     for (let i = tail.length - 2; i >= 0; i--)
-      if (tail[i] === 0xff && tail[i + 1] === 0xd9) return false;
-    return true;
+      if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
+    return false;
   }
-  if (kind === 'png') return !ascii(tail, 0, tail.length).includes('IEND');
-  if (kind === 'gif') return !tail.includes(0x3b);
-  return false;
+  if (kind === 'png') return ascii(tail, 0, tail.length).includes('IEND');
+  if (kind === 'gif') return tail.includes(0x3b);
+  return true;
 }
+
+/** Markers with no length after them: TEM, RST0–7, SOI. */
+const standalone = (marker: number) =>
+  marker === 0x01 || marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7);
+
+/**
+ * One past a JPEG's end-of-image marker, found by walking its segments and scans, or undefined
+ * when the file stops first. Walking (not searching for FF D9) skips the thumbnail in the EXIF
+ * segment, whose own end marker says nothing about the photo's.
+ */
+function jpegEnd(b: Uint8Array): number | undefined {
+  let i = 2;
+  while (i + 1 < b.length) {
+    // Between segments only FF fill bytes belong; decoders skip anything else, and so does this.
+    if (b[i] !== 0xff || b[i + 1] === 0xff) {
+      i++;
+      continue;
+    }
+    const marker = b[i + 1]!;
+    if (marker === 0xd9) return i + 2;
+    if (standalone(marker)) {
+      i += 2;
+      continue;
+    }
+    if (i + 3 >= b.length) return undefined;
+    i += 2 + ((b[i + 2]! << 8) | b[i + 3]!);
+    if (marker !== 0xda) continue;
+    // Entropy-coded data follows a scan header: in it, FF is followed by 00 (a stuffed byte) or
+    // a restart marker; any other marker ends the scan (the next scan's tables, or the end).
+    for (;;) {
+      i = b.indexOf(0xff, i);
+      if (i < 0 || i + 1 >= b.length) return undefined;
+      const next = b[i + 1]!;
+      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) i += 2;
+      else if (next === 0xff) i++;
+      else break;
+    }
+  }
+  return undefined;
+}
+
+/** One past a PNG's IEND chunk, found by walking its chunks, or undefined when the file stops first. */
+function pngEnd(b: Uint8Array): number | undefined {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let i = 8;
+  while (i + 8 <= b.length) {
+    const end = i + 12 + v.getUint32(i);
+    if (ascii(b, i + 4, 4) === 'IEND') return end <= b.length ? end : undefined;
+    i = end;
+  }
+  return undefined;
+}
+
+/**
+ * Where the image inside a whole file ends, or undefined when the file is cut off before the
+ * image does. For a file whose end marker is not among its last bytes (HeaderInfo.endUnseen):
+ * phones write the video of a motion photo after the JPEG (Samsung, Google Pixel), and a file
+ * that was only partly copied looks the same from its tail.
+ */
+export function imageEnd(kind: ImageKind, b: Uint8Array): number | undefined {
+  if (kind === 'jpeg') return jpegEnd(b);
+  if (kind === 'png') return pngEnd(b);
+  return b.length;
+}
+
+export const TRUNCATED = {
+  reason: 'truncated',
+  message: 'The file is cut off before the image ends.',
+} as const satisfies { reason: SkipReason; message: string };
 
 /**
  * Decides from a file's first and last bytes whether it is an image this page can
@@ -159,6 +250,16 @@ export function inspectHeader(
   scaledJpeg = scalesJpeg(),
 ): HeaderVerdict {
   if (size === 0) return { ok: false, reason: 'empty', message: 'The file is empty (0 bytes).' };
+  const kind = kindOf(head);
+  // Before the size limit: a 2 GB video is not a photo that is too large.
+  if (kind === undefined)
+    return {
+      ok: false,
+      reason: 'not-an-image',
+      message: looksLikeVideo(head)
+        ? 'Videos are not indexed; Lumen searches photos.'
+        : 'Not an image file this page recognises.',
+    };
   if (size > MAX_FILE_BYTES) {
     const mb = Math.round(size / 2 ** 20);
     return {
@@ -167,13 +268,6 @@ export function inspectHeader(
       message: `The file is ${mb} MB; the limit is 512 MB.`,
     };
   }
-  const kind = kindOf(head);
-  if (kind === undefined)
-    return {
-      ok: false,
-      reason: 'not-an-image',
-      message: 'Not an image file this page recognises.',
-    };
   if (kind === 'heic')
     return {
       ok: false,
@@ -185,7 +279,8 @@ export function inspectHeader(
     return {
       ok: false,
       reason: 'unsupported-format',
-      message: 'TIFF images cannot be decoded by this browser. Export them as JPEG or PNG.',
+      message:
+        'TIFF images and camera raw files cannot be decoded by this browser. Export them as JPEG or PNG.',
     };
   if (kind === 'svg')
     return {
@@ -220,15 +315,18 @@ export function inspectHeader(
       };
     }
   }
-  if (isTruncated(kind, tail))
-    return {
-      ok: false,
-      reason: 'truncated',
-      message: 'The file is cut off before the image ends.',
-    };
+  // Browsers decode a cut-off image without an error, grey below the cut. A JPEG or PNG may
+  // have more after its end (a motion photo's video), so for them the whole file decides.
+  const endUnseen = !endInTail(kind, tail);
+  if (endUnseen && kind !== 'jpeg' && kind !== 'png') return { ok: false, ...TRUNCATED };
   return {
     ok: true,
-    info: { kind, mime: MIME[kind], ...(size2 ? { width: size2[0], height: size2[1] } : {}) },
+    info: {
+      kind,
+      mime: MIME[kind],
+      ...(size2 ? { width: size2[0], height: size2[1] } : {}),
+      ...(endUnseen ? { endUnseen } : {}),
+    },
   };
 }
 

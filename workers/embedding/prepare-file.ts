@@ -1,7 +1,14 @@
 import { errorMessage } from '../../src/core/errors';
 import type { SkippedRecord } from '../../src/core/store/db';
 import type { KnownPhoto } from '../../src/core/store/photo-store';
-import { HEAD_BYTES, TAIL_BYTES, inspectHeader, type HeaderInfo } from './image-header';
+import {
+  HEAD_BYTES,
+  TAIL_BYTES,
+  TRUNCATED,
+  imageEnd,
+  inspectHeader,
+  type HeaderInfo,
+} from './image-header';
 import type { PreparedImage } from './protocol';
 
 /** What reading one file gave: a reason to skip it, or its hash and (unless not needed) pixels. */
@@ -59,6 +66,8 @@ export async function prepareFile(
     if (!verdict.ok) return { kind: 'skip', reason: verdict.reason, message: verdict.message };
     const { info } = verdict;
     const bytes = await file.arrayBuffer();
+    if (info.endUnseen && imageEnd(info.kind, new Uint8Array(bytes)) === undefined)
+      return { kind: 'skip', ...TRUNCATED };
     const hash = await deps.hash(bytes);
     const read = {
       kind: 'read' as const,
