@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PHOTOS, addFolder, openApp } from './app';
+import { PHOTOS, addFolder, countOf, openApp, waitForIndexing } from './app';
 
 // page.route cannot see requests the service worker makes on the page's behalf.
 test.use({ serviceWorkers: 'block' });
@@ -10,9 +10,8 @@ test('a model file that cannot be fetched is named, with what to do, instead of 
   page,
 }) => {
   // Self-hosted model URLs carry the manifest revision (?rev=…), so match any query.
-  await page.route('**/models/tiny-world/onnx/vision_model.onnx*', (route) =>
-    route.fulfill({ status: 404, body: 'not found' }),
-  );
+  const modelUrl = '**/models/tiny-world/onnx/vision_model.onnx*';
+  await page.route(modelUrl, (route) => route.fulfill({ status: 404, body: 'not found' }));
   await openApp(page);
   const dir = readdirSync(PHOTOS, { withFileTypes: true }).find((d) => d.isDirectory())!.name;
   await addFolder(page, path.join(PHOTOS, dir));
@@ -23,6 +22,19 @@ test('a model file that cannot be fetched is named, with what to do, instead of 
   await expect(alert).toContainText(/rebuild or redeploy/);
   // Nothing was half-indexed, and the page still works.
   await expect(page.getByRole('button', { name: 'Add a folder…' })).toBeEnabled();
+  const waiting = page.getByRole('region', { name: 'Indexing not started' });
+  await expect(waiting).toContainText(`“${dir}”`);
+  await expect(waiting).toContainText('Nothing was stored');
+  await expect(page.getByRole('heading', { name: 'Library: 0 photos' })).toBeVisible();
+
+  // Once the model can be fetched again, one click indexes the same folder: no picking again.
+  await page.unroute(modelUrl);
+  await waiting.getByRole('button', { name: 'Try again' }).click();
+  const counts = await waitForIndexing(page);
+  const files = readdirSync(path.join(PHOTOS, dir)).length;
+  expect(countOf(counts, /new photos? indexed/)).toBe(files);
+  await expect(waiting).toHaveCount(0);
+  await expect(alert).toHaveCount(0);
 });
 
 test('an unknown profile in the URL falls back to a known one and says so', async ({ page }) => {

@@ -89,12 +89,45 @@ describe('indexing manager', () => {
     expect(indexing.progress).toBeNull();
   });
 
-  it('when the image model cannot load, nothing is left running', async () => {
-    const { indexing, models, client } = setup(() => Promise.reject(new Error('unreachable')));
+  it('when the image model cannot load, nothing runs and the files wait for another try', async () => {
+    const { indexing, models, client } = setup((request) =>
+      Promise.resolve({
+        ...startingProgress(request.sources.length),
+        state: 'done',
+        processed: request.sources.length,
+      }),
+    );
     models.visionModel.mockRejectedValueOnce(new Error('vision_model.onnx: 404'));
-    await indexing.addSources(sources(2), 'f');
+    const picked = sources(2);
+    await indexing.addSources(picked, 'f');
     expect(indexing.progress).toBeNull();
     expect(client.index).not.toHaveBeenCalled();
+    expect(indexing.unstarted).toMatchObject({ rootName: 'f', sources: picked });
+
+    await indexing.retryUnstarted();
+    expect(models.visionModel).toHaveBeenCalledTimes(2);
+    expect(client.index).toHaveBeenCalledWith(
+      expect.objectContaining({ sources: picked, rootName: 'f' }),
+      expect.any(Function),
+      expect.any(AbortSignal),
+    );
+    expect(indexing.progress).toMatchObject({ state: 'done', processed: 2 });
+    expect(indexing.unstarted).toBeNull();
+  });
+
+  it('forgets the waiting files when dismissed or when others are picked', async () => {
+    const { indexing, models } = setup((request) =>
+      Promise.resolve({ ...startingProgress(request.sources.length), state: 'done' }),
+    );
+    models.visionModel.mockRejectedValueOnce(new Error('offline'));
+    await indexing.addSources(sources(2), 'f');
+    indexing.dismissUnstarted();
+    expect(indexing.unstarted).toBeNull();
+
+    models.visionModel.mockRejectedValueOnce(new Error('offline'));
+    await indexing.addSources(sources(2), 'f');
+    await indexing.addSources(sources(1), 'g');
+    expect(indexing.unstarted).toBeNull();
   });
 
   it('says so when there is nothing to index', async () => {

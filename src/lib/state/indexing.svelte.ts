@@ -34,8 +34,17 @@ export interface IndexingHooks {
 const BATCH_REFRESH_MS = 2000;
 
 /** Turning picked files into searchable photos: progress, pause, cancel, resume after a reload. */
+/** Files picked while the image model could not load: kept so that one click tries them again. */
+export interface UnstartedRun {
+  sources: FileSource[];
+  rootName: string;
+  handle?: FileSystemDirectoryHandle;
+}
+
 export class IndexingManager {
   #progress = $state<IndexingProgress | null>(null);
+  // Raw: the files go to the worker as they are, and a deep proxy cannot be posted.
+  #unstarted = $state.raw<UnstartedRun | null>(null);
   #abort: AbortController | undefined;
   #lastRefresh = 0;
 
@@ -54,6 +63,21 @@ export class IndexingManager {
     return this.#progress;
   }
 
+  /** The last picked files, when the image model failed before indexing could start. */
+  get unstarted(): UnstartedRun | null {
+    return this.#unstarted;
+  }
+
+  /** Indexes the files that waited on the image model, loading it again first. */
+  async retryUnstarted(): Promise<void> {
+    const run = this.#unstarted;
+    if (run) await this.addSources(run.sources, run.rootName, run.handle);
+  }
+
+  dismissUnstarted(): void {
+    this.#unstarted = null;
+  }
+
   get isIndexing(): boolean {
     const state = this.#progress?.state;
     return state === 'running' || state === 'paused';
@@ -68,6 +92,7 @@ export class IndexingManager {
       this.notice.show('No files found there (hidden and system files are skipped).');
       return;
     }
+    this.#unstarted = null;
     this.library.rememberOriginals(sources);
     this.notice.clear();
     this.hooks.onStart?.();
@@ -78,9 +103,12 @@ export class IndexingManager {
     try {
       await this.models.visionModel();
     } catch {
-      // The models manager shows why the model failed; indexing never started.
+      // The models manager shows why the model failed; indexing never started, and the files
+      // wait for another try (a connection back, a model put in place).
       this.#progress = null;
       this.#abort = undefined;
+      if (!abort.signal.aborted)
+        this.#unstarted = { sources, rootName, ...(handle ? { handle } : {}) };
       return;
     }
     if (abort.signal.aborted) {
