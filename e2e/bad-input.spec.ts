@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BAD_FILES, addFolder, countOf, openApp, waitForIndexing } from './app';
 
@@ -103,4 +104,32 @@ test('a phone’s 108-megapixel photo is indexed, not refused as too large', asy
   expect(countOf(counts, /new photos? indexed/)).toBe(1);
   await expect(page.getByRole('heading', { name: 'Library: 1 photo' })).toBeVisible();
   await expect(page.getByRole('img', { name: /phone-108mp\.jpg/ })).toBeVisible();
+});
+
+test('a photo export full of sidecar files lists them by reason, 200 at a time', async ({
+  page,
+}) => {
+  // As Google Takeout writes it: a .json beside every photo.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lumen-takeout-'));
+  try {
+    for (let i = 0; i < 230; i++) {
+      writeFileSync(path.join(dir, `PXL_${1000 + i}.jpg.json`), `{"title":"PXL_${1000 + i}.jpg"}`);
+    }
+    copyFileSync(path.join(BAD_FILES, 'good-1.jpg'), path.join(dir, 'PXL_0999.jpg'));
+    await openApp(page);
+    await addFolder(page, dir);
+    const counts = await waitForIndexing(page);
+    expect(countOf(counts, /new photos? indexed/)).toBe(1);
+    expect(countOf(counts, /skipped/)).toBe(230);
+
+    await page.getByText('230 files skipped').click();
+    await expect(page.getByText('230 not images', { exact: true })).toBeVisible();
+    const list = page.getByRole('list', { name: 'Skipped files' });
+    await expect(list.locator('li')).toHaveCount(200);
+    await page.getByRole('button', { name: 'Show all 230' }).click();
+    await expect(list.locator('li')).toHaveCount(230);
+    await expect(page.getByRole('button', { name: /^Show all/ })).toHaveCount(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -15,7 +15,8 @@ const EMPTY: LibraryStats = { photos: 0, duplicates: 0, embedded: 0, skipped: 0 
 /** What the library holds: counts, skipped files, an interrupted job, and this visit's originals. */
 export class LibraryManager {
   #stats = $state<LibraryStats>(EMPTY);
-  #skipped = $state<SkippedRecord[]>([]);
+  // Raw: replaced whole on each refresh, and a folder of sidecar files can make it long.
+  #skipped = $state.raw<SkippedRecord[]>([]);
   #pendingJob = $state<JobRecord | null>(null);
   /** Photos that came from an imported export, whose originals were never on this device. */
   #imported = $state.raw<IdRange[]>([]);
