@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PHOTOS, addFolder, countOf, openApp, waitForIndexing } from './app';
+import { PHOTOS, addFolder, countOf, openApp, photoSubfolder, waitForIndexing } from './app';
 
 // page.route cannot see requests the service worker makes on the page's behalf.
 test.use({ serviceWorkers: 'block' });
@@ -42,4 +42,31 @@ test('an unknown profile in the URL falls back to a known one and says so', asyn
   await expect(
     page.getByRole('status').filter({ hasText: 'no model profile called "no-such-model"' }),
   ).toBeVisible();
+});
+
+test('the model is picked on the page, and a failed download points to the built-in one', async ({
+  page,
+}) => {
+  // This workplace cannot reach the Hub anyway; the route makes the test mean the same anywhere.
+  await page.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
+  await openApp(page);
+  const picker = page.getByRole('combobox', { name: 'Model' });
+  await expect(picker).toHaveValue('tiny-world');
+  await picker.selectOption({ label: 'CLIP ViT-B/32 (Hugging Face Hub)' });
+  await expect(page).toHaveURL(/[?&]profile=default\b/);
+  await expect(picker).toHaveValue('default');
+
+  await addFolder(page, photoSubfolder());
+  const alert = page.getByRole('alert').filter({ hasText: 'Could not download' });
+  await expect(alert).toBeVisible({ timeout: 60_000 });
+  await expect(alert).toContainText('huggingface.co');
+  await expect(alert).toContainText('“Tiny world (test fixture)” model (pick it under Model)');
+  await expect(page.getByRole('region', { name: 'Indexing not started' })).toBeVisible();
+
+  await picker.selectOption('tiny-world');
+  await expect(page).toHaveURL(/[?&]profile=tiny-world\b/);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // The choice is remembered without the URL.
+  await page.goto('/');
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('tiny-world');
 });

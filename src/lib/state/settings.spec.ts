@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RANK } from '../../../workers/search/protocol';
 import { RANKING_KEY, RankingSettings, validateRanking } from './ranking.svelte';
-import { PROFILE_KEY, profileSetting, resolveSettings } from './settings';
+import { PROFILE_KEY, profileHref, profileSetting, resolveSettings } from './settings';
 import { memoryStorage } from './test-storage';
 
 const resolve = (url: string, storage = memoryStorage()) =>
@@ -64,5 +64,16 @@ describe('ranking settings', () => {
       strictness: 0.3,
     });
     expect(validateRanking('fusion')).toBeUndefined();
+  });
+});
+
+describe('profileHref', () => {
+  it('swaps the profile and keeps the rest of the address, without the view', () => {
+    expect(
+      profileHref('https://me.github.io/lumen/?profile=default&device=wasm#judge', 'tiny-world'),
+    ).toBe('https://me.github.io/lumen/?profile=tiny-world&device=wasm');
+    expect(profileHref('http://localhost:5173/', 'default')).toBe(
+      'http://localhost:5173/?profile=default',
+    );
   });
 });

@@ -43,3 +43,11 @@ export function resolveSettings(url: URL, profile: PersistedSetting<string>): St
       : {}),
   };
 }
+
+/** The page's address on another profile: the same page, its `?profile=` replaced, no #view. */
+export function profileHref(href: string, profileId: string): string {
+  const url = new URL(href);
+  url.searchParams.set('profile', profileId);
+  url.hash = '';
+  return url.href;
+}
