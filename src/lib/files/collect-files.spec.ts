@@ -16,6 +16,7 @@ function dirHandle(name: string, tree: Tree): FileSystemDirectoryHandle {
     name,
     async *values() {
       for (const [child, value] of Object.entries(tree)) {
+        await Promise.resolve(); // the real iterator answers asynchronously
         if (typeof value === 'object' && !(value instanceof Error)) yield dirHandle(child, value);
         else
           yield {
