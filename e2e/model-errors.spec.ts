@@ -55,6 +55,9 @@ test('the model is picked on the page, and a failed download points to the built
   await picker.selectOption({ label: 'CLIP ViT-B/32 (Hugging Face Hub)' });
   await expect(page).toHaveURL(/[?&]profile=default\b/);
   await expect(picker).toHaveValue('default');
+  // The empty search box suggests what this model can find.
+  const box = page.getByRole('searchbox', { name: 'Search your photos' });
+  await expect(box).toHaveAttribute('placeholder', /a dog running on the beach/);
 
   await addFolder(page, photoSubfolder());
   const alert = page.getByRole('alert').filter({ hasText: 'Could not download' });
@@ -66,6 +69,7 @@ test('the model is picked on the page, and a failed download points to the built
   await picker.selectOption('tiny-world');
   await expect(page).toHaveURL(/[?&]profile=tiny-world\b/);
   await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(box).toHaveAttribute('placeholder', /a red circle on sand/);
   // The choice is remembered without the URL.
   await page.goto('/');
   await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('tiny-world');

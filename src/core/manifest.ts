@@ -72,6 +72,8 @@ export interface Profile {
   id: string;
   label: string;
   description: string;
+  /** A query this model answers well, shown in the empty search box. */
+  exampleQuery?: string;
   clip: ClipSpec;
   aestheticHead: AestheticHeadSpec;
   llm: LlmSpec;
