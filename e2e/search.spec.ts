@@ -72,6 +72,12 @@ test('index a folder, search it in words, reload, and add it again', async ({ pa
   expect(countOf(again, /new photos? indexed/)).toBe(0);
   expect(countOf(again, /unchanged/)).toBe(truth.images.length);
 
+  // A word the model never learnt is named rather than silently ignored; its own words are not.
+  const unknownNote = page.getByRole('status').filter({ hasText: /does not know the words?/ });
+  await expect(unknownNote).toHaveCount(0);
+  await search(page, 'a red dog');
+  await expect(unknownNote).toHaveText(/does not know the word “dog”: these results match/);
+
   // Nothing but the page's own origin was ever contacted.
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 });

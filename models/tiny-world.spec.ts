@@ -106,3 +106,14 @@ describe('tiny world: retrieval and re-ranking', () => {
     expect(pB).toBeGreaterThanOrEqual(MIN_PRECISION_WITH_BEAUTY);
   });
 });
+
+describe('tiny world: its vocabulary', () => {
+  it('names the words of a query it does not know, and none of its own', () => {
+    const unknown = world.text.unknownWords('My DOG on the beach, a red circle');
+    expect(unknown).toEqual(expect.arrayContaining(['dog', 'beach']));
+    expect(unknown).not.toEqual(expect.arrayContaining(['red']));
+    expect(unknown).not.toEqual(expect.arrayContaining(['circle']));
+    for (const q of world.truth.queries)
+      expect(world.text.unknownWords(q.text), q.text).toEqual([]);
+  });
+});

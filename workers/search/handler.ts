@@ -168,7 +168,12 @@ export class SearchHandler implements SearchApi {
     const [original, extra] = await this.#text.embed(texts);
     const vector = extra ? blend(original!, extra, query.blend ?? 0.5) : original!;
     const res = await this.#searchVector(vector, options);
-    return { ...res, tookMs: performance.now() - started };
+    const unknown = this.#text.unknownWords(query.text);
+    return {
+      ...res,
+      tookMs: performance.now() - started,
+      ...(unknown.length ? { unknownWords: unknown } : {}),
+    };
   }
 
   async searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {

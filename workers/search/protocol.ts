@@ -99,6 +99,8 @@ export interface SearchResponse {
   /** How many of the library's photos have aesthetic scores from the current scorers. */
   scored: number;
   tookMs: number;
+  /** Words of a text query the model does not know (see ClipText.unknownWords); absent if none. */
+  unknownWords?: string[];
 }
 
 /** The search worker's interface; the page reaches it through Comlink. */

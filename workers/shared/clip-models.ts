@@ -99,6 +99,20 @@ export class ClipText {
   async warmUp(): Promise<void> {
     await this.embed(['a photo']);
   }
+
+  /**
+   * Words of `text` that this model's vocabulary lacks, so that a search can say what it could
+   * not read. Only a word-level vocabulary has such words (the tiny world's); CLIP's byte-level
+   * BPE spells every word out of pieces it knows, and never reports one.
+   */
+  unknownWords(text: string): string[] {
+    const unk = this.tokenizer.unk_token_id;
+    if (unk === undefined || unk === null) return [];
+    const words = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []);
+    return [...words].filter((word) =>
+      this.tokenizer.encode(word, { add_special_tokens: false }).includes(unk),
+    );
+  }
 }
 
 interface Towers {

@@ -23,6 +23,21 @@ describe('search manager', () => {
     expect(models.textModel).toHaveBeenCalledTimes(2);
   });
 
+  it('passes on the words the model did not know, for this query only', async () => {
+    const searchText = vi
+      .fn<SearchWorker['searchText']>()
+      .mockResolvedValueOnce({ ...response(1), unknownWords: ['dog', 'beach'] })
+      .mockResolvedValue(response(2));
+    const { search } = setup({ searchText });
+    expect(search.unknownWords).toEqual([]);
+    search.query = 'a dog on the beach';
+    await search.runSearch();
+    expect(search.unknownWords).toEqual(['dog', 'beach']);
+    search.query = 'a red circle';
+    await search.runSearch();
+    expect(search.unknownWords).toEqual([]);
+  });
+
   it('remembers the query and restores it on the next start', async () => {
     const first = setup();
     first.search.query = '  a dog ';

@@ -21,7 +21,8 @@ export class SearchManager {
   #scored = $state(0);
   #searching = $state(false);
   #error = $state<string | null>(null);
-  #tookMs = $state<number | null>(null);
+  /** The last answer's time, and the words of its query the model does not know. */
+  #answer = $state.raw<Pick<SearchResponse, 'tookMs' | 'unknownWords'> | null>(null);
   /** Numbers each request: the answer to an older one (a slow browse) never replaces a newer. */
   #latest = 0;
   /** Set once the person is in the search box: start() then leaves the box to them. */
@@ -55,7 +56,10 @@ export class SearchManager {
     return this.#error;
   }
   get tookMs(): number | null {
-    return this.#tookMs;
+    return this.#answer?.tookMs ?? null;
+  }
+  get unknownWords(): readonly string[] {
+    return this.#answer?.unknownWords ?? [];
   }
 
   /** The person is in the search box: a last query restored after this must not overwrite it. */
@@ -186,7 +190,7 @@ export class SearchManager {
       this.#hits = res.hits;
       this.#listId++;
       this.#scored = res.scored;
-      this.#tookMs = res.tookMs;
+      this.#answer = { tookMs: res.tookMs, unknownWords: res.unknownWords ?? [] };
     } catch (e) {
       if (request !== this.#latest) return;
       this.#error = errorMessage(e);
