@@ -33,7 +33,6 @@ export interface IndexingHooks {
 
 const BATCH_REFRESH_MS = 2000;
 
-/** Turning picked files into searchable photos: progress, pause, cancel, resume after a reload. */
 /** Files picked while the image model could not load: kept so that one click tries them again. */
 export interface UnstartedRun {
   sources: FileSource[];
@@ -41,6 +40,7 @@ export interface UnstartedRun {
   handle?: FileSystemDirectoryHandle;
 }
 
+/** Turning picked files into searchable photos: progress, pause, cancel, resume after a reload. */
 export class IndexingManager {
   #progress = $state<IndexingProgress | null>(null);
   // Raw: the files go to the worker as they are, and a deep proxy cannot be posted.
