@@ -13,6 +13,7 @@ import { IndexingManager } from './indexing.svelte';
 import { JudgeManager } from './judge.svelte';
 import { JudgeSystems } from './judge-systems.svelte';
 import { LibraryIoManager } from './library-io.svelte';
+import { LastQuery } from './last-query';
 import { LibraryManager } from './library.svelte';
 import { ModelsManager } from './models.svelte';
 import { Notice } from './notice.svelte';
@@ -91,12 +92,14 @@ export class AppState {
       ranking: this.ranking,
       rephraser: searchRephraser(() => this.rephrase),
       embedded: () => this.library.stats.embedded,
-      lastQuery: new PersistedSetting({
-        key: LAST_QUERY_KEY,
-        fallback: '',
-        codec: textCodec,
-        validate: (v) => (typeof v === 'string' ? v : undefined),
-      }),
+      lastQuery: new LastQuery(
+        new PersistedSetting({
+          key: LAST_QUERY_KEY,
+          fallback: '',
+          codec: textCodec,
+          validate: (v) => (typeof v === 'string' ? v : undefined),
+        }),
+      ),
       profileId: profile.id,
       remember: (text) => this.tuning.remember(text),
     });

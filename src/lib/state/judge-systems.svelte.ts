@@ -5,6 +5,7 @@ import type {
   TextQuery,
 } from '../../../workers/search/protocol';
 import type { JudgedPhoto } from '../../core/store/db';
+import { textQuery } from './search-deps';
 
 export const JUDGE_SYSTEMS = ['base', 'rephrase', 'rerank', 'tuned', 'tuned-rerank'] as const;
 export type JudgeSystem = (typeof JUDGE_SYSTEMS)[number];
@@ -97,7 +98,7 @@ export class JudgeSystems {
       const rephrased = await rephraser.rephrase(text);
       // Without one, the row would be the base row under another name.
       if (!rephrased) throw new Error(`The language model gave no rephrasing for “${text}”.`);
-      query = { text, rephrased, blend: rephraser.blend };
+      query = textQuery(text, rephrased, rephraser.blend);
     }
     const reranked = system === 'rerank' || system === 'tuned-rerank';
     const tuned = system === 'tuned' || system === 'tuned-rerank';

@@ -9,7 +9,7 @@ import type {
   TextQuery,
 } from '../../../workers/search/protocol';
 import type { ModelsManager } from './models.svelte';
-import type { PersistedSetting } from './persisted-setting.svelte';
+import type { LastQuery } from './last-query';
 
 /** What search needs of the search worker (SearchClient; a fake in specs). */
 export interface SearchWorker {
@@ -18,6 +18,11 @@ export interface SearchWorker {
   browsePage: (ranking: number, from: number, count: number) => Promise<RankedHit[] | null>;
   searchText: (query: TextQuery, options: SearchOptions) => Promise<SearchResponse>;
   searchSimilar: (photoId: number, options: SearchOptions) => Promise<SearchResponse>;
+}
+
+/** The words to search for: the person's own, blended with a rephrasing where there is one. */
+export function textQuery(text: string, rephrased: string | null, blend: number): TextQuery {
+  return rephrased ? { text, rephrased, blend } : { text };
 }
 
 /** The rephrasing as search sees it: whether to ask for one, and the one in use. */
@@ -38,7 +43,8 @@ export interface SearchDeps {
   rephraser: QueryRephraser;
   /** How many photos have vectors: with none, there is nothing to browse. */
   embedded: () => number;
-  lastQuery: PersistedSetting<string>;
+  /** The words last searched for, restored at start unless the person took the box first. */
+  lastQuery: LastQuery;
   profileId: string;
   /** Keeps each searched text in the query history (training queries for tuning). */
   remember?: (text: string) => Promise<void>;

@@ -5,6 +5,7 @@ import {
   type RankedHit,
   type SearchResponse,
 } from '../../../workers/search/protocol';
+import { LastQuery } from './last-query';
 import { PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { SearchManager, type QueryRephraser, type SearchWorker } from './search.svelte';
 import { memoryStorage } from './test-storage';
@@ -68,7 +69,7 @@ export function setup(
       ...rephraser,
     },
     embedded: () => 2,
-    lastQuery,
+    lastQuery: new LastQuery(lastQuery),
     profileId: 'p',
   });
   return { search, client, models, storage };

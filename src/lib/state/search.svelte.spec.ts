@@ -29,13 +29,14 @@ describe('search manager', () => {
       .mockResolvedValueOnce({ ...response(1), unknownWords: ['dog', 'beach'] })
       .mockResolvedValue(response(2));
     const { search } = setup({ searchText });
-    expect(search.unknownWords).toEqual([]);
+    expect(search.answer).toBeNull();
     search.query = 'a dog on the beach';
     await search.runSearch();
-    expect(search.unknownWords).toEqual(['dog', 'beach']);
+    expect(search.answer?.unknownWords).toEqual(['dog', 'beach']);
     search.query = 'a red circle';
     await search.runSearch();
-    expect(search.unknownWords).toEqual([]);
+    expect(search.answer?.tookMs).toBe(4);
+    expect(search.answer?.unknownWords).toBeUndefined();
   });
 
   it('remembers the query and restores it on the next start', async () => {
@@ -44,7 +45,7 @@ describe('search manager', () => {
     await first.search.runSearch();
     expect(first.storage.data.get('q')).toBe('a dog');
     expect(first.search.mode).toBe('text');
-    expect(first.search.tookMs).toBe(4);
+    expect(first.search.answer?.tookMs).toBe(4);
 
     const next = setup({}, {}, Object.fromEntries(first.storage.data));
     await next.search.start();

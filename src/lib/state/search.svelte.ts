@@ -1,7 +1,7 @@
 import type { RankedHit, SearchOptions, SearchResponse } from '../../../workers/search/protocol';
 import { errorMessage } from '../../core/errors';
 import { BrowsePages } from './browse-pages';
-import type { SearchDeps } from './search-deps';
+import { textQuery, type SearchDeps } from './search-deps';
 
 export type { QueryRephraser, SearchDeps, SearchWorker } from './search-deps';
 export type ResultMode = 'library' | 'best' | 'text' | 'similar';
@@ -21,12 +21,9 @@ export class SearchManager {
   #scored = $state(0);
   #searching = $state(false);
   #error = $state<string | null>(null);
-  /** The last answer's time, and the words of its query the model does not know. */
   #answer = $state.raw<Pick<SearchResponse, 'tookMs' | 'unknownWords'> | null>(null);
   /** Numbers each request: the answer to an older one (a slow browse) never replaces a newer. */
   #latest = 0;
-  /** Set once the person is in the search box: start() then leaves the box to them. */
-  #held = false;
   /** What the grid last showed: a view refreshed in place fetches it before it is swapped in. */
   #range: [number, number] = [0, 0];
 
@@ -55,25 +52,23 @@ export class SearchManager {
   get error(): string | null {
     return this.#error;
   }
-  get tookMs(): number | null {
-    return this.#answer?.tookMs ?? null;
-  }
-  get unknownWords(): readonly string[] {
-    return this.#answer?.unknownWords ?? [];
+  /** The last search's own answer: how long it took, and the words its model did not know. */
+  get answer(): Pick<SearchResponse, 'tookMs' | 'unknownWords'> | null {
+    return this.#answer;
   }
 
   /** The person is in the search box: a last query restored after this must not overwrite it. */
   holdQuery(): void {
-    this.#held = true;
+    this.deps.lastQuery.hold();
     // The text model loads while they type (a failure shows in the model status).
     this.deps.models.textModel().catch(() => undefined);
   }
 
   /** Shows what the person last searched for (unless they are typing already), else the library. */
   async start(): Promise<void> {
-    const last = this.deps.lastQuery.value;
+    const last = this.deps.lastQuery.toRestore;
     // The text model loads lazily: browsing the library needs no model at all.
-    if (last && !this.#held) {
+    if (last) {
       this.query = last;
       await this.runSearch();
     } else if (this.deps.embedded() > 0 && !this.query.trim()) await this.showLibrary();
@@ -131,7 +126,7 @@ export class SearchManager {
 
   async runSearch(): Promise<void> {
     const text = this.query.trim();
-    this.deps.lastQuery.value = text;
+    this.deps.lastQuery.remember(text);
     if (!text) return this.showLibrary();
     this.#mode = 'text';
     this.#similarTo = null;
@@ -173,8 +168,8 @@ export class SearchManager {
   }
 
   #searchText(text: string) {
-    const rephrased = this.deps.rephraser.appliedFor(text);
-    const query = rephrased ? { text, rephrased, blend: this.deps.rephraser.blend } : { text };
+    const { rephraser } = this.deps;
+    const query = textQuery(text, rephraser.appliedFor(text), rephraser.blend);
     return this.#run((options) => this.deps.client.searchText(query, options));
   }
 
@@ -190,7 +185,7 @@ export class SearchManager {
       this.#hits = res.hits;
       this.#listId++;
       this.#scored = res.scored;
-      this.#answer = { tookMs: res.tookMs, unknownWords: res.unknownWords ?? [] };
+      this.#answer = res;
     } catch (e) {
       if (request !== this.#latest) return;
       this.#error = errorMessage(e);
