@@ -20,6 +20,8 @@ describe('library database', () => {
         'judgements',
         'meta',
         'photos',
+        'photoMeta',
+        'folders',
         'preferences',
         'queries',
         'rephrasings',

@@ -178,6 +178,50 @@ export interface JudgementRecord {
   updatedAt: number;
 }
 
+/**
+ * Capture metadata of many photos, packed as scores are (schema 7), so that the search worker
+ * filters by time, place and camera without reading a photo record. A photo's row in the
+ * block with the highest id wins; `src/core/store/metadata-store.ts` is the only codec.
+ */
+export interface MetaBlock {
+  id?: number;
+  ids: Uint32Array;
+  /**
+   * When the photo was taken, as the wall-clock time where it was taken, in ms since
+   * 1970-01-01 read as if that wall clock were UTC (so "2019" and "July" mean what the
+   * person's camera showed). NaN: unknown. The UTC instant is takenAt − offsetMin·60 000.
+   */
+  takenAt: Float64Array;
+  /** Minutes east of UTC of the wall clock; NO_OFFSET when unknown. */
+  offsetMin: Int16Array;
+  /** Where takenAt came from: TAKEN_SOURCES index (0: none). */
+  takenSource: Uint8Array;
+  /** WGS84 degrees; NaN when the photo has no (sane) GPS position. */
+  lat: Float32Array;
+  lon: Float32Array;
+  /** Indexes into `strings` (0 is '', meaning none). */
+  place: Uint16Array;
+  region: Uint16Array;
+  /** ISO 3166-1 alpha-2 code; the page names it with Intl.DisplayNames. */
+  country: Uint16Array;
+  camera: Uint16Array;
+  lens: Uint16Array;
+  /** This block's string table; strings[0] is ''. */
+  strings: string[];
+}
+
+/** Offset value of a photo whose time zone is unknown. */
+export const NO_OFFSET = -32768;
+
+/** A folder the person added, as a root of photo paths (`path` starts with `name/`). */
+export interface FolderRecord {
+  name: string;
+  /** When it was last added (indexed) in full. */
+  addedAt: number;
+  /** Where the File System Access API gave one: lets Lumen read the folder again. */
+  handle?: FileSystemDirectoryHandle;
+}
+
 export interface LumenSchema extends DBSchema {
   photos: {
     key: number;
@@ -203,6 +247,8 @@ export interface LumenSchema extends DBSchema {
   queries: { key: string; value: QueryRecord; indexes: { at: number } };
   judgements: { key: number; value: JudgementRecord; indexes: { profileId: string } };
   meta: { key: string; value: unknown };
+  photoMeta: { key: number; value: MetaBlock };
+  folders: { key: string; value: FolderRecord };
 }
 
 export type LumenDb = IDBPDatabase<LumenSchema>;
@@ -254,6 +300,13 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
   (_db, tx) => {
     tx.objectStore('photos').createIndex('duplicateOf', 'duplicateOf');
     tx.objectStore('blocks').createIndex('modelRows', ['model', 'rows']);
+  },
+  // v7: capture time, place and camera, packed per block; and the folders a person added, so
+  // a folder can be listed and removed. Libraries from before gain both as their files are
+  // read again (metadata-store.ts).
+  (db) => {
+    db.createObjectStore('photoMeta', { keyPath: 'id', autoIncrement: true });
+    db.createObjectStore('folders', { keyPath: 'name' });
   },
 ];
 
