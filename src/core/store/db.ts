@@ -84,6 +84,20 @@ export interface JobRecord {
   startedAt: number;
 }
 
+/**
+ * A removal in progress (removal.ts): the photos still to remove, so that a tab closed half-way
+ * carries on where it stopped instead of leaving half a folder behind.
+ */
+export interface RemovalJobRecord {
+  id: 'removal';
+  /** Photos still to remove, in the order they are removed. */
+  ids: number[];
+  total: number;
+  /** Folders being removed whole: their skip reports and folder records go last. */
+  folders: string[];
+  startedAt: number;
+}
+
 /** Scores that depend on a model: the CLIP model, the aesthetic head and the prompt set. */
 export interface ModelScores {
   /** The LAION-style head's output (about 1–10 for the real head). */
@@ -235,7 +249,7 @@ export interface LumenSchema extends DBSchema {
     indexes: { model: string; modelRows: [string, number] };
   };
   skipped: { key: string; value: SkippedRecord };
-  jobs: { key: string; value: JobRecord };
+  jobs: { key: string; value: JobRecord | RemovalJobRecord };
   scores: { key: number; value: ScoreRecord };
   rephrasings: { key: string; value: RephrasingRecord };
   preferences: {

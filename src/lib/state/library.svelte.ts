@@ -87,7 +87,8 @@ export class LibraryManager {
 
   /** Reads whether an indexing job was interrupted (by a reload, a crash, a closed tab). */
   async refreshPendingJob(): Promise<void> {
-    this.#pendingJob = (await (await this.db()).get('jobs', 'current')) ?? null;
+    const job = await (await this.db()).get('jobs', 'current');
+    this.#pendingJob = job?.id === 'current' ? job : null;
   }
 
   async dismissPending(): Promise<void> {
