@@ -74,6 +74,12 @@ export interface Profile {
   description: string;
   /** A query this model answers well, shown in the empty search box. */
   exampleQuery?: string;
+  /**
+   * λ of `-word` (q − λ·t(word), renormalised: src/core/query/concept-arithmetic.ts). Measured
+   * for the tiny world on train/val (models/negation-sweep.mjs); CLIP's 1 is rclip's weight,
+   * not measured here. Absent: DEFAULT_NEGATION_WEIGHT.
+   */
+  negationWeight?: number;
   clip: ClipSpec;
   aestheticHead: AestheticHeadSpec;
   llm: LlmSpec;
@@ -155,6 +161,8 @@ export function manifestProblems(value: unknown): string[] {
     for (const tower of ['text', 'vision'] as const) {
       if (!c.files?.some((f) => f.tower === tower)) problems.push(`${id}: no ${tower} tower file`);
     }
+    if (p.negationWeight !== undefined && !(p.negationWeight >= 0))
+      problems.push(`${id}: negationWeight must be a number ≥ 0`);
     problems.push(...tuningProblems(id, p.tuning));
   }
   return problems;
