@@ -483,3 +483,76 @@ export async function repackScores(
     onProgress?.({ done: Math.min(done, total), total: Math.max(done, total) });
   }
 }
+
+/**
+ * The block without the rows of `drop`, and with rows of `rename`'s keys moved to their values
+ * (a copy taking over a removed photo's vector keeps its scores: the pixels are the same).
+ * The same block when nothing changes; null when no row is left.
+ */
+export function withoutScoreRows(
+  block: ScoreBlock,
+  drop: ReadonlySet<number>,
+  rename: ReadonlyMap<number, number> = new Map(),
+): ScoreBlock | null {
+  const keep: number[] = [];
+  let changed = false;
+  block.ids.forEach((id, row) => {
+    if (drop.has(id)) changed = true;
+    else keep.push(row);
+    if (rename.has(id)) changed = true;
+  });
+  if (!changed) return block;
+  if (keep.length === 0) return null;
+  const pairs = block.pairs.length;
+  const out: ScoreBlock = {
+    ...block,
+    ids: Uint32Array.from(keep, (row) => rename.get(block.ids[row]!) ?? block.ids[row]!),
+    values: new Float32Array(keep.length * VALUE_COLUMNS),
+    iqa: new Uint16Array(keep.length * pairs),
+    runs: [],
+  };
+  keep.forEach((row, at) => {
+    out.values.set(
+      block.values.subarray(row * VALUE_COLUMNS, (row + 1) * VALUE_COLUMNS),
+      at * VALUE_COLUMNS,
+    );
+    out.iqa.set(block.iqa.subarray(row * pairs, (row + 1) * pairs), at * pairs);
+    const through = rowThrough({ block, row });
+    if (out.runs[out.runs.length - 1] === through) out.runs[out.runs.length - 2] = at + 1;
+    else out.runs.push(at + 1, through);
+  });
+  return out;
+}
+
+/**
+ * Removes (or moves, see `withoutScoreRows`) photos' scores in both formats, inside the
+ * caller's transaction (with `scores` and `meta`). Blocks are rewritten other than by
+ * appending, so readers start again from a new epoch.
+ */
+export async function removeScoreRows(
+  tx: AnyTx,
+  drop: ReadonlySet<number>,
+  rename: ReadonlyMap<number, number> = new Map(),
+): Promise<void> {
+  if (drop.size === 0 && rename.size === 0) return;
+  const scores = tx.objectStore('scores');
+  for (const [from, to] of rename) {
+    const record = (await scores.get(from)) as StoredScore | undefined;
+    if (record && !isBlock(record)) await scores.put({ ...record, id: to });
+  }
+  for (const id of [...drop, ...rename.keys()]) await scores.delete(id);
+  let cursor = await scores.openCursor(BLOCKS());
+  while (cursor) {
+    const stored = cursor.value as StoredScore;
+    if (isBlock(stored)) {
+      const block = withoutScoreRows(stored, drop, rename);
+      if (block === null) await cursor.delete();
+      else if (block !== stored) await cursor.update(block as unknown as ScoreRecord);
+    }
+    cursor = await cursor.continue();
+  }
+  const meta = tx.objectStore('meta');
+  const version = await meta.get('scoresVersion');
+  await meta.put((typeof version === 'number' ? version : 0) + 1, 'scoresVersion');
+  await meta.put(Math.random(), EPOCH_KEY);
+}
