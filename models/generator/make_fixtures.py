@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 import world
+from add_exif import add_exif
 
 TEST_SEED = 777_001
 PER_TRIPLE = 4         # images per shape x colour x background triple: 24 per two-attribute pair
@@ -162,7 +163,8 @@ def build_tiny_world(root: str) -> dict:
         f.write(FIXTURE_README.format(n=len(images), n_test=sum(im["split"] == "test" for im in images),
                                       n_q=len(gt["queries"]),
                                       n_test_q=sum(q["split"] == "test" for q in gt["queries"])))
-    return gt
+    # Last: EXIF is spliced into the files just written, and its facts added to the ground truth.
+    return add_exif(root)
 
 
 FIXTURE_README = """# tiny-world photo library (generated; do not edit)
