@@ -1,5 +1,5 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
-import { TAKEN_SOURCES, type PhotoMetadata, type TakenSource } from '../photo-metadata';
+import { TAKEN_SOURCES, type PhotoMetadata } from '../photo-metadata';
 import { NO_OFFSET, type LumenDb, type LumenSchema, type MetaBlock } from './db';
 
 /**

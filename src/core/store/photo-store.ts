@@ -1,5 +1,7 @@
+import type { PhotoMetadata } from '../photo-metadata';
 import type { LumenDb, PhotoRecord, SkippedRecord } from './db';
 import { compactBlock, withoutRow } from './embedding-store';
+import { writeMetadata, type MetadataRow } from './metadata-store';
 
 /** What indexing knows about an already stored path, to skip unchanged files cheaply. */
 export interface KnownPhoto {
@@ -58,26 +60,28 @@ export interface PhotoWrite {
   thumbnail?: Blob;
   /** Unit-length embedding; absent for duplicates. */
   vector?: Float32Array;
+  /** What the file's bytes say about when, where and with what it was taken. */
+  metadata?: PhotoMetadata;
 }
 
 export interface BatchCommit {
   model: string;
   dim: number;
   writes: PhotoWrite[];
-  /** Same path and bytes, new timestamp: only the metadata changes. */
-  touched: { id: number; size: number; lastModified: number }[];
+  /** Same path and bytes, new timestamp (or metadata read again): only the metadata changes. */
+  touched: { id: number; size: number; lastModified: number; metadata?: PhotoMetadata }[];
   skipped: SkippedRecord[];
 }
 
 /**
  * Stores one indexed batch in a single transaction: photos, thumbnails, their
- * vectors as one packed block, and skip reports. Either all of it lands or none
+ * vectors as one packed block, their capture metadata as one `photoMeta` block, and skip reports. Either all of it lands or none
  * does, so a closed tab or a full disk never leaves half a photo behind.
  * Returns the ids of the written photos in order.
  */
 export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<number[]> {
   const tx = db.transaction(
-    ['photos', 'thumbnails', 'blocks', 'skipped', 'scores', 'meta'],
+    ['photos', 'thumbnails', 'blocks', 'skipped', 'scores', 'meta', 'photoMeta'],
     'readwrite',
   );
   const photos = tx.objectStore('photos');
@@ -85,6 +89,7 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
   const now = Date.now();
   const ids: number[] = [];
   const withVector: { id: number; vector: Float32Array }[] = [];
+  const metadata: MetadataRow[] = [];
 
   for (const w of batch.writes) {
     let record: Omit<PhotoRecord, 'id'> & { id?: number };
@@ -109,6 +114,7 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
     ids.push(id);
     if (w.thumbnail) await tx.objectStore('thumbnails').put(w.thumbnail, id);
     if (w.vector) withVector.push({ id, vector: w.vector });
+    if (w.metadata) metadata.push({ id, metadata: w.metadata });
     await tx.objectStore('skipped').delete(w.fields.path);
   }
 
@@ -133,7 +139,9 @@ export async function commitBatch(db: LumenDb, batch: BatchCommit): Promise<numb
   for (const t of batch.touched) {
     const p = await photos.get(t.id);
     if (p) await photos.put({ ...p, size: t.size, lastModified: t.lastModified });
+    if (p && t.metadata) metadata.push({ id: t.id, metadata: t.metadata });
   }
+  await writeMetadata(tx, metadata);
   for (const s of batch.skipped) await tx.objectStore('skipped').put(s);
 
   const meta = tx.objectStore('meta');
