@@ -4,25 +4,33 @@ import { LibraryConnection, getLibraryVersion, type LumenDb } from '../../src/co
 import { decodeRow } from '../../src/core/int8-codec';
 import { compactLibrary, loadCompactMatrix } from '../../src/core/store/embedding-store';
 import { repackScores } from '../../src/core/store/score-store';
-import { blend } from '../../src/core/vectors';
+import { DEFAULT_NEGATION_WEIGHT, subtractConcepts } from '../../src/core/query/concept-arithmetic';
+import { blend, normalize } from '../../src/core/vectors';
 import { scorerKey } from '../aesthetics/scorer';
 import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
 import { loadWorkerTower, type ClipText } from '../shared/clip-models';
 import { transformQuery, tunedEmbedding, tunedScales } from '../tuning/adapter';
 import { decodeAdapter } from '../tuning/adapter-codec';
 import type { AdapterWeights } from '../tuning/protocol';
-import type {
-  BrowseOptions,
-  BrowseRanking,
-  CompactionProgress,
-  RankedHit,
-  SearchApi,
-  SearchOptions,
-  SearchResponse,
-  TextQuery,
+import { getMetadataVersion } from '../../src/core/store/metadata-store';
+import { MetaColumns } from './meta-columns';
+import {
+  SIMILAR_TEXT_WEIGHT,
+  filters,
+  type BrowseOptions,
+  type BrowseRanking,
+  type CompactionProgress,
+  type Facets,
+  type RankedHit,
+  type SearchApi,
+  type SearchOptions,
+  type SearchResponse,
+  type TextQuery,
+  type TimeSection,
 } from './protocol';
 import { ScoreIndex, rerank } from './rerank';
 import { LibraryScan } from './scan/library-scan';
+import { byTaken, headByTime, timeSections } from './time-order';
 
 interface TunedView {
   version: number;
@@ -40,13 +48,17 @@ export class SearchHandler implements SearchApi {
   #profile: Profile | undefined;
   #openDb: () => Promise<LumenDb>;
   #matrix: { version: number; scan: LibraryScan } | undefined;
+  /** Capture metadata aligned to the scan's rows, for the scan and metadata version read. */
+  #meta: { scan: LibraryScan; version: number; columns: MetaColumns } | undefined;
   /**
    * Tuned adapters as folded per-photo scales, by adapter id, for the library version they were
    * computed at: switching between base and tuned swaps an array instead of re-scoring.
    */
   #adapters = new Map<number, TunedView>();
   /** The latest browse's order, whose pages the page fetches as the person scrolls. */
-  #browsed: { ranking: number; ids: number[]; scores: ScoreIndex } | undefined;
+  #browsed:
+    | { ranking: number; ids: number[]; scores: ScoreIndex; meta: MetaColumns; scan: LibraryScan }
+    | undefined;
   #browseCount = 0;
   /** Brought up to date from the score blocks written since it was read (`refresh`). */
   #scores: ScoreIndex | undefined;
@@ -76,7 +88,12 @@ export class SearchHandler implements SearchApi {
     this.#adapters.clear();
   }
 
-  async #library(): Promise<{ scan: LibraryScan; scores: ScoreIndex; tuned?: TunedView }> {
+  async #library(): Promise<{
+    scan: LibraryScan;
+    scores: ScoreIndex;
+    meta: MetaColumns;
+    tuned?: TunedView;
+  }> {
     const profile = this.#profile;
     if (!profile) throw new Error('No model profile selected.');
     const db = await this.#openDb();
@@ -92,7 +109,18 @@ export class SearchHandler implements SearchApi {
     this.#scores = scores;
     const { scan } = this.#matrix;
     const tuned = await this.#tunedView(db, model, version, scan);
-    return { scan, scores, ...(tuned ? { tuned } : {}) };
+    const meta = await this.#metaColumns(db, scan);
+    return { scan, scores, meta, ...(tuned ? { tuned } : {}) };
+  }
+
+  /** The metadata columns, read again when the scan (the library) or the metadata changed. */
+  async #metaColumns(db: LumenDb, scan: LibraryScan): Promise<MetaColumns> {
+    const version = await getMetadataVersion(db);
+    if (this.#meta?.scan !== scan || this.#meta.version !== version) {
+      const columns = await MetaColumns.load(db, scan.matrix.ids, (id) => scan.rowOf(id));
+      this.#meta = { scan, version, columns };
+    }
+    return this.#meta.columns;
   }
 
   async #tunedView(
@@ -128,11 +156,14 @@ export class SearchHandler implements SearchApi {
     exclude?: number,
   ): Promise<SearchResponse> {
     const started = performance.now();
-    const { scan, scores, tuned: active } = await this.#library();
+    const { scan, scores, meta, tuned: active } = await this.#library();
     const tuned = options.adapter === 'none' ? undefined : active;
     const excludeRow = exclude === undefined ? -1 : scan.rowOf(exclude);
+    // The filter is a list of rows before the scan picks any candidate.
+    const rows = filters(options.filter) ? meta.rows(options.filter) : undefined;
     let hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[];
     let mean: number;
+    let best: number | undefined;
     if (tuned) {
       // An image query lives on the image side, so it is tuned too; a text query is not.
       const q = exclude === undefined ? query : tunedEmbedding(tuned.weights, query);
@@ -141,23 +172,43 @@ export class SearchHandler implements SearchApi {
         options.limit,
         tuned.scales,
         excludeRow,
+        rows,
       );
-      const base = scan.search(query, options.limit, undefined, excludeRow);
+      const base = scan.search(query, options.limit, undefined, excludeRow, rows);
       const baseRank = new Map(base.hits.map((h, i) => [h.id, i + 1]));
-      mean = ranked.mean;
+      ({ mean, best } = ranked);
       hits = ranked.hits.map((h, i) => ({
         ...h,
         tuned: { rank: i + 1, baseRank: baseRank.get(h.id) ?? null },
       }));
     } else {
-      ({ hits, mean } = scan.search(query, options.limit, undefined, excludeRow));
+      ({ hits, mean, best } = scan.search(query, options.limit, undefined, excludeRow, rows));
+    }
+    let ranked = rerank(hits, mean, scores, options.rank, best);
+    for (const h of ranked) {
+      const t = meta.takenAt[scan.rowOf(h.id)]!;
+      if (!Number.isNaN(t)) h.takenAt = t;
+    }
+    let sections: TimeSection[] | undefined;
+    const { order } = options.rank;
+    if (order === 'taken-newest' || order === 'taken-oldest') {
+      ({ hits: ranked, sections } = headByTime(ranked, order === 'taken-newest'));
     }
     return {
-      hits: rerank(hits, mean, scores, options.rank),
-      searched: scan.size,
+      hits: ranked,
+      searched: rows?.length ?? scan.size,
       scored: scores.size,
       tookMs: performance.now() - started,
+      ...(sections ? { sections } : {}),
     };
+  }
+
+  /** The query less each negative's embedding, by the profile's λ (rclip's q − λ·t). */
+  async #withoutNegatives(query: Float32Array, negatives: string[] | undefined) {
+    const words = negatives?.map((w) => w.trim()).filter(Boolean) ?? [];
+    if (!words.length || !this.#text) return query;
+    const lambda = this.#profile?.negationWeight ?? DEFAULT_NEGATION_WEIGHT;
+    return subtractConcepts(query, await this.#text.embed(words), lambda);
   }
 
   async searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse> {
@@ -166,7 +217,8 @@ export class SearchHandler implements SearchApi {
     const rephrased = query.rephrased?.trim();
     const texts = rephrased ? [query.text, rephrased] : [query.text];
     const [original, extra] = await this.#text.embed(texts);
-    const vector = extra ? blend(original!, extra, query.blend ?? 0.5) : original!;
+    const blended = extra ? blend(original!, extra, query.blend ?? 0.5) : original!;
+    const vector = await this.#withoutNegatives(blended, query.negatives);
     const res = await this.#searchVector(vector, options);
     const unknown = this.#text.unknownWords(query.text);
     return {
@@ -176,12 +228,34 @@ export class SearchHandler implements SearchApi {
     };
   }
 
-  async searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
+  async searchSimilar(
+    photoId: number,
+    options: SearchOptions,
+    text?: Omit<TextQuery, 'rephrased' | 'blend'>,
+  ): Promise<SearchResponse> {
     const { scan } = await this.#library();
     const row = scan.rowOf(photoId);
     if (row < 0) throw new Error('This photo has no embedding for the current model.');
     const { codes, fine, scales, dim } = scan.matrix;
-    return this.#searchVector(decodeRow(codes, fine, scales, row, dim), options, photoId);
+    let query = decodeRow(codes, fine, scales, row, dim);
+    const words = text?.text.trim();
+    if (words || text?.negatives?.length) {
+      if (!this.#text) throw new Error('The search model is not loaded yet.');
+      if (words) {
+        // The photo and the words at unit length each, summed with the words' weight.
+        const [t] = await this.#text.embed([words]);
+        const photo = normalize(Float32Array.from(query));
+        const words1 = normalize(Float32Array.from(t!));
+        query = normalize(photo.map((x, j) => x + SIMILAR_TEXT_WEIGHT * words1[j]!));
+      }
+      query = await this.#withoutNegatives(query, text?.negatives);
+    }
+    return this.#searchVector(query, options, photoId);
+  }
+
+  async facets(): Promise<Facets> {
+    const { meta } = await this.#library();
+    return meta.facets();
   }
 
   async photoVectors(ids: number[]): Promise<(Float32Array | null)[]> {
@@ -202,21 +276,37 @@ export class SearchHandler implements SearchApi {
 
   async browse(options: BrowseOptions): Promise<SearchResponse & { paged: BrowseRanking }> {
     const started = performance.now();
-    const { scan, scores } = await this.#library();
-    let ids =
-      options.order === 'beauty'
-        ? scores.bestFirst()
-        : Array.from(scan.matrix.ids).sort((a, b) => b - a);
-    if (options.minBeauty > 0)
+    const { scan, scores, meta } = await this.#library();
+    const rows = filters(options.filter) ? meta.rows(options.filter) : undefined;
+    let ids: number[];
+    let sections: TimeSection[] | undefined;
+    if (options.order === 'taken') {
+      const kept = rows ? Array.from(rows) : Array.from(scan.matrix.ids, (_, row) => row);
+      const sorted = byTaken(kept, (row) => meta.takenAt[row]!, true);
+      sections = timeSections(sorted.map((row) => meta.takenAt[row]!));
+      ids = sorted.map((row) => scan.matrix.ids[row]!);
+    } else {
+      const keep = rows && new Set(Array.from(rows, (row) => scan.matrix.ids[row]!));
+      ids =
+        options.order === 'beauty'
+          ? scores.bestFirst()
+          : Array.from(scan.matrix.ids).sort((a, b) => b - a);
+      if (keep) ids = ids.filter((id) => keep.has(id));
+    }
+    if (options.minBeauty > 0) {
       ids = ids.filter((id) => (scores.view(id)?.combined ?? 1) >= options.minBeauty);
+      // Hidden photos leave their sections: count them again over what is left.
+      if (sections) sections = timeSections(ids.map((id) => meta.takenAt[scan.rowOf(id)]!));
+    }
     const ranking = ++this.#browseCount;
-    this.#browsed = { ranking, ids, scores };
+    this.#browsed = { ranking, ids, scores, meta, scan };
     return {
-      hits: this.#browseHits(ids, scores, 0, options.pageSize ?? ids.length),
+      hits: this.#browseHits(ids, 0, options.pageSize ?? ids.length),
       paged: { ranking, total: ids.length },
       searched: scan.size,
       scored: scores.size,
       tookMs: performance.now() - started,
+      ...(sections ? { sections } : {}),
     };
   }
 
@@ -225,12 +315,14 @@ export class SearchHandler implements SearchApi {
     // Only the latest order is kept: an older one's pages would mix two orders on screen.
     // Its ids stay valid photos while the library changes; the page browses again after.
     if (browsed?.ranking !== ranking) return Promise.resolve(null);
-    return Promise.resolve(this.#browseHits(browsed.ids, browsed.scores, from, count));
+    return Promise.resolve(this.#browseHits(browsed.ids, from, count));
   }
 
-  #browseHits(ids: number[], scores: ScoreIndex, from: number, count: number): RankedHit[] {
+  #browseHits(ids: number[], from: number, count: number): RankedHit[] {
+    const { scores, meta, scan } = this.#browsed!;
     return ids.slice(Math.max(0, from), Math.max(0, from + count)).map((id) => {
       const aesthetic = scores.view(id);
+      const takenAt = meta.takenAt[scan.rowOf(id)] ?? Number.NaN;
       return {
         id,
         score: Number.NaN,
@@ -238,6 +330,7 @@ export class SearchHandler implements SearchApi {
         inHead: false,
         final: aesthetic?.combined ?? Number.NaN,
         ...(aesthetic ? { aesthetic } : {}),
+        ...(Number.isNaN(takenAt) ? {} : { takenAt }),
       };
     });
   }

@@ -14,7 +14,42 @@ export interface AestheticView {
   combined: number;
 }
 
-export type Order = 'fusion' | 'cascade' | 'beauty';
+/**
+ * 'taken-newest' and 'taken-oldest' sort the results that pass the relevance cutoff by when
+ * they were taken (photos without a time last), with day or month sections.
+ */
+export type Order = 'fusion' | 'cascade' | 'beauty' | 'taken-newest' | 'taken-oldest';
+
+/**
+ * What a search or browse is narrowed to. Applied in the search worker before any candidate
+ * is chosen. Times are wall-clock ms as MetaBlock.takenAt, `to` exclusive; places are
+ * placeKey()s; countries ISO codes; cameras as stored. Empty or absent fields do not narrow.
+ */
+export interface SearchFilter {
+  from?: number;
+  to?: number;
+  places?: string[];
+  countries?: string[];
+  cameras?: string[];
+}
+
+/** A place's key in filters and facets: its country, region and city, which name it uniquely. */
+export function placeKey(place: string, region: string, country: string): string {
+  return `${country}|${region}|${place}`;
+}
+
+/** Whether a filter narrows anything. */
+export function filters(filter: SearchFilter | undefined): filter is SearchFilter {
+  if (!filter) return false;
+  const { from, to, places, countries, cameras } = filter;
+  return (
+    from !== undefined ||
+    to !== undefined ||
+    !!places?.length ||
+    !!countries?.length ||
+    !!cameras?.length
+  );
+}
 
 export interface RankOptions {
   /** 0 = pure relevance, 1 = pure beauty (within the relevant head). */
@@ -55,6 +90,32 @@ export interface RankedHit {
    * results it returns), so "Why?" can say how far tuning moved it.
    */
   tuned?: { rank: number; baseRank: number | null };
+  /** When the photo was taken (MetaBlock.takenAt), where known. */
+  takenAt?: number;
+}
+
+/**
+ * A run of time-ordered results taken the same day or month, which the grid heads with a row:
+ * hits [start, start + count). `at` is the day's or month's first wall-clock ms (NaN for the
+ * photos without a time, which come last).
+ */
+export interface TimeSection {
+  start: number;
+  count: number;
+  at: number;
+  unit: 'day' | 'month';
+}
+
+/** What the library holds, for the filter bar: from the search worker's metadata columns. */
+export interface Facets {
+  /** Photos per month taken, as [year, month 1–12, count], oldest first. */
+  months: [number, number, number][];
+  /** Places by count, most first. */
+  places: { key: string; place: string; region: string; country: string; count: number }[];
+  countries: { country: string; count: number }[];
+  cameras: { camera: string; count: number }[];
+  /** Photos with no known time. */
+  undated: number;
 }
 
 export interface SearchOptions {
@@ -65,6 +126,7 @@ export interface SearchOptions {
    * model whatever is active ('none'), so that a side-by-side judge can compare the two.
    */
   adapter?: 'active' | 'none';
+  filter?: SearchFilter;
 }
 
 /** A text query, optionally with an LLM rephrasing blended into its embedding. */
@@ -73,10 +135,14 @@ export interface TextQuery {
   rephrased?: string;
   /** Weight of the rephrasing in the blended query embedding, 0..1. */
   blend?: number;
+  /** Concepts to subtract ("-red"): q − λ·t(word), renormalised, λ the profile's. */
+  negatives?: string[];
 }
 
 export interface BrowseOptions {
-  order: 'recent' | 'beauty';
+  /** Newest added, most beautiful, or newest taken first (with sections). */
+  order: 'recent' | 'beauty' | 'taken';
+  filter?: SearchFilter;
   minBeauty: number;
   /**
    * Hits sent with the answer (the first page; default all). The worker keeps the whole
@@ -101,7 +167,16 @@ export interface SearchResponse {
   tookMs: number;
   /** Words of a text query the model does not know (see ClipText.unknownWords); absent if none. */
   unknownWords?: string[];
+  /** Set when the order is by time taken: the grid's headings. */
+  sections?: TimeSection[];
 }
+
+/**
+ * Weight of the words in "more like this" with words, against the photo's 1: an even,
+ * normalised sum of the two unit vectors, the plainest blend (not tuned on any set). The photo
+ * still leads, since photos of a library lie nearer one another than words lie to any photo.
+ */
+export const SIMILAR_TEXT_WEIGHT = 1;
 
 /** The search worker's interface; the page reaches it through Comlink. */
 export interface SearchApi {
@@ -110,7 +185,17 @@ export interface SearchApi {
   useProfile(profileId: string): void;
   embedTexts(texts: string[]): Promise<Float32Array[]>;
   searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse>;
-  searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse>;
+  /**
+   * Photos like this one; with `text`, like it and the words: the photo's vector plus
+   * SIMILAR_TEXT_WEIGHT of the text's (both unit length), renormalised, less its negatives.
+   */
+  searchSimilar(
+    photoId: number,
+    options: SearchOptions,
+    text?: Omit<TextQuery, 'rephrased' | 'blend'>,
+  ): Promise<SearchResponse>;
+  /** Years, months, places and cameras present in the library, with counts. */
+  facets(): Promise<Facets>;
   /**
    * The whole library: newest first, or most beautiful first ("best shots"). `hits` holds
    * the first `pageSize` photos; `paged` says how many there are in all.

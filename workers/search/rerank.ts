@@ -9,16 +9,20 @@ const UNSCORED = 0.5;
 /**
  * Re-ranks similarity-ordered hits. Only photos in the relevant head can move up for
  * their looks; everything below the cutoff stays after them in relevance order, so a
- * pretty but irrelevant photo never outranks a relevant one.
+ * pretty but irrelevant photo never outranks a relevant one. `best` is the library's best
+ * similarity when a filter kept only some photos: relevance stays measured against the whole
+ * library, so a filter narrows what is shown, not what counts as relevant. The orders by time
+ * taken keep the head in relevance order here; the search worker then sorts it by time.
  */
 export function rerank(
   hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[],
   meanSimilarity: number,
   index: ScoreIndex | undefined,
   options: RankOptions,
+  best = -Infinity,
 ): RankedHit[] {
   if (hits.length === 0) return [];
-  const top = hits[0]!.score;
+  const top = Math.max(best, hits[0]!.score);
   const span = top - meanSimilarity;
   const ranked: RankedHit[] = hits.map((h) => {
     const relevance = span > 1e-9 ? (h.score - meanSimilarity) / span : 1;
@@ -43,13 +47,15 @@ export function rerank(
   const headIds = new Set(head.map((h) => h.id));
   const rest = visible.filter((h) => !headIds.has(h.id));
   const b = Math.min(1, Math.max(0, options.beauty));
+  const byTime = options.order === 'taken-newest' || options.order === 'taken-oldest';
   for (const h of head) {
+    if (byTime) continue;
     h.final =
       options.order === 'fusion'
         ? (1 - b) * Math.min(1, h.relevance) + b * beautyOf(h)
         : beautyOf(h);
   }
-  if (!(options.order === 'fusion' && b === 0)) {
+  if (!byTime && !(options.order === 'fusion' && b === 0)) {
     head.sort((x, y) => y.final - x.final || y.score - x.score);
   }
   return [...head, ...rest];

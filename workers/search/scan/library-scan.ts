@@ -22,8 +22,13 @@ export interface LibraryHit {
 
 export interface LibrarySearch {
   hits: LibraryHit[];
-  /** Mean similarity over every scanned photo (the relevance cutoff uses it). */
+  /**
+   * Mean similarity over every photo of the library (the relevance cutoff uses it), whatever
+   * rows a filter kept: a filter narrows what is shown, not what is typical.
+   */
   mean: number;
+  /** Set when a filter narrowed the search: the best similarity in the whole library. */
+  best?: number;
 }
 
 /**
@@ -93,28 +98,87 @@ export class LibraryScan {
 
   /**
    * Top k photos by similarity to `query`. `multipliers` replace the stored scales (a tuned
-   * adapter's folded norms); `excludeRow` leaves one photo out.
+   * adapter's folded norms); `excludeRow` leaves one photo out; `rows` (ascending) are the only
+   * rows that may be returned: a filter, applied before any candidate is chosen, so a filter
+   * that keeps 1% still gets its true top k.
    */
   search(
     query: Float32Array,
     k: number,
     multipliers: Float32Array = this.matrix.scales,
     excludeRow = -1,
+    rows?: Uint32Array,
   ): LibrarySearch {
     const want = Math.max(0, Math.floor(k));
+    if (rows) {
+      // The library as a whole gives the cutoff's typical and best similarities.
+      const whole = this.search(query, 1, multipliers, excludeRow);
+      const chosen = this.#kept(query, want, multipliers, excludeRow, rows);
+      const kept = this.#rescored(query, chosen, multipliers);
+      return { hits: kept.slice(0, want), mean: whole.mean, best: whole.hits[0]?.score ?? -1 };
+    }
     const candidates = this.#candidates(query, want * OVERSAMPLE, multipliers, excludeRow);
-    // Read after the scan: a big k may have grown the kernel's memory under older views.
-    const { dim, codes, fine, ids } = this.matrix;
-    const rows = Array.from(candidates.indices);
-    const exact = rows.map((row) => refinedDot(codes, fine, row, dim, query) * multipliers[row]!);
-    const order = rows
-      .map((_, i) => i)
-      .sort((a, b) => exact[b]! - exact[a]! || rows[a]! - rows[b]!)
-      .slice(0, want);
     return {
-      hits: order.map((i) => ({ id: ids[rows[i]!]!, score: exact[i]! })),
+      hits: this.#rescored(query, candidates.indices, multipliers).slice(0, want),
       mean: candidates.mean,
     };
+  }
+
+  /** Candidate rows re-scored with the 2-bit refinement, best first (ties: earlier row first). */
+  #rescored(query: Float32Array, candidates: Uint32Array, multipliers: Float32Array): LibraryHit[] {
+    // Read after the scan: a big k may have grown the kernel's memory under older views.
+    const { dim, codes, fine, ids } = this.matrix;
+    const rows = Array.from(candidates);
+    const exact = rows.map((row) => refinedDot(codes, fine, row, dim, query) * multipliers[row]!);
+    return rows
+      .map((_, i) => i)
+      .sort((a, b) => exact[b]! - exact[a]! || rows[a]! - rows[b]!)
+      .map((i) => ({ id: ids[rows[i]!]!, score: exact[i]! }));
+  }
+
+  /** The int8 pass's best OVERSAMPLE·k rows among `rows` (ascending). */
+  #kept(
+    query: Float32Array,
+    k: number,
+    multipliers: Float32Array,
+    excludeRow: number,
+    rows: Uint32Array,
+  ): Uint32Array {
+    const want = k * OVERSAMPLE;
+    if (!this.#scan) {
+      const { codes, dim } = this.matrix;
+      const all = referenceScan(
+        codes,
+        multipliers,
+        this.size,
+        dim,
+        query,
+        this.size,
+        queryLevels(dim),
+        excludeRow,
+      );
+      const allowed = new Uint8Array(this.size);
+      for (const row of rows) allowed[row] = 1;
+      return all.indices.filter((row) => allowed[row] === 1).slice(0, want);
+    }
+    this.#use(multipliers);
+    const count = Math.max(PREFILTER_CANDIDATES, 2 * want);
+    // Scanning the kept rows exactly reads 8× the bytes per row that the prefilter reads of
+    // every row: below that, and whenever the prefilter would keep most of them, read them all.
+    if (!this.#prefilter || rows.length <= this.size / 8 + count) {
+      return this.#scan.search(query, want, { exclude: excludeRow, rows }).indices;
+    }
+    const allowed = new Uint8Array(this.size);
+    for (const row of rows) allowed[row] = 1;
+    const chosen = this.#prefilter.candidates(query, count, excludeRow, allowed);
+    return this.#scan.search(query, want, { rows: chosen }).indices;
+  }
+
+  #use(multipliers: Float32Array) {
+    if (this.#active !== multipliers) {
+      this.#scan?.setScales(multipliers);
+      this.#active = multipliers;
+    }
   }
 
   #candidates(
@@ -136,10 +200,7 @@ export class LibraryScan {
         excludeRow,
       );
     }
-    if (this.#active !== multipliers) {
-      this.#scan.setScales(multipliers);
-      this.#active = multipliers;
-    }
+    this.#use(multipliers);
     // A search that wants a good share of the library reads it all anyway: scan it whole.
     const count = Math.max(PREFILTER_CANDIDATES, 2 * k);
     if (!this.#prefilter || count > this.size / 4) {

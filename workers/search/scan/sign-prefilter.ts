@@ -149,9 +149,14 @@ export class SignPrefilter {
   /**
    * The `count` rows whose signs differ least from the query's (fewer if the library is
    * smaller), in ascending row order; at the cut, earlier rows go first. `exclude` is never
-   * among them.
+   * among them; with `allowed` (one byte per row, non-zero: may be chosen), only those rows are.
    */
-  candidates(query: ArrayLike<number>, count: number, exclude = -1): Uint32Array {
+  candidates(
+    query: ArrayLike<number>,
+    count: number,
+    exclude = -1,
+    allowed?: Uint8Array,
+  ): Uint32Array {
     if (query.length !== this.dim) {
       throw new RangeError(`SignPrefilter: query has ${query.length} values, expected ${this.dim}`);
     }
@@ -163,16 +168,29 @@ export class SignPrefilter {
     const hist = new Uint32Array(buffer, this.#histPtr, bins).fill(0);
     const skip = exclude >= 0 && exclude < n ? exclude : -1;
     this.#kernel.hamming(0, this.#bitsPtr, n, this.#chunks, this.#distPtr, this.#histPtr, skip);
-    const want = Math.max(0, Math.min(Math.floor(count), n - (skip >= 0 ? 1 : 0)));
+    const dist = new Uint16Array(buffer, this.#distPtr, n);
+    let eligible = n - (skip >= 0 ? 1 : 0);
+    if (allowed) {
+      // The kernel counted every row; the cut must count only the rows that may be chosen.
+      hist.fill(0);
+      eligible = 0;
+      for (let row = 0; row < n; row++) {
+        if (allowed[row] && row !== skip) {
+          hist[dist[row]!]!++;
+          eligible++;
+        }
+      }
+    }
+    const want = Math.max(0, Math.min(Math.floor(count), eligible));
     // The cut: every row nearer than `cut`, then rows at `cut` until `want`.
     let cut = 0;
     let below = 0;
     while (cut < bins && below + hist[cut]! < want) below += hist[cut++]!;
     let atCut = want - below;
-    const dist = new Uint16Array(buffer, this.#distPtr, n);
     const out = new Uint32Array(want);
     let k = 0;
     for (let row = 0; row < n && k < want; row++) {
+      if (allowed && (!allowed[row] || row === skip)) continue;
       const d = dist[row]!;
       if (d < cut || (d === cut && atCut-- > 0)) out[k++] = row;
     }
