@@ -5,6 +5,7 @@ import { registerRoute, setCatchHandler } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
 import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
 import { isCurrentModelUrl } from '../../src/core/model-revisions';
+import { PLACES_CACHE, PLACES_DATA_FILE, isCurrentPlacesUrl } from '../../src/core/places';
 import { withIsolationHeaders } from './isolation';
 
 declare const self: ServiceWorkerGlobalScope & {
@@ -33,6 +34,21 @@ registerRoute(
   ({ url }) => sameOrigin(url) && url.pathname.startsWith(modelsPath),
   new CacheFirst({ cacheName: LUMEN_MODEL_CACHE, plugins: [isolate] }),
 );
+// The place names (docs/places.md): fetched by the indexing workers only once a library has
+// GPS, then kept for offline use like models; the URL carries the data's revision.
+registerRoute(
+  ({ url }) => sameOrigin(url) && url.pathname === `${scope.pathname}${PLACES_DATA_FILE}`,
+  new CacheFirst({ cacheName: PLACES_CACHE, plugins: [isolate] }),
+);
+self.addEventListener('activate', (event: ExtendableEvent) => {
+  event.waitUntil(
+    caches.open(PLACES_CACHE).then(async (cache) => {
+      for (const request of await cache.keys()) {
+        if (!isCurrentPlacesUrl(new URL(request.url), scope.pathname)) await cache.delete(request);
+      }
+    }),
+  );
+});
 // Everything else of ours (a new page, an asset not precached) still gets the headers.
 registerRoute(({ url }) => sameOrigin(url), new NetworkOnly({ plugins: [isolate] }));
 setCatchHandler(() => Promise.resolve(Response.error()));
