@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getLibraryVersion, openLibraryDb, type LumenDb, type ScoreRecord } from './db';
 import { compactBlock, concatBlocks } from './embedding-store';
 import { goneFromFolders, listFolders, LOOSE_PHOTOS } from './folder-store';
+import { readLibraryMetadata, writeMetadata } from './metadata-store';
 import {
   pendingRemoval,
   planFolderRemoval,
@@ -91,6 +92,10 @@ async function library(db: LumenDb) {
   await db.put('skipped', skip('a/broken.jpg'));
   await db.put('skipped', skip('b/broken.jpg'));
   await db.put('skipped', skip('ab/broken.jpg'));
+  await writeMetadata(
+    db,
+    [1, 2, 6].map((id) => ({ id, metadata: { takenAt: id * 1000, camera: `camera ${id}` } })),
+  );
   await db.put('folders', { name: 'a', addedAt: 10 });
   await db.put('folders', { name: 'b', addedAt: 20 });
 }
@@ -120,6 +125,7 @@ async function snapshot(db: LumenDb) {
     pairs: (await db.getAll('preferences')).map((p) => [p.winner, p.loser]),
     skipped: await db.getAllKeys('skipped'),
     folders: (await db.getAll('folders')).map((f) => f.name),
+    metadata: await readLibraryMetadata(db),
   };
 }
 
@@ -177,6 +183,7 @@ describe('removal', () => {
     expect(after.m2.get(8)).toEqual(before.m2.get(2));
     expect(after.laion.get(8)).toBe(before.laion.get(2));
     expect(after.thumbnails.get(8)).toBe('thumb 2');
+    expect(after.metadata.get(8)).toEqual(before.metadata.get(2));
     expect(after.pairs).toEqual([
       [8, 6],
       [6, 7],
@@ -186,6 +193,7 @@ describe('removal', () => {
     expect([...after.m2.keys()].sort()).toEqual([6, 8]);
     expect([...after.laion.keys()].sort()).toEqual([6, 8]);
     expect([...after.thumbnails.keys()].sort()).toEqual([6, 8]);
+    expect([...after.metadata.keys()].sort()).toEqual([6, 8]);
     expect(await db.count('scores', 3)).toBe(0);
     expect(after.skipped).toEqual(['ab/broken.jpg', 'b/broken.jpg']);
     expect(after.folders).toEqual(['b']);
@@ -195,6 +203,7 @@ describe('removal', () => {
     }
     expect(after.m1.get(6)).toEqual(before.m1.get(6));
     expect(after.laion.get(6)).toBe(before.laion.get(6));
+    expect(after.metadata.get(6)).toEqual(before.metadata.get(6));
   });
 
   it('removes selected photos; a copy that stays takes over, and other copies follow it', async () => {

@@ -1,6 +1,7 @@
 import type { EmbeddingBlock, LumenDb, PhotoRecord, RemovalJobRecord } from './db';
 import { withoutRow } from './embedding-store';
 import { folderRange, LOOSE_PHOTOS, photosInFolder } from './folder-store';
+import { removeMetadataRows, unpackRow, writeMetadata, type MetadataRow } from './metadata-store';
 import { removeScoreRows } from './score-store';
 
 /**
@@ -127,15 +128,6 @@ export interface RunRemovalOptions {
   chunk?: number;
   signal?: AbortSignal;
   onProgress?: (p: RemovalProgress) => void;
-  /**
-   * Takes the removed photos' rows out of the packed capture metadata (and moves a promoted
-   * original's row to its copy), inside the chunk's transaction.
-   */
-  metadata?: (
-    tx: RemovalTx,
-    drop: ReadonlySet<number>,
-    rename: ReadonlyMap<number, number>,
-  ) => Promise<void>;
 }
 
 export type RemovalTx = ReturnType<typeof removalTx>;
@@ -152,7 +144,7 @@ export async function runRemoval(
   const { chunk = REMOVAL_CHUNK, signal, onProgress } = options;
   for (;;) {
     signal?.throwIfAborted();
-    const progress = await removeChunk(db, chunk, options.metadata);
+    const progress = await removeChunk(db, chunk);
     if (!progress) return { removed: 0, total: 0 };
     onProgress?.(progress);
     if (progress.removed >= progress.total) return progress;
@@ -173,11 +165,7 @@ function rewriteBlock(
   return out;
 }
 
-async function removeChunk(
-  db: LumenDb,
-  chunk: number,
-  metadata: RunRemovalOptions['metadata'],
-): Promise<RemovalProgress | null> {
+async function removeChunk(db: LumenDb, chunk: number): Promise<RemovalProgress | null> {
   const tx = removalTx(db);
   const job = await tx.objectStore('jobs').get('removal');
   if (job?.id !== 'removal') {
@@ -211,7 +199,7 @@ async function removeChunk(
     else if (rewritten !== block) await blocks.put(rewritten);
   }
   await removeScoreRows(tx, drop, rename);
-  await metadata?.(tx, drop, rename);
+  await removeMetadata(tx, drop, rename);
   await removePairs(tx, drop, rename);
 
   const rest = job.ids.slice(now.length);
@@ -282,4 +270,33 @@ async function removePairs(
     }
     cursor = await cursor.continue();
   }
+}
+
+/**
+ * Takes removed photos' capture metadata out; a copy taking an original's place gets the
+ * original's row when it has none of its own (copies are not always read).
+ */
+async function removeMetadata(
+  tx: RemovalTx,
+  drop: ReadonlySet<number>,
+  rename: ReadonlyMap<number, number>,
+): Promise<void> {
+  if (rename.size) {
+    const heirs = new Set(rename.values());
+    const found = new Map<number, MetadataRow>();
+    const hasOwn = new Set<number>();
+    // Blocks in key order: a later block's row replaces an earlier one, as readers take it.
+    for (const block of await tx.objectStore('photoMeta').getAll()) {
+      block.ids.forEach((id, i) => {
+        if (heirs.has(id)) hasOwn.add(id);
+        const heir = rename.get(id);
+        if (heir !== undefined) found.set(heir, { id: heir, metadata: unpackRow(block, i) });
+      });
+    }
+    await writeMetadata(
+      tx,
+      [...found.values()].filter((row) => !hasOwn.has(row.id)),
+    );
+  }
+  await removeMetadataRows(tx, [...drop, ...rename.keys()]);
 }
