@@ -9,6 +9,7 @@ import { LlmClient } from '../clients/llm-client';
 import { SearchClient } from '../clients/search-client';
 import { TuningClient } from '../clients/tuning-client';
 import { AppShell } from './app-shell.svelte';
+import { FoldersManager } from './folders.svelte';
 import { IndexingManager } from './indexing.svelte';
 import { JudgeManager } from './judge.svelte';
 import { JudgeSystems } from './judge-systems.svelte';
@@ -24,6 +25,7 @@ import { RephraseState } from './rephrase.svelte';
 import { ScoringManager, storedPrompts } from './scoring.svelte';
 import { judgeRephraser, searchRephraser } from './rephrase-views';
 import { SearchManager } from './search.svelte';
+import { SearchFilters } from './search-filters.svelte';
 import type { StartupSettings } from './settings';
 import { StorageInfo } from './storage-info.svelte';
 import { ThumbnailCache } from './thumbnail-cache';
@@ -47,6 +49,7 @@ export class AppState {
   readonly models: ModelsManager;
   readonly library: LibraryManager;
   readonly libraryIo: LibraryIoManager;
+  readonly folders: FoldersManager;
   readonly indexing: IndexingManager;
   readonly scoring: ScoringManager;
   readonly search: SearchManager;
@@ -100,6 +103,7 @@ export class AppState {
           validate: (v) => (typeof v === 'string' ? v : undefined),
         }),
       ),
+      filters: new SearchFilters(),
       profileId: profile.id,
       remember: (text) => this.tuning.remember(text),
     });
@@ -123,11 +127,23 @@ export class AppState {
       () => this.search.refresh(),
       storedPrompts(this.db, modelKey(profile.clip)),
     );
+    this.folders = new FoldersManager({
+      db: this.db,
+      blocked: () =>
+        this.indexing.isIndexing || this.libraryIo.job !== null
+          ? 'Wait until indexing, an import or an export has finished, then try again.'
+          : null,
+      onRemoved: () => this.#libraryChanged(),
+      notify: (message) => this.notice.show(message),
+    });
     this.indexing = new IndexingManager(embedding, this.models, this.library, this.notice, {
       // The library is worth keeping: ask the browser not to evict it under pressure.
-      onStart: () => {
+      onStart: (sources) => {
         if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
+        // Files gone from a folder added again are reported, to be removed in one step.
+        void this.folders.folderCollected(sources).catch(() => undefined);
       },
+      onIndexed: (sources, handle) => this.folders.folderIndexed(sources, handle),
       onBatches: () => {
         void this.library.refresh();
         if (this.search.mode === 'library') void this.search.showLibrary(false, true);
@@ -162,7 +178,9 @@ export class AppState {
       profileId: profile.id,
       modelKey: modelKey(profile.clip),
       blocked: () =>
-        this.indexing.isIndexing ? 'Wait until indexing has finished, then try again.' : null,
+        this.indexing.isIndexing || this.folders.removing
+          ? 'Wait until indexing or removing has finished, then try again.'
+          : null,
       // Photos that came without scores (or with another head's) are scored here.
       onImported: () => this.#libraryChanged(),
     });
@@ -174,6 +192,7 @@ export class AppState {
     await this.library.refresh();
     await this.search.refresh();
     void this.storage.refresh();
+    void this.folders.refresh().catch(() => undefined);
     void this.scoring.scoreLibrary();
   }
 
@@ -183,6 +202,9 @@ export class AppState {
     await this.library.refreshPendingJob();
     await this.library.refresh();
     await this.search.start();
+    void this.folders.refresh().catch(() => undefined);
+    // A removal a closed tab left half-done carries on: the person confirmed it then.
+    void this.folders.resumePending().catch(() => undefined);
     // A library stored before compact vectors is rewritten in the background, resumably.
     void this.library
       .compactVectors((onProgress) => this.#searchClient.compactLibrary(onProgress))

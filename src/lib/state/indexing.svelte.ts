@@ -23,8 +23,10 @@ export interface IndexingClient {
 }
 
 export interface IndexingHooks {
-  /** Called as indexing starts (the library is about to grow). */
-  onStart?: () => void;
+  /** Called as indexing starts (the library is about to grow), with the files to index. */
+  onStart?: (sources: FileSource[]) => void;
+  /** Called when every file was gone through (not cancelled, not failed). */
+  onIndexed?: (sources: FileSource[], handle?: FileSystemDirectoryHandle) => Promise<void>;
   /** Called every few seconds while batches land, so the page can show them. */
   onBatches?: () => void;
   /** Called once indexing ended, however it ended. */
@@ -95,7 +97,7 @@ export class IndexingManager {
     this.#unstarted = null;
     this.library.rememberOriginals(sources);
     this.notice.clear();
-    this.hooks.onStart?.();
+    this.hooks.onStart?.(sources);
     this.#progress = startingProgress(sources.length);
     // Cancel works from the first moment, even while the image model is still loading.
     const abort = new AbortController();
@@ -121,6 +123,7 @@ export class IndexingManager {
       const result = await this.client.index(request, (p) => this.#onProgress(p), abort.signal);
       this.#progress = result;
       if (result.message) this.notice.show(result.message);
+      if (result.state === 'done') await this.hooks.onIndexed?.(sources, handle);
     } catch (e) {
       this.#failed(e, sources.length);
     }
