@@ -249,8 +249,8 @@ def build_bad_files(root: str) -> dict:
 
     heic = struct.pack(">I", 24) + b"ftypheic" + struct.pack(">I", 0) + b"mif1heic"
     heic += struct.pack(">I", 40) + b"meta" + bytes(rng.integers(0, 256, 400, dtype=np.uint8))
-    put("photo.heic", heic, "skipped", "unsupported-format",
-        note="ISO-BMFF header with the heic brand, then junk")
+    put("photo.heic", heic, "skipped", "corrupt",
+        note="ISO-BMFF header with the heic brand, then junk; libheif rejects its meta box")
 
     width = height = 60000
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)

@@ -17,3 +17,12 @@ export const MODEL_CACHES: readonly string[] = [
   LUMEN_MODEL_CACHE,
   ...WEBLLM_CACHES,
 ];
+
+/**
+ * The HEIC decoder (libheif-js' single-file ES module, shipped unmodified by vite.config.ts),
+ * relative to the app's base. The version is in the path, so an upgrade is a new URL.
+ */
+export const LIBHEIF_DIR = 'vendor/libheif-js-1.23.2/';
+export const LIBHEIF_FILE = `${LIBHEIF_DIR}libheif-bundle.mjs`;
+/** Our service worker's cache-first store for decoders fetched on first use (kept offline). */
+export const LUMEN_DECODER_CACHE = 'lumen-decoders';

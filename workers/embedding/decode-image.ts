@@ -1,3 +1,4 @@
+import { decodeHeic, type FitSize } from './heic/decode-heic';
 import { MAX_PIXELS, scalesJpeg, type HeaderInfo } from './image-header';
 import type { PreparedImage } from './protocol';
 
@@ -45,13 +46,30 @@ async function decodeJpegScaled(blob: Blob, info: HeaderInfo): Promise<VideoFram
   }
 }
 
+/** The working size of a picture shown at width × height: shorter side at most WORKING_SIDE. */
+const toWorkingSize: FitSize = (width, height) => {
+  const k = workingScale(width, height);
+  return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
+};
+
 /**
  * Decodes an image off the main thread and downsizes it once: the thumbnail and
  * the model's input both come from that copy. JPEGs are decoded at reduced size where the
  * browser can; other formats go through createImageBitmap's resize, which also keeps the
- * full-size pixels out of JavaScript.
+ * full-size pixels out of JavaScript. HEICs are decoded whole (HEVC has no reduced scale),
+ * one at a time, and brought down at once (heic/decode-heic.ts).
  */
 export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<PreparedImage> {
+  if (info.kind === 'heic') {
+    const shown =
+      info.width && info.height ? { width: info.width, height: info.height } : undefined;
+    const { bitmap, width, height } = await decodeHeic(blob, toWorkingSize, shown);
+    try {
+      return { width, height, ...(await fromWorkingCopy(bitmap, bitmap.width, bitmap.height)) };
+    } finally {
+      bitmap.close();
+    }
+  }
   const w0 = info.width ?? 0;
   const h0 = info.height ?? 0;
   const scale = workingScale(w0, h0);
@@ -87,25 +105,34 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
       source = await createImageBitmap(blob, options);
       ({ width, height } = source);
     }
-    if (width === 0 || height === 0) throw new Error('no pixels');
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('2D canvas unavailable');
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(source, 0, 0, width, height);
-    const pixels = ctx.getImageData(0, 0, width, height);
-    const thumbnail = await canvas.convertToBlob({ type: 'image/webp', quality: 0.82 });
+    const working = await fromWorkingCopy(source, width, height);
     // Full-size dimensions as displayed: swap the header's when EXIF rotated the image.
     const rotated = w0 && h0 && w0 > h0 !== width > height && w0 !== h0;
     return {
       width: rotated ? h0 : w0 || width,
       height: rotated ? w0 : h0 || height,
-      thumbnail,
-      pixels: { data: pixels.data, width, height },
+      ...working,
     };
   } finally {
     source?.close();
   }
+}
+
+/** The thumbnail and the model's pixels, both from one picture drawn at the working size. */
+async function fromWorkingCopy(
+  source: VideoFrame | ImageBitmap,
+  width: number,
+  height: number,
+): Promise<Pick<PreparedImage, 'thumbnail' | 'pixels'>> {
+  if (width === 0 || height === 0) throw new Error('no pixels');
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('2D canvas unavailable');
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, 0, 0, width, height);
+  const pixels = ctx.getImageData(0, 0, width, height);
+  const thumbnail = await canvas.convertToBlob({ type: 'image/webp', quality: 0.82 });
+  return { thumbnail, pixels: { data: pixels.data, width, height } };
 }
 
 export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {

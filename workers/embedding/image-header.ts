@@ -1,4 +1,6 @@
 import type { SkipReason } from '../../src/core/store/db';
+import { heifDisplaySize, heifEnd } from './heic/heif-boxes';
+import { MAX_HEIC_PIXELS } from './heic/libheif';
 
 /** Larger images are refused before decoding: a 100-megapixel bitmap already needs 400 MB. */
 export const MAX_PIXELS = 100_000_000;
@@ -14,12 +16,15 @@ export const MAX_JPEG_SIDE = 65_500;
 /** Whether JPEGs are decoded at reduced scale here (WebCodecs' ImageDecoder; see decode-image.ts). */
 export const scalesJpeg = (): boolean => typeof ImageDecoder !== 'undefined';
 
-export type ImageKind = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif';
+export type ImageKind = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic';
 
 export interface HeaderInfo {
   kind: ImageKind;
   mime: string;
-  /** Stored dimensions before EXIF orientation; undefined when the header does not say. */
+  /**
+   * Stored dimensions before EXIF orientation (for HEIC: as shown, after irot); undefined when
+   * the header does not say.
+   */
   width?: number;
   height?: number;
   /**
@@ -39,6 +44,7 @@ const MIME: Record<ImageKind, string> = {
   webp: 'image/webp',
   bmp: 'image/bmp',
   avif: 'image/avif',
+  heic: 'image/heic',
 };
 
 const ascii = (b: Uint8Array, start: number, len: number) =>
@@ -138,7 +144,12 @@ function webpSize(b: Uint8Array): [number, number] | undefined {
   return undefined;
 }
 
-function kindOf(b: Uint8Array): ImageKind | 'heic' | 'tiff' | 'svg' | undefined {
+function heicSize(b: Uint8Array): [number, number] | undefined {
+  const size = heifDisplaySize(b);
+  return size && [size.width, size.height];
+}
+
+function kindOf(b: Uint8Array): ImageKind | 'tiff' | 'svg' | undefined {
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (b[0] === 0x89 && ascii(b, 1, 3) === 'PNG') return 'png';
   if (ascii(b, 0, 4) === 'GIF8') return 'gif';
@@ -166,6 +177,8 @@ function endInTail(kind: ImageKind, tail: Uint8Array): boolean {
   }
   if (kind === 'png') return ascii(tail, 0, tail.length).includes('IEND');
   if (kind === 'gif') return tail.includes(0x3b);
+  // A HEIF file has no end marker: only its box sizes, over the whole file, tell.
+  if (kind === 'heic') return false;
   return true;
 }
 
@@ -230,6 +243,7 @@ function pngEnd(b: Uint8Array): number | undefined {
 export function imageEnd(kind: ImageKind, b: Uint8Array): number | undefined {
   if (kind === 'jpeg') return jpegEnd(b);
   if (kind === 'png') return pngEnd(b);
+  if (kind === 'heic') return heifEnd(b);
   return b.length;
 }
 
@@ -268,13 +282,6 @@ export function inspectHeader(
       message: `The file is ${mb} MB; the limit is 512 MB.`,
     };
   }
-  if (kind === 'heic')
-    return {
-      ok: false,
-      reason: 'unsupported-format',
-      message:
-        'HEIC/HEIF photos cannot be decoded by this browser. Export them as JPEG to include them.',
-    };
   if (kind === 'tiff')
     return {
       ok: false,
@@ -299,14 +306,20 @@ export function inspectHeader(
             ? ([head[6]! | (head[7]! << 8), head[8]! | (head[9]! << 8)] as [number, number])
             : kind === 'bmp'
               ? bmpSize(head)
-              : undefined;
+              : kind === 'heic'
+                ? heicSize(head)
+                : undefined;
   if (size2) {
     const [w, h] = size2;
     const damaged = damagedSize(w, h);
     if (damaged) return { ok: false, reason: 'corrupt', message: damaged };
     const scaled = kind === 'jpeg' && scaledJpeg;
     const maxSide = scaled ? MAX_JPEG_SIDE : MAX_SIDE;
-    const maxPixels = scaled ? MAX_SCALED_JPEG_PIXELS : MAX_PIXELS;
+    const maxPixels = scaled
+      ? MAX_SCALED_JPEG_PIXELS
+      : kind === 'heic'
+        ? MAX_HEIC_PIXELS
+        : MAX_PIXELS;
     if (w > maxSide || h > maxSide || w * h > maxPixels) {
       return {
         ok: false,
@@ -316,9 +329,11 @@ export function inspectHeader(
     }
   }
   // Browsers decode a cut-off image without an error, grey below the cut. A JPEG or PNG may
-  // have more after its end (a motion photo's video), so for them the whole file decides.
+  // have more after its end (a motion photo's video), and a HEIC's end is known only from its
+  // box sizes, so for them the whole file decides.
   const endUnseen = !endInTail(kind, tail);
-  if (endUnseen && kind !== 'jpeg' && kind !== 'png') return { ok: false, ...TRUNCATED };
+  if (endUnseen && kind !== 'jpeg' && kind !== 'png' && kind !== 'heic')
+    return { ok: false, ...TRUNCATED };
   return {
     ok: true,
     info: {
