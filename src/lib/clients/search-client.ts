@@ -8,6 +8,7 @@ import type {
   BrowseOptions,
   BrowseRanking,
   CompactionProgress,
+  Facets,
   RankedHit,
   SearchApi,
   SearchOptions,
@@ -59,9 +60,19 @@ export class SearchClient {
     return this.#bridge.call((remote) => remote.searchText(query, options));
   }
 
-  async searchSimilar(photoId: number, options: SearchOptions): Promise<SearchResponse> {
+  async searchSimilar(
+    photoId: number,
+    options: SearchOptions,
+    text?: Omit<TextQuery, 'rephrased' | 'blend'>,
+  ): Promise<SearchResponse> {
     await this.#model.ensure();
-    return this.#bridge.call((remote) => remote.searchSimilar(photoId, options));
+    return this.#bridge.call((remote) => remote.searchSimilar(photoId, options, text));
+  }
+
+  /** The library's months, places and cameras, with counts (no model needed). */
+  async facets(): Promise<Facets> {
+    await this.#profile.ensure();
+    return this.#bridge.call((remote) => remote.facets());
   }
 
   async photoVectors(ids: number[]): Promise<(Float32Array | null)[]> {

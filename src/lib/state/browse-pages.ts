@@ -3,6 +3,7 @@ import type {
   BrowseRanking,
   RankedHit,
   SearchResponse,
+  TimeSection,
 } from '../../../workers/search/protocol';
 
 /** Photos per page of a browse: a few screens of the grid. */
@@ -32,12 +33,12 @@ export class BrowsePages {
     },
     options: Omit<BrowseOptions, 'pageSize'>,
     screen?: [number, number],
-  ): Promise<{ pages: BrowsePages; scored: number }> {
+  ): Promise<{ pages: BrowsePages; scored: number; sections?: TimeSection[] }> {
     const res = await client.browse({ ...options, pageSize: BROWSE_PAGE });
     const pages = new BrowsePages(res.paged, res.hits, (...a) => client.browsePage(...a));
     // A failed page is asked for again when the grid next shows it.
     if (screen) await pages.load(...screen).catch(() => undefined);
-    return { pages, scored: res.scored };
+    return { pages, scored: res.scored, ...(res.sections ? { sections: res.sections } : {}) };
   }
 
   readonly #hits: (RankedHit | undefined)[];

@@ -2,7 +2,13 @@ import { DEFAULT_RANK, type Order, type RankOptions } from '../../../workers/sea
 import { PersistedSetting, type SettingStorage } from './persisted-setting.svelte';
 
 export const RANKING_KEY = 'lumen.ranking';
-const ORDERS: readonly string[] = ['fusion', 'cascade', 'beauty'] satisfies Order[];
+const ORDERS: readonly string[] = [
+  'fusion',
+  'cascade',
+  'beauty',
+  'taken-newest',
+  'taken-oldest',
+] satisfies Order[];
 
 const isOrder = (v: unknown): v is Order => typeof v === 'string' && ORDERS.includes(v);
 const unit = (v: unknown, fallback: number) =>

@@ -2,10 +2,12 @@
 import { vi } from 'vitest';
 import {
   DEFAULT_RANK,
+  type Facets,
   type RankedHit,
   type SearchResponse,
 } from '../../../workers/search/protocol';
 import { LastQuery } from './last-query';
+import { SearchFilters } from './search-filters.svelte';
 import { PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { SearchManager, type QueryRephraser, type SearchWorker } from './search.svelte';
 import { memoryStorage } from './test-storage';
@@ -27,6 +29,25 @@ export const browsed = (...ids: number[]) => ({
   ...response(...ids),
   paged: { ranking: 1, total: ids.length },
 });
+/** A library with photos from two cities, two cameras and three years. */
+export const facets: Facets = {
+  months: [
+    [2019, 7, 3],
+    [2021, 1, 2],
+    [2021, 5, 4],
+    [2022, 12, 1],
+  ],
+  places: [
+    { key: 'PT|Lisbon|Lisbon', place: 'Lisbon', region: 'Lisbon', country: 'PT', count: 6 },
+    { key: 'JP|Tokyo|Tokyo', place: 'Tokyo', region: 'Tokyo', country: 'JP', count: 4 },
+  ],
+  countries: [
+    { country: 'PT', count: 6 },
+    { country: 'JP', count: 4 },
+  ],
+  cameras: [{ camera: 'Canon EOS 5D', count: 10 }],
+  undated: 0,
+};
 export const crashed = new Error('The search worker stopped unexpectedly (crash).');
 
 export function setup(
@@ -40,6 +61,7 @@ export function setup(
     browsePage: vi.fn(() => Promise.resolve(null)),
     searchText: vi.fn(() => Promise.resolve(response(1, 2, 3))),
     searchSimilar: vi.fn(() => Promise.resolve(response(4))),
+    facets: vi.fn(() => Promise.resolve(facets)),
     ...overrides,
   };
   const models = {
@@ -70,6 +92,7 @@ export function setup(
     },
     embedded: () => 2,
     lastQuery: new LastQuery(lastQuery),
+    filters: new SearchFilters(storage),
     profileId: 'p',
   });
   return { search, client, models, storage };

@@ -1,4 +1,13 @@
-import type { RankedHit, SearchOptions, SearchResponse } from '../../../workers/search/protocol';
+import {
+  filters,
+  type RankedHit,
+  type SearchFilter,
+  type SearchOptions,
+  type SearchResponse,
+  type TimeSection,
+} from '../../../workers/search/protocol';
+import type { ParsedQuery, QueryChip } from '../../core/query/query-words';
+import { withoutChip } from '../../core/query/query-words';
 import { errorMessage } from '../../core/errors';
 import { BrowsePages } from './browse-pages';
 import { textQuery, type SearchDeps } from './search-deps';
@@ -22,6 +31,10 @@ export class SearchManager {
   #searching = $state(false);
   #error = $state<string | null>(null);
   #answer = $state.raw<Pick<SearchResponse, 'tookMs' | 'unknownWords'> | null>(null);
+  /** Headings of a list in time order; undefined for other orders. */
+  #sections = $state.raw<TimeSection[] | undefined>(undefined);
+  /** The last search's words as read: the times, places and `-word`s they named. */
+  #parsed = $state.raw<ParsedQuery | null>(null);
   /** Numbers each request: the answer to an older one (a slow browse) never replaces a newer. */
   #latest = 0;
   /** What the grid last showed: a view refreshed in place fetches it before it is swapped in. */
@@ -55,6 +68,43 @@ export class SearchManager {
   /** The last search's own answer: how long it took, and the words its model did not know. */
   get answer(): Pick<SearchResponse, 'tookMs' | 'unknownWords'> | null {
     return this.#answer;
+  }
+
+  get sections(): TimeSection[] | undefined {
+    return this.#sections;
+  }
+  /** The chips the last search's words gave (times, places, `-word`s). */
+  get wordChips(): QueryChip[] {
+    return this.#parsed?.chips ?? [];
+  }
+
+  /** Takes a chip's phrase out of the box and searches again. */
+  async removeWordChip(chip: QueryChip): Promise<void> {
+    this.query = withoutChip(this.query, chip).replace(/\s+/g, ' ').trim();
+    await this.runSearch();
+  }
+
+  /** The bar's filter changed (or a filter chip went): the same view again, narrowed anew. */
+  async setFilter(filter: SearchFilter): Promise<void> {
+    this.deps.filters.filter = filter;
+    if (this.#mode === 'text' || this.#mode === 'similar') await this.runSearch();
+    else await this.showLibrary(this.#mode === 'best');
+  }
+
+  /** "More like this" no more: back to the words in the box. */
+  async leaveSimilar(): Promise<void> {
+    this.#mode = 'text';
+    this.#similarTo = null;
+    await this.runSearch();
+  }
+
+  /** The library's facets (the places the words may name), asked for once per library change. */
+  async #facets(): Promise<void> {
+    try {
+      await this.deps.filters.loadFacets(this.deps.client);
+    } catch {
+      // Without facets, place names stay words and the bar offers no places: search still works.
+    }
   }
 
   /** The person is in the search box: a last query restored after this must not overwrite it. */
@@ -92,13 +142,22 @@ export class SearchManager {
     try {
       // Browsing reads stored vectors only; the search worker opens without its model.
       await client.useProfile(profileId);
-      const { pages, scored } = await BrowsePages.open(
+      void this.#facets();
+      const filter = this.deps.filters.combined(this.#parsed ?? undefined);
+      // A filter with no words lists what it keeps by time taken, newest first.
+      const narrowed = filters(filter);
+      const { pages, scored, sections } = await BrowsePages.open(
         client,
-        { order: best ? 'beauty' : 'recent', minBeauty: ranking.options.minBeauty },
+        {
+          order: best ? 'beauty' : narrowed ? 'taken' : 'recent',
+          minBeauty: ranking.options.minBeauty,
+          ...(narrowed ? { filter } : {}),
+        },
         inPlace ? this.#range : undefined,
       );
       if (request !== this.#latest) return;
       this.#pages = pages;
+      this.#sections = sections;
       this.#hits = pages.snapshot();
       this.#scored = scored;
       if (!inPlace) this.#listId++;
@@ -127,7 +186,13 @@ export class SearchManager {
   async runSearch(): Promise<void> {
     const text = this.query.trim();
     this.deps.lastQuery.remember(text);
-    if (!text) return this.showLibrary();
+    if (text && !this.deps.filters.facets) await this.#facets();
+    const parsed = text ? this.deps.filters.parse(text) : null;
+    this.#parsed = parsed;
+    if (this.#mode === 'similar' && this.#similarTo !== null)
+      return this.moreLikeThis(this.#similarTo);
+    // Words that only said when or where (or nothing): the library, narrowed and by time.
+    if (!parsed?.words && !parsed?.negatives.length) return this.showLibrary();
     this.#mode = 'text';
     this.#similarTo = null;
     // The history is a nicety: a failure to store it must not stop the search.
@@ -149,13 +214,23 @@ export class SearchManager {
 
   async clearSearch(): Promise<void> {
     this.query = '';
+    this.#mode = 'library';
+    this.#similarTo = null;
     await this.runSearch();
   }
 
+  /** Photos like this one, and like the words in the box (less their `-word`s) when searched. */
   async moreLikeThis(photoId: number): Promise<void> {
+    const entering = this.#mode !== 'similar' || this.#similarTo !== photoId;
     this.#mode = 'similar';
     this.#similarTo = photoId;
-    await this.#run((options) => this.deps.client.searchSimilar(photoId, options));
+    // Entered from a result, the photo alone; words typed afterwards refine it.
+    const parsed = entering ? null : this.#parsed;
+    if (entering) this.#parsed = null;
+    const words = parsed?.words ?? '';
+    const negatives = parsed?.negatives ?? [];
+    const text = words || negatives.length ? { text: words, negatives } : undefined;
+    await this.#run((options) => this.deps.client.searchSimilar(photoId, options, text));
   }
 
   /** Shows the current view again, where the person is (`inPlace`) or from the top. */
@@ -169,7 +244,10 @@ export class SearchManager {
 
   #searchText(text: string) {
     const { rephraser } = this.deps;
-    const query = textQuery(text, rephraser.appliedFor(text), rephraser.blend);
+    // The words the box left for the model once times, places and `-word`s were read out.
+    const parsed = this.#parsed;
+    const words = parsed ? parsed.words : text;
+    const query = textQuery(words, rephraser.appliedFor(text), rephraser.blend, parsed?.negatives);
     return this.#run((options) => this.deps.client.searchText(query, options));
   }
 
@@ -180,9 +258,15 @@ export class SearchManager {
     this.#pages = undefined;
     try {
       await this.deps.models.textModel();
-      const res = await search({ limit: RESULT_LIMIT, rank: this.deps.ranking.options });
+      const filter = this.deps.filters.combined(this.#parsed ?? undefined);
+      const res = await search({
+        limit: RESULT_LIMIT,
+        rank: this.deps.ranking.options,
+        ...(filters(filter) ? { filter } : {}),
+      });
       if (request !== this.#latest) return;
       this.#hits = res.hits;
+      this.#sections = res.sections;
       this.#listId++;
       this.#scored = res.scored;
       this.#answer = res;
