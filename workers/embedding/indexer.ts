@@ -1,5 +1,7 @@
 import { errorMessage } from '../../src/core/errors';
+import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { LumenDb, SkippedRecord } from '../../src/core/store/db';
+import { photosWithMetadata } from '../../src/core/store/metadata-store';
 import {
   commitBatch,
   loadLibraryIndex,
@@ -8,6 +10,7 @@ import {
   type PhotoWrite,
 } from '../../src/core/store/photo-store';
 import type { FilePreparer } from './decoder-pool';
+import { placeNamer, type PlaceLookup } from './place-names';
 import type { HeaderInfo } from './image-header';
 import { corruptMessage, hashVerdict, prepareFile, type PreparedFile } from './prepare-file';
 import {
@@ -39,11 +42,18 @@ export interface IndexingDeps {
   preparer?: (index: LibraryIndex) => FilePreparer | undefined;
   /** Files prepared ahead of the batch being embedded; default two batches. */
   lookahead?: number;
+  /**
+   * Loads the offline place lookup (workers/places). Called only once a batch has a GPS
+   * position, so a library without GPS never downloads the place data.
+   */
+  places?: () => Promise<PlaceLookup>;
 }
+
+type Touched = { id: number; size: number; lastModified: number; metadata?: PhotoMetadata };
 
 type Outcome =
   | { kind: 'unchanged' }
-  | { kind: 'touched'; id: number; size: number; lastModified: number }
+  | ({ kind: 'touched' } & Touched)
   | { kind: 'skip'; record: SkippedRecord }
   | { kind: 'write'; write: PhotoWrite; hash: string; prepared?: PreparedImage };
 
@@ -54,7 +64,7 @@ interface Plan {
   toEmbed: { write: PhotoWrite; prepared: PreparedImage }[];
   /** New files whose bytes an earlier, not yet committed file of this job has. */
   twins: PhotoWrite[];
-  touched: { id: number; size: number; lastModified: number }[];
+  touched: Touched[];
   skipped: SkippedRecord[];
   unchanged: number;
   duplicates: number;
@@ -137,11 +147,15 @@ export class IndexingJob {
   /** Hashes of new photos in batches not yet committed. */
   readonly #claimed = new Set<string>();
   #index: LibraryIndex | undefined;
-  readonly #deps: Required<Omit<IndexingDeps, 'now' | 'preparer' | 'lookahead'>> &
-    Pick<IndexingDeps, 'preparer' | 'lookahead'> & { now: () => number };
+  /** Photos with a metadata row: the rest are read again (for metadata only) even if unchanged. */
+  #withMetadata = new Set<number>();
+  readonly #placeNames: ReturnType<typeof placeNamer>;
+  readonly #deps: Required<Omit<IndexingDeps, 'now' | 'preparer' | 'lookahead' | 'places'>> &
+    Pick<IndexingDeps, 'preparer' | 'lookahead' | 'places'> & { now: () => number };
 
   constructor(deps: IndexingDeps) {
     this.#deps = { batchSize: 16, decodeConcurrency: 4, now: () => Date.now(), ...deps };
+    this.#placeNames = placeNamer(deps.places);
   }
 
   pause(): void {
@@ -164,8 +178,9 @@ export class IndexingJob {
     onProgress: (p: IndexingProgress) => void,
   ): Promise<IndexingProgress> {
     const { db, batchSize } = this.#deps;
-    const index = await loadLibraryIndex(db);
+    const [index, withMetadata] = await Promise.all([loadLibraryIndex(db), photosWithMetadata(db)]);
     this.#index = index;
+    this.#withMetadata = withMetadata;
     const progress = startingProgress(sources.length);
     const started = this.#deps.now();
     onProgress({ ...progress });
@@ -287,7 +302,9 @@ export class IndexingJob {
 
   /**
    * Starts preparing files in order, up to a limit the job raises as it goes; nothing new
-   * starts while paused. Unchanged files (same path, size and date) need no preparing.
+   * starts while paused. Unchanged files (same path, size and date) need no preparing, unless
+   * their metadata was never read (a library indexed before schema 7): those are read and
+   * hashed, and their unchanged hash means no decode and no embedding.
    */
   #feed(sources: FileSource[], index: LibraryIndex, preparer: FilePreparer) {
     const { model } = this.#deps;
@@ -303,7 +320,8 @@ export class IndexingJob {
           known &&
           known.size === source.file.size &&
           known.lastModified === source.file.lastModified &&
-          (known.duplicateOf !== undefined || known.models.includes(model));
+          (known.duplicateOf !== undefined || known.models.includes(model)) &&
+          this.#withMetadata.has(known.id);
         const result: Promise<PreparedSource> = unchanged
           ? Promise.resolve({ source, known })
           : preparer.prepare(source, known).then((file) => ({ source, known, file }));
@@ -351,6 +369,7 @@ export class IndexingJob {
         plan.twins.push({
           ...(o.write.id !== undefined ? { id: o.write.id } : {}),
           fields: o.write.fields,
+          ...(o.write.metadata ? { metadata: o.write.metadata } : {}),
         });
         plan.duplicates++;
       } else {
@@ -375,6 +394,7 @@ export class IndexingJob {
     });
     if (file.kind === 'skip') return skip(file.reason, file.message);
     const { hash } = file;
+    const metadata = file.metadata ? { metadata: file.metadata } : {};
     const fields = {
       path,
       name,
@@ -388,7 +408,7 @@ export class IndexingJob {
     };
     const verdict = hashVerdict(hash, known, this.#index!.byHash, this.#deps.model);
     if (verdict.kind === 'touched') {
-      return { kind: 'touched', id: known!.id, size, lastModified };
+      return { kind: 'touched', id: known!.id, size, lastModified, ...metadata };
     }
     if (verdict.kind === 'duplicate') {
       return {
@@ -397,6 +417,7 @@ export class IndexingJob {
         write: {
           ...(known ? { id: known.id } : {}),
           fields: { ...fields, duplicateOf: verdict.of },
+          ...metadata,
         },
       };
     }
@@ -419,6 +440,7 @@ export class IndexingJob {
         ...(known ? { id: known.id, sameBytes: known.hash === hash } : {}),
         fields,
         thumbnail: prepared.thumbnail,
+        ...metadata,
       },
     };
   }
@@ -427,6 +449,7 @@ export class IndexingJob {
   async #commit(plan: Plan, index: LibraryIndex, progress: IndexingProgress) {
     const { db, model, dim } = this.#deps;
     const { writes, touched, skipped, twins } = plan;
+    await this.#placeNames([...writes, ...touched, ...twins]);
     if (writes.length || touched.length || skipped.length) {
       const ids = await commitBatch(db, { model, dim, writes, touched, skipped });
       writes.forEach((w, i) => this.#remember(index, w, ids[i]!));
@@ -446,6 +469,7 @@ export class IndexingJob {
 
   #remember(index: LibraryIndex, w: PhotoWrite, id: number) {
     const { fields } = w;
+    if (w.metadata) this.#withMetadata.add(id);
     if (fields.duplicateOf === undefined && w.vector) index.byHash.set(fields.hash, id);
     index.byPath.set(fields.path, {
       id,

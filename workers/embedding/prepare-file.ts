@@ -1,4 +1,5 @@
 import { errorMessage } from '../../src/core/errors';
+import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { SkippedRecord } from '../../src/core/store/db';
 import type { KnownPhoto } from '../../src/core/store/photo-store';
 import {
@@ -10,6 +11,7 @@ import {
   type HeaderInfo,
 } from './image-header';
 import type { PreparedImage } from './protocol';
+import { readMetadata } from './read-metadata';
 
 /** What reading one file gave: a reason to skip it, or its hash and (unless not needed) pixels. */
 export type PreparedFile =
@@ -25,6 +27,8 @@ export type PreparedFile =
       prepared?: PreparedImage;
       /** Why the decode failed, if it did. */
       corrupt?: string;
+      /** When, where and with what it was taken (EXIF/XMP, else the file's time). */
+      metadata?: PhotoMetadata;
     };
 
 /** What a file's content hash means for the library, given what its path held before. */
@@ -69,12 +73,14 @@ export async function prepareFile(
     if (info.endUnseen && imageEnd(info.kind, new Uint8Array(bytes)) === undefined)
       return { kind: 'skip', ...TRUNCATED };
     const hash = await deps.hash(bytes);
+    const metadata = await metadataOf(bytes, file);
     const read = {
       kind: 'read' as const,
       hash,
       mime: info.mime,
       width: info.width ?? 0,
       height: info.height ?? 0,
+      ...(metadata ? { metadata } : {}),
     };
     if (!needsDecode(hash)) return read;
     try {
@@ -90,6 +96,15 @@ export async function prepareFile(
       reason: 'unreadable',
       message: `The file could not be read (${why}). Was it moved or deleted?`,
     };
+  }
+}
+
+/** Damaged metadata costs the metadata, never the photo. */
+async function metadataOf(bytes: ArrayBuffer, file: Blob): Promise<PhotoMetadata | undefined> {
+  try {
+    return await readMetadata(bytes, file instanceof File ? file.lastModified : undefined);
+  } catch {
+    return undefined;
   }
 }
 
