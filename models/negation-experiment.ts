@@ -92,9 +92,79 @@ export async function measureNegation(
   };
 }
 
-/** Ids of photos whose labels match `labels`, best first by cosine to `vector`, top 10. */
+/** The labels of the top 10 of `pool` by cosine to `vector`, best first. */
 export function topTen(world: TinyWorld, vector: Float32Array, pool: readonly number[]) {
   return baseRanking(world, vector, pool)
     .slice(0, TOP)
     .map((id) => world.truth.images[id - 1]!);
+}
+
+/** How the world's queries name a value alone: "a circle", "something red", "something at night". */
+function phraseOf(field: LabelField, value: string): string {
+  if (field === 'shape') return `a ${value}`;
+  if (field === 'colour') return `something ${value}`;
+  if (value === 'sky') return 'something in the sky';
+  return value === 'night' ? 'something at night' : `something on ${value}`;
+}
+
+/**
+ * One named value with each value of another field taken away ("a circle -red", "something on
+ * grass -star"), worded as the world's queries word it. These name one value, so they belong
+ * to no split: the sweep reads them over train/val photos only, the spec over test photos.
+ */
+export function singleNegationQueries(truth: GroundTruth): NegationQuery[] {
+  const valuesOf = (f: LabelField) => [...new Set(truth.images.map((img) => img[f]))].sort();
+  return LABEL_FIELDS.flatMap((named) =>
+    valuesOf(named).flatMap((value) =>
+      LABEL_FIELDS.filter((f) => f !== named).flatMap((field) =>
+        valuesOf(field).map((negative) => ({
+          text: phraseOf(named, value),
+          relevant: { [named]: value },
+          field,
+          negative,
+        })),
+      ),
+    ),
+  );
+}
+
+/** The sweep's λ grid: 0 to 1.5 in steps of 0.05, then coarser. */
+export const LAMBDAS = [...Array.from({ length: 31 }, (_, i) => (i * 5) / 100), 1.75, 2, 2.5, 3];
+
+export interface SweepRow {
+  lambda: number;
+  /** Train/val two-value queries with the third field's values taken away. */
+  pairs: NegationMetrics;
+  /** One named value with another field's values taken away. */
+  singles: NegationMetrics;
+  /** Mean of the two families' scores. */
+  score: number;
+}
+
+/**
+ * Every λ of the grid over the TRAIN and VAL photos only (never test), on the train/val
+ * queries and the one-value queries, and the winner: the highest mean score of the two.
+ */
+export async function sweepNegation(
+  world: TinyWorld,
+  lambdas: readonly number[] = LAMBDAS,
+): Promise<{ rows: SweepRow[]; chosen: SweepRow; queries: number; photos: number }> {
+  const pairQueries = negationQueries(world.truth, ['train', 'val']);
+  const singleQueries = singleNegationQueries(world.truth);
+  const pool = world.truth.images.flatMap((img, i) =>
+    img.split === 'train' || img.split === 'val' ? [i + 1] : [],
+  );
+  const rows: SweepRow[] = [];
+  for (const lambda of lambdas) {
+    const pairs = await measureNegation(world, pairQueries, pool, lambda);
+    const singles = await measureNegation(world, singleQueries, pool, lambda);
+    rows.push({ lambda, pairs, singles, score: (pairs.score + singles.score) / 2 });
+  }
+  const best = Math.max(...rows.map((r) => r.score));
+  return {
+    rows,
+    chosen: rows.find((r) => r.score === best)!,
+    queries: pairQueries.length + singleQueries.length,
+    photos: pool.length,
+  };
 }
