@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { LIBHEIF_DIR } from './src/core/cache-names.ts';
 import { watBytes } from './workers/search/scan/vite-plugin-wat.ts';
 
 // Multithreaded WASM needs SharedArrayBuffer, which browsers only grant to
@@ -18,6 +19,8 @@ const ortFiles = ['mjs', 'wasm'].map(
   (ext) => `node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.${ext}`,
 );
 
+const libheifDist = 'node_modules/libheif-js/libheif-wasm';
+
 // Shown in the page and baked into the service worker, so a new deployment is a new worker.
 const buildId = process.env.LUMEN_BUILD_ID ?? new Date().toISOString().slice(0, 16);
 
@@ -32,6 +35,15 @@ export default defineConfig({
     svelte(),
     watBytes(),
     viteStaticCopy({ targets: [{ src: ortFiles, dest: 'ort' }] }),
+    // The HEIC decoder (LGPL): libheif-js' file as published, its licence and where its source
+    // is, in a folder of its own. Not precached: decoder workers fetch it on their first HEIC.
+    viteStaticCopy({
+      targets: [
+        { src: `${libheifDist}/libheif-bundle.mjs`, dest: LIBHEIF_DIR },
+        { src: `${libheifDist}/LICENSE`, dest: LIBHEIF_DIR },
+        { src: 'workers/embedding/heic/libheif-README.md', dest: LIBHEIF_DIR, rename: 'README.md' },
+      ],
+    }),
     // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)
     // are served from the app's own origin under models/, folder structure kept. Not the
     // manifest: the page imports it as a module, and the dev server would answer that

@@ -3,7 +3,7 @@ import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute, setCatchHandler } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
-import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
+import { LIBHEIF_DIR, LUMEN_DECODER_CACHE, LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
 import { isCurrentModelUrl } from '../../src/core/model-revisions';
 import { PLACES_CACHE, PLACES_DATA_FILE, isCurrentPlacesUrl } from '../../src/core/places';
 import { withIsolationHeaders } from './isolation';
@@ -46,6 +46,21 @@ self.addEventListener('activate', (event: ExtendableEvent) => {
       for (const request of await cache.keys()) {
         if (!isCurrentPlacesUrl(new URL(request.url), scope.pathname)) await cache.delete(request);
       }
+    }),
+  );
+});
+// The HEIC decoder: fetched by the decoder workers on their first HEIC only, then kept for
+// offline use as models are. Its version is in its path, so an upgrade is a new URL.
+const decoderPath = `${scope.pathname}${LIBHEIF_DIR}`;
+registerRoute(
+  ({ url }) => sameOrigin(url) && url.pathname.startsWith(decoderPath),
+  new CacheFirst({ cacheName: LUMEN_DECODER_CACHE, plugins: [isolate] }),
+);
+self.addEventListener('activate', (event: ExtendableEvent) => {
+  event.waitUntil(
+    caches.open(LUMEN_DECODER_CACHE).then(async (cache) => {
+      for (const request of await cache.keys())
+        if (!new URL(request.url).pathname.startsWith(decoderPath)) await cache.delete(request);
     }),
   );
 });
