@@ -67,6 +67,18 @@ describe('parseQuery: places', () => {
     expect(parse('york minster').places.map((p) => p.id)).toEqual(['place:York']);
   });
 
+  it('matches aliases and names with punctuation as the query is read', () => {
+    const places: PlaceChoice[] = [
+      { id: 'country:US', name: 'United States', aliases: ['USA', 'U.S.A.'] },
+      { id: 'place:St. Louis', name: 'St. Louis' },
+    ];
+    expect(parse('road trip usa', places).chips).toEqual([
+      { kind: 'place', label: 'United States', span: { start: 10, end: 13 } },
+    ]);
+    expect(parse('arch in st louis', places).places.map((p) => p.id)).toEqual(['place:St. Louis']);
+    expect(parse('St. Louis arch', places).words).toBe('arch');
+  });
+
   it('takes several places, and a time with them', () => {
     const q = parse('photos taken in Lisbon, Portugal in 2019');
     expect(q.places.map((p) => p.id)).toEqual(['place:Lisbon', 'country:PT']);

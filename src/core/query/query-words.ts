@@ -3,7 +3,7 @@
 // `-"two words"`). Each becomes a chip whose span is cut from the text if the chip is removed,
 // so the box and the chip row never disagree; the words left go to CLIP.
 import { findTime, type TimeRange } from './time-words';
-import { cutSpans, fold, tokenize, type Span, type Token } from './tokens';
+import { cutSpans, tokenize, type Span, type Token } from './tokens';
 
 export type { TimeRange } from './time-words';
 export type { Span } from './tokens';
@@ -13,6 +13,8 @@ export interface PlaceChoice {
   /** The caller's key for the filter; several names may share one (aliases). */
   id: string;
   name: string;
+  /** Other names a person may type for it ("USA", "Holland"); the chip still says `name`. */
+  aliases?: readonly string[];
   kind?: 'place' | 'region' | 'country';
   /** Photos taken there. */
   count?: number;
@@ -73,8 +75,14 @@ interface PlaceName<P> {
 function placeNames<P extends PlaceChoice>(places: readonly P[]): PlaceName<P>[] {
   const byName = new Map<string, P[]>();
   for (const p of places) {
-    const key = fold(p.name).split(/\s+/).filter(Boolean).join(' ');
-    if (key) byName.set(key, [...(byName.get(key) ?? []), p]);
+    for (const name of [p.name, ...(p.aliases ?? [])]) {
+      // Read as the query is, so "St. Louis" matches "st louis" and "St. Louis".
+      const key = tokenize(name)
+        .map((t) => t.word)
+        .join(' ');
+      const known = byName.get(key) ?? [];
+      if (key && !known.includes(p)) byName.set(key, [...known, p]);
+    }
   }
   return [...byName]
     .map(([key, choices]) => ({ words: key.split(' '), choices }))

@@ -41,6 +41,13 @@ describe('time words: years', () => {
     expect(time('hikes from 2018 until 2020')?.phrase).toBe('from 2018 until 2020');
   });
 
+  it('reads a decade', () => {
+    expect(range('in the 1990s')).toEqual([wall(1990, 1), wall(2000, 1), '1990s']);
+    expect(time('film photos from the 1980s')?.phrase).toBe('from the 1980s');
+    expect(time('the 1890s')).toBeUndefined();
+    expect(time('90s')).toBeUndefined();
+  });
+
   it('leaves numbers that are not a plausible year as words', () => {
     expect(time('3 circles')).toBeUndefined();
     expect(time('1000 stars')).toBeUndefined();

@@ -4,6 +4,7 @@
 //   [taken|shot] [in|during|from|since|between] CORE [(to|until|through|-|and) CORE]
 //   CORE: today | yesterday | (this|last) (week|month|year|<month>|<season>)
 //       | [the] <season> [of] <year> | [the] <month> [of] <year> | <month> | <year> | <year>-<year>
+//       | [the] <decade> ("the 1990s")
 // Times are the photo's own wall clock read as if UTC (MetaBlock.takenAt), so "now" is read in
 // the person's local calendar. Seasons are meteorological and northern: spring March–May,
 // summer June–August, autumn September–November, winter December–February ("winter 2019" is
@@ -178,6 +179,12 @@ function core(words: string[], today: Today, introduced: boolean): [Period, numb
   if (year !== undefined) return [yearPeriod(year), 1];
   const skip = words[0] === 'the' ? 1 : 0;
   const name = words[skip] ?? '';
+  const decade = /^(\d{3})0s$/.exec(name);
+  const decadeStart = decade && yearOf(`${decade[1]}0`, today);
+  if (decadeStart) {
+    const p = yearsPeriod(decadeStart, decadeStart + 9);
+    return [{ ...p, label: `${decadeStart}s` }, skip + 1];
+  }
   const ofYear = words[skip + 1] === 'of' ? 1 : 0;
   const namedYear = yearOf(words[skip + 1 + ofYear], today);
   const season = SEASONS[name];
