@@ -6,6 +6,7 @@ import KDBush from 'kdbush';
 import { around, distance } from 'geokdbush';
 import { placesDataUrl, type PlaceName } from '../../src/core/places';
 import { decodePlacesFile, type PlacesTable } from './places-file';
+import { ReachMask } from './reach-mask';
 
 export type { PlaceName } from '../../src/core/places';
 
@@ -28,6 +29,8 @@ const MIN_POPULATION = 1000;
 const BIG_CITY_KM = 1;
 /** How many of the nearest towns are weighed: enough that a smaller, nearer one is rarely missed. */
 const NEAREST = 8;
+/** kd-tree leaf size: geokdbush weighs a whole leaf at once; 16 was fastest here (bench). */
+const NODE_SIZE = 16;
 
 function radiusKm(population: number): number {
   return Math.sqrt(Math.max(population, MIN_POPULATION) / (Math.PI * PEOPLE_PER_KM2));
@@ -35,7 +38,7 @@ function radiusKm(population: number): number {
 
 function indexOf(table: PlacesTable, ids: Iterable<number>): { index: KDBush; ids: number[] } {
   const kept = [...ids];
-  const index = new KDBush(Math.max(kept.length, 1));
+  const index = new KDBush(Math.max(kept.length, 1), NODE_SIZE);
   for (const id of kept) index.add(table.lon[id]!, table.lat[id]!);
   // KDBush cannot be empty; a lone point at the pole is never within MAX_PLACE_KM of a town.
   if (kept.length === 0) index.add(0, 90);
@@ -58,9 +61,11 @@ export function buildPlaceIndex(bytes: ArrayBuffer | Uint8Array): PlaceLookup {
     Array.from({ length: table.count }, (_, i) => i),
   );
   const bigOnes = indexOf(table, big);
+  const mask = new ReachMask(table.lat, table.lon, MAX_PLACE_KM);
 
   return (lat, lon) => {
     if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90) return undefined;
+    if (!mask.mayReach(lat, lon)) return undefined;
     let best = -1;
     let bestScore = Infinity;
     const weigh = (id: number) => {
