@@ -86,6 +86,12 @@ describe('parseQuery: places', () => {
     expect(q.words).toBe('photos');
   });
 
+  it('can leave nothing for CLIP: places and a range of years', () => {
+    const q = parse('taken in Lisbon, Portugal from 2018 to 2020');
+    expect(q.words).toBe('');
+    expect(q.chips.map((c) => c.label)).toEqual(['Lisbon', 'Portugal', '2018–2020']);
+  });
+
   it('reads a place name that is an everyday word only when it is clearly a place', () => {
     expect(parse('a nice sunset').places).toEqual([]);
     expect(parse('a nice sunset').words).toBe('a nice sunset');
