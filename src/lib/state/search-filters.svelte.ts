@@ -110,8 +110,10 @@ export class SearchFilters {
     ];
   }
 
-  parse(text: string, now = new Date()): ParsedQuery {
-    return parseQuery(text, { now, places: this.placeChoices() });
+  /** `now` dates "last summer"; a plain Date, read once, never watched. */
+  parse(text: string, now = Date.now()): ParsedQuery {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    return parseQuery(text, { now: new Date(now), places: this.placeChoices() });
   }
 
   /** What is searched within: the bar's filter and what the words named. */
@@ -148,12 +150,12 @@ export class SearchFilters {
         without: without({ from: undefined, to: undefined }),
       });
     }
-    const names = new Map(this.#facets?.places.map((p) => [p.key, p.place]));
+    const names = Object.fromEntries(this.#facets?.places.map((p) => [p.key, p.place]) ?? []);
     for (const key of f.places ?? []) {
       const rest = f.places!.filter((p) => p !== key);
       chips.push({
         key: `place:${key}`,
-        label: names.get(key) ?? key.split('|').at(-1)!,
+        label: names[key] ?? key.split('|').at(-1)!,
         without: validateFilter({ ...f, places: rest }) ?? {},
       });
     }

@@ -11,6 +11,7 @@ import { withoutChip } from '../../core/query/query-words';
 import { errorMessage } from '../../core/errors';
 import { BrowsePages } from './browse-pages';
 import { textQuery, type SearchDeps } from './search-deps';
+import type { SearchFilters } from './search-filters.svelte';
 
 export type { QueryRephraser, SearchDeps, SearchWorker } from './search-deps';
 export type ResultMode = 'library' | 'best' | 'text' | 'similar';
@@ -70,6 +71,10 @@ export class SearchManager {
     return this.#answer;
   }
 
+  /** The filter bar's filters and the library's facets. */
+  get filters(): SearchFilters {
+    return this.deps.filters;
+  }
   get sections(): TimeSection[] | undefined {
     return this.#sections;
   }
