@@ -18,6 +18,7 @@ import { LastQuery } from './last-query';
 import { LibraryManager } from './library.svelte';
 import { ModelsManager } from './models.svelte';
 import { Notice } from './notice.svelte';
+import { PhotoSelection } from './photo-selection.svelte';
 import { PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { RankingSettings } from './ranking.svelte';
 import { RephraseSettings } from './rephrase-settings.svelte';
@@ -50,6 +51,8 @@ export class AppState {
   readonly library: LibraryManager;
   readonly libraryIo: LibraryIoManager;
   readonly folders: FoldersManager;
+  /** Photos picked in the grid, to remove together. */
+  readonly selection = new PhotoSelection();
   readonly indexing: IndexingManager;
   readonly scoring: ScoringManager;
   readonly search: SearchManager;
@@ -133,7 +136,10 @@ export class AppState {
         this.indexing.isIndexing || this.libraryIo.job !== null
           ? 'Wait until indexing, an import or an export has finished, then try again.'
           : null,
-      onRemoved: () => this.#libraryChanged(),
+      onRemoved: () => {
+        this.selection.stop();
+        return this.#libraryChanged();
+      },
       notify: (message) => this.notice.show(message),
     });
     this.indexing = new IndexingManager(embedding, this.models, this.library, this.notice, {
