@@ -102,11 +102,8 @@ async function decodeNatively(
   return { bitmap: scaled, ...full };
 }
 
-/** Largest side of the copy the viewer shows: sharp on a large screen, a few MB at most. */
-export const SCREEN_SIDE = 2048;
-
 /** A HEIC as a JPEG the page can show, its long side at most `longSide`. */
-export async function heicForScreen(blob: Blob, longSide = SCREEN_SIDE): Promise<Blob> {
+export async function heicForScreen(blob: Blob, longSide: number): Promise<Blob> {
   const fit: FitSize = (w, h) => {
     const k = Math.min(1, longSide / Math.max(w, h));
     return { width: Math.max(1, Math.round(w * k)), height: Math.max(1, Math.round(h * k)) };
