@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getProfile } from '../manifest';
+import manifestJson from '../../../models/manifest.json';
+import { getProfile, manifestProblems } from '../manifest';
 import { DEFAULT_NEGATION_WEIGHT, negationWeightOf, subtractConcepts } from './concept-arithmetic';
 
 const length = (v: Float32Array) => Math.hypot(...v);
@@ -54,5 +55,19 @@ describe('negationWeightOf', () => {
     );
     expect(negationWeightOf(getProfile('default'))).toBe(DEFAULT_NEGATION_WEIGHT);
     expect(negationWeightOf({})).toBe(DEFAULT_NEGATION_WEIGHT);
+  });
+});
+
+describe('manifest negationWeight', () => {
+  it('refuses a λ that is negative or not a number', () => {
+    const withWeight = (negationWeight: unknown) => {
+      const copy = structuredClone(manifestJson) as { profiles: Record<string, object> };
+      copy.profiles['tiny-world'] = { ...copy.profiles['tiny-world'], negationWeight };
+      return manifestProblems(copy);
+    };
+    expect(withWeight(0.8)).toEqual([]);
+    expect(withWeight(0)).toEqual([]);
+    expect(withWeight(-1)).toEqual(['tiny-world: negationWeight must be a number ≥ 0']);
+    expect(withWeight('strong')).toEqual(['tiny-world: negationWeight must be a number ≥ 0']);
   });
 });
