@@ -1,6 +1,7 @@
 import { modelKey, type Profile } from '../../src/core/manifest';
 import type { LumenDb } from '../../src/core/store/db';
 import { loadMatrix } from '../../src/core/store/embedding-store';
+import { readLibraryMetadata } from '../../src/core/store/metadata-store';
 import {
   isCurrent,
   latestScores,
@@ -96,6 +97,7 @@ export async function exportLibrary(deps: ExportDeps): Promise<ExportOutcome> {
   const scores = latestScores((await readScores(db)).blocks, (id, ref) =>
     isCurrent(ref, photos.get(id)),
   );
+  const capture = await readLibraryMetadata(db);
   const rows = ids.map((id): MetadataRow => {
     const p = photos.get(id)!;
     const s = scores.get(id);
@@ -117,6 +119,7 @@ export async function exportLibrary(deps: ExportDeps): Promise<ExportOutcome> {
         s?.pixel && stats
           ? { version: s.pixel.block.pixelVersion, stats, appeal: appealScores(stats) }
           : null,
+      capture: capture.get(id) ?? null,
     };
   });
   const info = {
@@ -128,7 +131,8 @@ export async function exportLibrary(deps: ExportDeps): Promise<ExportOutcome> {
     rows: n,
     exportedAt: new Date().toISOString(),
   };
-  await sink.write(metadataPath(0), [encodeMetadata(rows, info)]);
+  const location = options.includeLocation ?? true;
+  await sink.write(metadataPath(0), [encodeMetadata(rows, info, location)]);
   onProgress({ phase: 'metadata', done: n, total: n });
 
   let thumbnails = 0;

@@ -9,6 +9,7 @@ import {
   type PendingImport,
 } from '../../src/core/store/imported-photos';
 import { commitBatch, type PhotoWrite } from '../../src/core/store/photo-store';
+import { removeMetadataRows } from '../../src/core/store/metadata-store';
 import { writeScores, type ScoreEntry } from '../../src/core/store/score-store';
 import { scorerKey } from '../aesthetics/scorer';
 import type { ArchiveReader } from './archive';
@@ -98,10 +99,12 @@ export async function importLibrary(deps: ImportDeps): Promise<ImportOutcome> {
       for (let row = at; row < Math.min(n, at + batchSize); row++) {
         const thumbnail = await readThumbnail(deps.archive, prepared.thumbnails[row]);
         if (thumbnail) thumbnails++;
+        const capture = rows[row]!.capture;
         writes.push({
           fields: fieldsOf(rows[row]!),
           vector: vectors.slice(row * dim, (row + 1) * dim),
           ...(thumbnail ? { thumbnail } : {}),
+          ...(capture ? { metadata: capture } : {}),
         });
       }
       ids.push(...(await commitBatch(db, { model, dim, writes, touched: [], skipped: [] })));
@@ -309,7 +312,11 @@ async function storeScores(
 
 /** Removes what a failed import stored: its photos, and the vector blocks made since it began. */
 async function undo(db: LumenDb, pending: PendingImport, ids: number[]): Promise<void> {
-  const tx = db.transaction(['photos', 'thumbnails', 'blocks', 'scores', 'meta'], 'readwrite');
+  const tx = db.transaction(
+    ['photos', 'thumbnails', 'blocks', 'scores', 'meta', 'photoMeta'],
+    'readwrite',
+  );
+  await removeMetadataRows(tx, ids);
   for (const id of ids) {
     await tx.objectStore('photos').delete(id);
     await tx.objectStore('thumbnails').delete(id);

@@ -16,7 +16,16 @@ import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
 import { loadMatrix } from '../../src/core/store/embedding-store';
 import { LibraryIoHandler } from './handler';
 import type { ExportRequest } from './protocol';
-import { DIM, KEY, MODEL, buildLibrary, profile, storedScores } from './test-library';
+import {
+  CAPTURES,
+  DIM,
+  KEY,
+  MODEL,
+  addCaptures,
+  buildLibrary,
+  profile,
+  storedScores,
+} from './test-library';
 
 // Reads an export with readers this project did not write: NumPy (Debian's python3-numpy,
 // which .ci/run installs) for the .npy and the zip, hyparquet for the Parquet file.
@@ -156,6 +165,48 @@ describe('an export, read by independent readers', () => {
     const thumb = readFileSync(path.join(work, 'f32', 'thumbnails', '0.webp'));
     const stored = (await db.get('thumbnails', ids[0]!))!;
     expect(Array.from(thumb)).toEqual(Array.from(new Uint8Array(await stored.arrayBuffer())));
+  });
+
+  it('the capture columns read in hyparquet with their types and values', async () => {
+    const { db, ids } = await library();
+    await addCaptures(db, ids);
+    await exportTo(db, {
+      name: 'capture',
+      dtype: 'float32',
+      thumbnails: false,
+      folder: folderHandle(work),
+    });
+    const bytes = readFileSync(path.join(work, 'capture', 'metadata', 'metadata_0.parquet'));
+    const buffer = new Uint8Array(bytes).buffer;
+    const schema = new Map(parquetMetadata(buffer).schema.map((s) => [s.name, s]));
+    for (const name of [
+      'taken_at',
+      'taken_at_source',
+      'place',
+      'region',
+      'country',
+      'camera',
+      'lens',
+    ])
+      expect(schema.get(name), name).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+    for (const name of ['lat', 'lon'])
+      expect(schema.get(name), name).toMatchObject({ type: 'DOUBLE' });
+    expect(schema.get('offset_min')).toMatchObject({ type: 'INT32' });
+    const rows = await parquetReadObjects({ file: buffer });
+    const [lisbon, scan] = CAPTURES;
+    expect(rows[0]).toMatchObject({
+      taken_at: new Date(lisbon!.takenAt!).toISOString().slice(0, 19),
+      offset_min: lisbon!.offsetMin,
+      taken_at_source: lisbon!.takenSource,
+      lat: lisbon!.lat,
+      lon: lisbon!.lon,
+      place: lisbon!.place,
+      country: lisbon!.country,
+      camera: lisbon!.camera,
+      lens: lisbon!.lens,
+    });
+    expect(rows[1]).toMatchObject({ taken_at_source: scan!.takenSource, lat: null });
+    for (const row of rows.slice(2)) expect(row).toMatchObject({ taken_at: null, camera: null });
   });
 
   it('a float16 export reads in NumPy as float16, rounded exactly as NumPy rounds', async () => {

@@ -1,9 +1,11 @@
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { ModelScores, ScoreRecord } from '../../src/core/store/db';
 import type { AppealScores, PixelStats } from '../../src/core/store/pixel-scores';
 import { meanOf } from '../aesthetics/clip-iqa';
 import { CLIP_IQA_PAIRS } from '../aesthetics/protocol';
+import { captureColumns, captureOf } from './capture-columns';
 
 /**
  * metadata_N.parquet: one row per exported photo, in the order of the vectors. Written and read
@@ -26,6 +28,8 @@ export interface MetadataRow {
   scorer: string | null;
   models: ModelScores | null;
   pixel: ScoreRecord['pixel'] | null;
+  /** When, where and with what it was taken (capture-columns.ts); absent in older exports. */
+  capture?: PhotoMetadata | null;
 }
 
 export class MetadataError extends Error {
@@ -60,7 +64,11 @@ type Entries<T> = [keyof T & string, string][];
 const statEntries = Object.entries(STAT_COLUMNS) as Entries<PixelStats>;
 const appealEntries = Object.entries(APPEAL_COLUMNS) as Entries<AppealScores>;
 
-export function encodeMetadata(rows: MetadataRow[], info: Record<string, unknown>): Uint8Array {
+export function encodeMetadata(
+  rows: MetadataRow[],
+  info: Record<string, unknown>,
+  includeLocation = true,
+): Uint8Array {
   const column = <T>(pick: (r: MetadataRow) => T) => rows.map(pick);
   const numbers = (name: string, pick: (r: MetadataRow) => number | null | undefined) => ({
     name,
@@ -91,6 +99,10 @@ export function encodeMetadata(rows: MetadataRow[], info: Record<string, unknown
       type: 'INT32',
     },
     ...statEntries.map(([key, name]) => numbers(name, (r) => r.pixel?.stats[key])),
+    ...captureColumns(
+      rows.map((r) => r.capture ?? null),
+      includeLocation,
+    ),
   ];
   const buffer = parquetWriteBuffer({
     columnData,
@@ -156,6 +168,7 @@ export async function decodeMetadata(bytes: Uint8Array, file: string): Promise<M
             appeal: Object.fromEntries(appeal) as unknown as AppealScores,
           }
         : null;
+    const capture = captureOf(r, columns);
     return {
       path: path as string,
       size: count('size'),
@@ -168,6 +181,7 @@ export async function decodeMetadata(bytes: Uint8Array, file: string): Promise<M
       scorer: models ? scorer : null,
       models,
       pixel,
+      ...(capture ? { capture } : {}),
     };
   });
 }

@@ -21,6 +21,11 @@ export interface ExportOptions {
   dtype: VectorDtype;
   /** Adds the stored thumbnails, so that an import can show the photos. */
   thumbnails: boolean;
+  /**
+   * Writes where photos were taken (lat, lon, place, region, country); default true. Without
+   * it those columns are left out of the file altogether.
+   */
+  includeLocation?: boolean;
 }
 
 export interface ExportRequest extends ExportOptions {

@@ -1,6 +1,8 @@
 import { zipSync } from 'fflate';
 import { getProfile, modelKey } from '../../src/core/manifest';
+import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { LumenDb, ScoreRecord } from '../../src/core/store/db';
+import { writeMetadata } from '../../src/core/store/metadata-store';
 import {
   latestScores,
   legacyEntries,
@@ -186,4 +188,29 @@ export function handMadeExport(
     ...extra,
   };
   return new Blob([zipSync(files)]);
+}
+
+/** Capture metadata for the library's photos: a camera with GPS, a scan without, and none. */
+export const CAPTURES: PhotoMetadata[] = [
+  {
+    takenAt: Date.UTC(2019, 6, 14, 18, 30, 5),
+    offsetMin: 60,
+    takenSource: 'exif-offset',
+    lat: 38.75,
+    lon: -9.125,
+    place: 'Lisbon',
+    region: 'Lisbon',
+    country: 'PT',
+    camera: 'Apple iPhone 13',
+    lens: 'iPhone 13 back camera',
+  },
+  { takenAt: Date.UTC(2001, 0, 2, 3, 4, 5, 600), offsetMin: -300, takenSource: 'file' },
+];
+
+/** Gives the first photos of `ids` CAPTURES, in order; the rest have no metadata row. */
+export async function addCaptures(db: LumenDb, ids: number[]): Promise<void> {
+  await writeMetadata(
+    db,
+    CAPTURES.map((metadata, i) => ({ id: ids[i]!, metadata })),
+  );
 }
