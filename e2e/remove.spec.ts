@@ -18,7 +18,9 @@ function copyFolder(root: string, name: string, leaveOut = 0): string[] {
 const libraryHeading = (page: Page, n: number) =>
   page.getByRole('heading', { name: `Library: ${n} photos` });
 
-test('remove a folder, and the files gone from a folder added again', async ({ page }) => {
+test('remove a folder, the files gone from a folder added again, and picked photos', async ({
+  page,
+}) => {
   const root = mkdtempSync(path.join(tmpdir(), 'lumen-remove-'));
   const again = mkdtempSync(path.join(tmpdir(), 'lumen-remove-again-'));
   try {
@@ -75,6 +77,19 @@ test('remove a folder, and the files gone from a folder added again', async ({ p
     await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
     await expect(libraryHeading(page, PER_FOLDER - 1)).toBeVisible();
     await expect(gone).toHaveCount(0);
+
+    // Photos picked in the grid go together.
+    await page.getByRole('button', { name: 'Select photos' }).click();
+    const boxes = page.getByTestId('results').getByRole('checkbox', { name: /^Select garden\// });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await expect(page.getByText('2 photos selected')).toBeVisible();
+    await page.getByRole('button', { name: 'Remove from library…' }).click();
+    const picked = page.getByRole('dialog', { name: /Remove the selected photos/ });
+    await expect(picked).toContainText('2 photos,');
+    await picked.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect(libraryHeading(page, PER_FOLDER - 3)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Select photos' })).toBeVisible();
   } finally {
     rmSync(root, { recursive: true, force: true });
     rmSync(again, { recursive: true, force: true });
