@@ -28,7 +28,7 @@ const MIN_POPULATION = 1000;
 /** Cities at least this wide go in a second index that is searched farther out. */
 const BIG_CITY_KM = 1;
 /** How many of the nearest towns are weighed: enough that a smaller, nearer one is rarely missed. */
-const NEAREST = 8;
+const NEAREST = 4;
 /** kd-tree leaf size: geokdbush weighs a whole leaf at once; 16 was fastest here (bench). */
 const NODE_SIZE = 16;
 
