@@ -59,6 +59,12 @@ export async function listFolders(db: LumenDb): Promise<FolderSummary[]> {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Ids of the photos stored under a folder, in one read (LOOSE_PHOTOS: those added alone). */
+export async function idsInFolder(db: LumenDb, name: string): Promise<number[]> {
+  if (name === LOOSE_PHOTOS) return [...(await photosInFolder(db, name)).values()];
+  return db.getAllKeysFromIndex('photos', 'path', folderRange(name));
+}
+
 /** Stored photos under a folder: path → id (LOOSE_PHOTOS: the photos added on their own). */
 export async function photosInFolder(db: LumenDb, name: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();

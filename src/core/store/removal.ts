@@ -1,6 +1,6 @@
 import type { EmbeddingBlock, LumenDb, PhotoRecord, RemovalJobRecord } from './db';
 import { withoutRow } from './embedding-store';
-import { folderRange, LOOSE_PHOTOS, photosInFolder } from './folder-store';
+import { folderRange, idsInFolder, LOOSE_PHOTOS } from './folder-store';
 import { removeMetadataRows, unpackRow, writeMetadata, type MetadataRow } from './metadata-store';
 import { removeScoreRows } from './score-store';
 
@@ -43,7 +43,7 @@ export interface RemovalProgress {
 }
 
 /** Photos a chunk removes in one transaction. */
-export const REMOVAL_CHUNK = 500;
+export const REMOVAL_CHUNK = 1000;
 
 const STORES = [
   'photos',
@@ -61,7 +61,7 @@ const STORES = [
 /** What removing these folders (whole) would take away. */
 export async function planFolderRemoval(db: LumenDb, folders: string[]): Promise<RemovalPlan> {
   const ids: number[] = [];
-  for (const folder of folders) ids.push(...(await photosInFolder(db, folder)).values());
+  for (const folder of folders) ids.push(...(await idsInFolder(db, folder)));
   const plan = await planPhotoRemoval(db, ids);
   let skipped = 0;
   for (const folder of folders) {
