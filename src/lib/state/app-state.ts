@@ -138,6 +138,8 @@ export class AppState {
           : null,
       onRemoved: () => {
         this.selection.stop();
+        // Pairs naming removed photos went with them.
+        void this.tuning.pairs.refresh();
         return this.#libraryChanged();
       },
       notify: (message) => this.notice.show(message),
