@@ -1,14 +1,19 @@
 import { LibraryConnection } from '../../src/core/store/db';
+import { loadPlaceLookup } from '../places/place-lookup';
 import { loadWorkerTower, type ClipVision } from '../shared/clip-models';
 import { decodeImage, sha256Hex } from './decode-image';
 import { DecoderPool, decoderCount } from './decoder-pool';
 import { IndexingJob } from './indexer';
+import { fillMetadata } from './metadata-fill';
 import type {
   EmbeddingApi,
   IndexRequest,
   IndexingProgress,
   LoadRequest,
   LoadedModel,
+  MetadataFillProgress,
+  MetadataFillRequest,
+  MetadataFillResult,
   ModelLoadProgress,
 } from './protocol';
 
@@ -20,6 +25,7 @@ export class EmbeddingHandler implements EmbeddingApi {
   /** A pause asked for before the job started (the model was still loading) still counts. */
   #paused = false;
   #library = new LibraryConnection();
+  #fillCancelled = false;
 
   async load(
     request: LoadRequest,
@@ -54,6 +60,7 @@ export class EmbeddingHandler implements EmbeddingApi {
       decode: decodeImage,
       embed: (images) => vision.embed(images),
       hash: sha256Hex,
+      places: () => loadPlaceLookup(),
       // Decoder workers where the browser has them (it does; Node's tests do not).
       preparer: (index) =>
         typeof Worker === 'undefined'
@@ -84,6 +91,17 @@ export class EmbeddingHandler implements EmbeddingApi {
 
   cancel(): void {
     this.#job?.cancel();
+    this.#fillCancelled = true;
+  }
+
+  async fillMetadata(
+    request: MetadataFillRequest,
+    onProgress: (p: MetadataFillProgress) => void,
+  ): Promise<MetadataFillResult> {
+    this.#fillCancelled = false;
+    const db = await this.#library.get();
+    const deps = { db, hash: sha256Hex, places: () => loadPlaceLookup() };
+    return fillMetadata(deps, request.sources, onProgress, () => this.#fillCancelled);
   }
 
   modelRate(batchSize: number, runs: number): Promise<number> {

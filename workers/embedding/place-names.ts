@@ -1,10 +1,7 @@
 import type { PhotoMetadata } from '../../src/core/photo-metadata';
+import type { PlaceLookup } from '../places/place-lookup';
 
-/** A GPS position's city, region and ISO country code, if the place data has one near. */
-export type PlaceLookup = (
-  lat: number,
-  lon: number,
-) => { place: string; region?: string; country: string } | undefined;
+export type { PlaceLookup };
 
 /**
  * Fills in the place of rows with a GPS position, loading the lookup (workers/places) the first

@@ -88,6 +88,31 @@ export interface IndexRequest {
   decoders?: number;
 }
 
+export interface MetadataFillRequest {
+  /** Files of photos already in the library, by the same paths indexing stored. */
+  sources: FileSource[];
+}
+
+export interface MetadataFillProgress {
+  done: number;
+  total: number;
+  /** Photos whose metadata was read so far. */
+  filled: number;
+}
+
+export interface MetadataFillResult {
+  /** Photos whose capture metadata was read and stored. */
+  filled: number;
+  /** Photos that had metadata already (left as they are). */
+  already: number;
+  /** Files whose bytes are no longer the stored photo's: adding the folder again indexes them. */
+  changed: number;
+  /** Files the library does not hold. */
+  unknown: number;
+  /** Files that could not be read (moved, deleted, or permission withdrawn). */
+  unreadable: number;
+}
+
 /** The indexing worker's interface; the page reaches it through Comlink. */
 export interface EmbeddingApi {
   load(request: LoadRequest, onProgress: (p: ModelLoadProgress) => void): Promise<LoadedModel>;
@@ -98,6 +123,15 @@ export interface EmbeddingApi {
   pause(): void;
   resume(): void;
   cancel(): void;
+  /**
+   * Reads when, where and with what photos already in the library were taken (EXIF, places)
+   * from their files, without decoding or embedding them: for a library indexed before capture
+   * metadata existed, once its files can be read again. Needs no model; stops with `cancel`.
+   */
+  fillMetadata(
+    request: MetadataFillRequest,
+    onProgress: (p: MetadataFillProgress) => void,
+  ): Promise<MetadataFillResult>;
   /**
    * Images per second of the loaded image model alone, on ready-made input tensors (same
    * session, same threads): the ceiling the indexing pipeline is measured against.

@@ -39,6 +39,7 @@ const embedding: Record<keyof EmbeddingApi, true> = {
   pause: true,
   resume: true,
   cancel: true,
+  fillMetadata: true,
   modelRate: true,
 };
 const llm: Record<keyof LlmApi, true> = {
