@@ -136,11 +136,13 @@ export class AppState {
         this.indexing.isIndexing || this.libraryIo.job !== null
           ? 'Wait until indexing, an import or an export has finished, then try again.'
           : null,
-      onRemoved: () => {
+      onRemoved: async () => {
         this.selection.stop();
         // Pairs naming removed photos went with them.
         void this.tuning.pairs.refresh();
-        return this.#libraryChanged();
+        // The photo that "more like this" started from may be gone: show the library instead.
+        if (this.search.mode === 'similar') await this.search.clearSearch();
+        await this.#libraryChanged();
       },
       notify: (message) => this.notice.show(message),
     });
