@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PLACES_DATA_REVISION } from '../../src/core/places';
 import { buildPlaceIndex, loadPlaceLookup } from './place-lookup';
 
 const dataFile = path.resolve(import.meta.dirname, '../../public/places/cities.bin');
@@ -93,6 +94,21 @@ describe('loading the place data', () => {
     const lookupAfter = await loadPlaceLookup(fetchData);
     expect(lookupAfter(35.6595, 139.7005)?.country).toBe('JP');
     expect(fetchData).toHaveBeenCalledTimes(2);
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fetches the data of this revision from the app’s own origin, under its base', async () => {
+    vi.stubGlobal('location', { href: 'http://localhost:5173/assets/indexer-worker.js' });
+    const fetchMock = vi.fn(async () => new Response(await asBuffer()));
+    vi.stubGlobal('fetch', fetchMock);
+    const fromApp = await loadPlaceLookup();
+    expect(fetchMock).toHaveBeenCalledWith(
+      `http://localhost:5173/places/cities.bin?rev=${PLACES_DATA_REVISION}`,
+    );
+    expect(fromApp(64.1417, -21.9266)?.country).toBe('IS');
+    expect(await loadPlaceLookup()).toBe(fromApp);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a file that is not place data, instead of placing photos wrongly', async () => {
