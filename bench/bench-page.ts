@@ -25,6 +25,7 @@ import { CLIP_IQA_PAIRS } from '../workers/aesthetics/protocol';
 import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
 import { applyLinearHead } from '../workers/aesthetics/pth-reader';
 import { appBase, deleteDb, folderFiles } from './page-common';
+import { benchFilteredScan } from './filter-page';
 import { indexingBench } from './indexing-page';
 import { cameraPhotoWrites, fillAppLibrary } from './scroll-page';
 
@@ -425,6 +426,7 @@ const api = {
   },
   topK: benchTopK,
   scan: benchScan,
+  filteredScan: benchFilteredScan,
   coldStart: benchColdStart,
   fillAppLibrary,
   scoring: benchScoring,

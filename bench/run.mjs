@@ -6,6 +6,7 @@ import path from 'node:path';
 import { machine, root, serveBench } from './serve.mjs';
 import { benchScroll } from './scroll-bench.mjs';
 import { benchBigPhotoIndexing } from './indexing-bench.mjs';
+import { benchFilteredSearch } from './filter-bench.mjs';
 
 const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world', 'photos');
 
@@ -106,6 +107,7 @@ try {
       r.topKMs ? `${(r.topKMs / r.ms).toFixed(1)}× faster` : '—',
     ]);
   }
+  await benchFilteredSearch(page, { results, rows });
   const cold = await page.evaluate(() => window.lumenBench.coldStart(100_000, 512));
   results.coldStart = { photos: 100_000, dim: 512, ...cold };
   rows.push([

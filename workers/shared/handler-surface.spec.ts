@@ -32,6 +32,7 @@ const search: Record<keyof SearchApi, true> = {
   browse: true,
   browsePage: true,
   photoVectors: true,
+  facets: true,
 };
 const embedding: Record<keyof EmbeddingApi, true> = {
   load: true,

@@ -110,13 +110,7 @@ export class LibraryScan {
     rows?: Uint32Array,
   ): LibrarySearch {
     const want = Math.max(0, Math.floor(k));
-    if (rows) {
-      // The library as a whole gives the cutoff's typical and best similarities.
-      const whole = this.search(query, 1, multipliers, excludeRow);
-      const chosen = this.#kept(query, want, multipliers, excludeRow, rows);
-      const kept = this.#rescored(query, chosen, multipliers);
-      return { hits: kept.slice(0, want), mean: whole.mean, best: whole.hits[0]?.score ?? -1 };
-    }
+    if (rows) return this.#filtered(query, want, multipliers, excludeRow, rows);
     const candidates = this.#candidates(query, want * OVERSAMPLE, multipliers, excludeRow);
     return {
       hits: this.#rescored(query, candidates.indices, multipliers).slice(0, want),
@@ -136,15 +130,22 @@ export class LibraryScan {
       .map((i) => ({ id: ids[rows[i]!]!, score: exact[i]! }));
   }
 
-  /** The int8 pass's best OVERSAMPLE·k rows among `rows` (ascending). */
-  #kept(
+  /**
+   * The top k of `rows`, with the whole library's mean and best similarity (the cutoff's
+   * measures). Few rows are scanned exactly; more go through the sign prefilter, whose one
+   * pass over the bits gives the library's candidates and the kept rows' candidates alike.
+   */
+  #filtered(
     query: Float32Array,
-    k: number,
+    want: number,
     multipliers: Float32Array,
     excludeRow: number,
     rows: Uint32Array,
-  ): Uint32Array {
-    const want = k * OVERSAMPLE;
+  ): LibrarySearch {
+    const take = want * OVERSAMPLE;
+    const count = Math.max(PREFILTER_CANDIDATES, 2 * take);
+    let whole: { best: number; mean: number };
+    let kept: Uint32Array;
     if (!this.#scan) {
       const { codes, dim } = this.matrix;
       const all = referenceScan(
@@ -159,19 +160,27 @@ export class LibraryScan {
       );
       const allowed = new Uint8Array(this.size);
       for (const row of rows) allowed[row] = 1;
-      return all.indices.filter((row) => allowed[row] === 1).slice(0, want);
+      const best = this.#rescored(query, all.indices.slice(0, OVERSAMPLE), multipliers)[0];
+      whole = { best: best?.score ?? -1, mean: all.mean };
+      kept = all.indices.filter((row) => allowed[row] === 1).slice(0, take);
+    } else if (!this.#prefilter || rows.length <= count || count > this.size / 4) {
+      // Few enough to read each one (a prefilter would hand over most of them anyway).
+      const all = this.search(query, 1, multipliers, excludeRow);
+      whole = { best: all.hits[0]?.score ?? -1, mean: all.mean };
+      this.#use(multipliers);
+      kept = this.#scan.search(query, take, { exclude: excludeRow, rows }).indices;
+    } else {
+      this.#use(multipliers);
+      const allowed = new Uint8Array(this.size);
+      for (const row of rows) allowed[row] = 1;
+      const near = this.#prefilter.candidatesWithin(query, count, excludeRow, allowed);
+      const top = this.#scan.search(query, OVERSAMPLE, { rows: near.all }).indices;
+      const best = this.#rescored(query, top, multipliers)[0];
+      whole = { best: best?.score ?? -1, mean: this.#mean(query, multipliers, excludeRow) };
+      kept = this.#scan.search(query, take, { rows: near.kept }).indices;
     }
-    this.#use(multipliers);
-    const count = Math.max(PREFILTER_CANDIDATES, 2 * want);
-    // Scanning the kept rows exactly reads 8× the bytes per row that the prefilter reads of
-    // every row: below that, and whenever the prefilter would keep most of them, read them all.
-    if (!this.#prefilter || rows.length <= this.size / 8 + count) {
-      return this.#scan.search(query, want, { exclude: excludeRow, rows }).indices;
-    }
-    const allowed = new Uint8Array(this.size);
-    for (const row of rows) allowed[row] = 1;
-    const chosen = this.#prefilter.candidates(query, count, excludeRow, allowed);
-    return this.#scan.search(query, want, { rows: chosen }).indices;
+    const hits = this.#rescored(query, kept, multipliers).slice(0, want);
+    return { hits, mean: whole.mean, best: whole.best };
   }
 
   #use(multipliers: Float32Array) {

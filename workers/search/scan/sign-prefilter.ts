@@ -157,6 +157,27 @@ export class SignPrefilter {
     exclude = -1,
     allowed?: Uint8Array,
   ): Uint32Array {
+    const skip = this.#distances(query, exclude);
+    return this.#select(count, skip, allowed);
+  }
+
+  /**
+   * From one pass over the bits: the library's `count` nearest rows, and the `count` nearest
+   * of the `allowed` ones (a filter's, which must not cost a second pass).
+   */
+  candidatesWithin(
+    query: ArrayLike<number>,
+    count: number,
+    exclude: number,
+    allowed: Uint8Array,
+  ): { all: Uint32Array; kept: Uint32Array } {
+    const skip = this.#distances(query, exclude);
+    const all = this.#select(count, skip);
+    return { all, kept: this.#select(count, skip, allowed) };
+  }
+
+  /** Hamming distances of every row to the query's signs, and their histogram. */
+  #distances(query: ArrayLike<number>, exclude: number): number {
     if (query.length !== this.dim) {
       throw new RangeError(`SignPrefilter: query has ${query.length} values, expected ${this.dim}`);
     }
@@ -164,15 +185,23 @@ export class SignPrefilter {
     const buffer = this.#memory.buffer;
     const qbits = new Uint8Array(buffer, 0, this.#rowBytes).fill(0);
     for (let j = 0; j < this.dim; j++) if (query[j]! > 0) qbits[j >> 3]! |= 1 << (j & 7);
-    const bins = this.#chunks * CHUNK_BITS + 1;
-    const hist = new Uint32Array(buffer, this.#histPtr, bins).fill(0);
+    new Uint32Array(buffer, this.#histPtr, this.#chunks * CHUNK_BITS + 1).fill(0);
     const skip = exclude >= 0 && exclude < n ? exclude : -1;
     this.#kernel.hamming(0, this.#bitsPtr, n, this.#chunks, this.#distPtr, this.#histPtr, skip);
+    return skip;
+  }
+
+  /** The nearest `count` rows by the last distances (of the `allowed` rows, if given). */
+  #select(count: number, skip: number, allowed?: Uint8Array): Uint32Array {
+    const n = this.#n;
+    const buffer = this.#memory.buffer;
+    const bins = this.#chunks * CHUNK_BITS + 1;
     const dist = new Uint16Array(buffer, this.#distPtr, n);
+    let hist = new Uint32Array(buffer, this.#histPtr, bins);
     let eligible = n - (skip >= 0 ? 1 : 0);
     if (allowed) {
       // The kernel counted every row; the cut must count only the rows that may be chosen.
-      hist.fill(0);
+      hist = new Uint32Array(bins);
       eligible = 0;
       for (let row = 0; row < n; row++) {
         if (allowed[row] && row !== skip) {
