@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +53,11 @@ test('remove a folder, the files gone from a folder added again, and picked phot
     await page.getByRole('button', { name: 'Remove beach-trip from the library' }).click();
     const dialog = page.getByRole('dialog', { name: /Remove the folder “beach-trip”/ });
     await expect(dialog).toContainText(`${PER_FOLDER} photos`);
+    // The question and the folder list are usable by everyone (no serious or critical findings).
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(
+      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+    ).toEqual([]);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
     await page.getByRole('button', { name: 'Remove beach-trip from the library' }).click();
