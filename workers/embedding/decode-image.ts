@@ -65,7 +65,9 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
       info.width && info.height ? { width: info.width, height: info.height } : undefined;
     const { bitmap, width, height } = await decodeHeic(blob, toWorkingSize, shown);
     try {
-      return { width, height, ...(await fromWorkingCopy(bitmap, bitmap.width, bitmap.height)) };
+      // Sized again here: a browser that ignores createImageBitmap's resize hands back more.
+      const working = toWorkingSize(bitmap.width, bitmap.height);
+      return { width, height, ...(await fromWorkingCopy(bitmap, working.width, working.height)) };
     } finally {
       bitmap.close();
     }

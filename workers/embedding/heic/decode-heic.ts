@@ -48,7 +48,9 @@ export async function decodeHeic(
   shown?: { width: number; height: number },
 ): Promise<ScaledHeic> {
   if (!noNativeHeic) {
-    const native = await decodeNatively(blob, fit, shown).catch(() => undefined);
+    const native = await decoder
+      .exclusive(() => decodeNatively(blob, fit, shown))
+      .catch(() => undefined);
     if (native) return native;
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -111,10 +113,12 @@ export async function heicForScreen(blob: Blob, longSide: number): Promise<Blob>
   const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
   const { bitmap } = await decodeHeic(blob, fit, heifDisplaySize(head));
   try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const size = fit(bitmap.width, bitmap.height);
+    const canvas = new OffscreenCanvas(size.width, size.height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('2D canvas unavailable');
-    ctx.drawImage(bitmap, 0, 0);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, 0, 0, size.width, size.height);
     return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
   } finally {
     bitmap.close();

@@ -76,7 +76,12 @@ export class HeifDecoder {
    * The pixels live in the decoder's memory: `use` must copy or draw them before it settles.
    */
   decode<T>(bytes: Uint8Array, use: (pixels: HeifPixels) => Promise<T> | T): Promise<T> {
-    const run = this.#turn.then(() => this.#decode(bytes, use));
+    return this.exclusive(() => this.#decode(bytes, use));
+  }
+
+  /** Runs `work` when no other full-size decode is under way here (the browser's own too). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(work);
     this.#turn = run.catch(() => undefined);
     return run;
   }
