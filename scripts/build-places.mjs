@@ -65,10 +65,16 @@ export function selectCities(source) {
   for (const c of source) {
     if (LEFT_OUT.has(c.featureCode)) continue;
     const [lon, lat] = c.loc.coordinates;
+    const name = String(c.name).replace(/\s+/g, ' ').trim();
+    // Not "Washington, D.C., DC": a name that already ends in its region needs no other.
+    const region =
+      REGION_COUNTRIES.has(c.country) && !name.replace(/\./g, '').endsWith(` ${c.adminCode}`)
+        ? c.adminCode
+        : '';
     cities.push({
-      name: String(c.name).replace(/\s+/g, ' ').trim(),
+      name,
       country: c.country,
-      region: REGION_COUNTRIES.has(c.country) ? c.adminCode : '',
+      region,
       population: c.population || 0,
       lat: Math.round(lat * COORD_SCALE),
       lon: Math.round(lon * COORD_SCALE),

@@ -43,6 +43,8 @@ describe('the place of a GPS position', () => {
   it('tells towns of one name apart by their US state', () => {
     expect(lookup(45.5152, -122.6784)).toEqual({ place: 'Portland', region: 'OR', country: 'US' });
     expect(lookup(43.6591, -70.2568)).toEqual({ place: 'Portland', region: 'ME', country: 'US' });
+    // Not "Washington, D.C., DC".
+    expect(lookup(38.8895, -77.0353)).toEqual({ place: 'Washington, D.C.', country: 'US' });
   });
 
   it('finds the nearest town across the antimeridian, from either side', () => {

@@ -10,7 +10,7 @@ import { ReachMask } from './reach-mask';
 
 export type { PlaceName } from '../../src/core/places';
 
-/** The place a photo taken at (lat, lon) in degrees was taken in; undefined far from any town. */
+/** The place of a photo taken at (lat, lon), in degrees; undefined far from every town. */
 export type PlaceLookup = (lat: number, lon: number) => PlaceName | undefined;
 
 /** No place is given to a photo farther than this from every town's centre (open sea, ice). */
@@ -40,7 +40,7 @@ function indexOf(table: PlacesTable, ids: Iterable<number>): { index: KDBush; id
   const kept = [...ids];
   const index = new KDBush(Math.max(kept.length, 1), NODE_SIZE);
   for (const id of kept) index.add(table.lon[id]!, table.lat[id]!);
-  // KDBush cannot be empty; a lone point at the pole is never within MAX_PLACE_KM of a town.
+  // KDBush cannot be empty: a stand-in point that maps to no town, so it is never chosen.
   if (kept.length === 0) index.add(0, 90);
   return { index: index.finish(), ids: kept };
 }
