@@ -162,4 +162,25 @@ describe('fuzzed EXIF', () => {
       expect(typeof m, what).toBe('object');
     }
   }, 120_000);
+
+  it(`never throws on a real HEIC whose boxes are damaged (${CASES} seeded cases)`, async () => {
+    const heic = new Uint8Array(
+      readFileSync(new URL('../../e2e/fixtures/exif/golden-gate.heic', import.meta.url)),
+    );
+    const metaEnd = 0x1a4; // ftyp and meta; mdat follows
+    for (let seed = 1; seed <= CASES; seed++) {
+      const rand = random(2_000_000 + seed);
+      const bytes = heic.slice();
+      const view = new DataView(bytes.buffer);
+      const edits = 1 + Math.floor(rand() * 4);
+      for (let i = 0; i < edits; i++) {
+        const at = Math.floor(rand() * (metaEnd - 4));
+        if (rand() < 0.5) bytes[at]! ^= 1 << (rand() * 8);
+        else view.setUint32(at, [0, 1, 8, 0xffffffff, Math.floor(rand() * 0x1000)][i % 5]!);
+      }
+      const what = `seed ${seed} (real heic, ${edits} edits)`;
+      const m = await bounded(readMetadata(bytes.buffer, 5), what);
+      expect(typeof m, what).toBe('object');
+    }
+  }, 120_000);
 });

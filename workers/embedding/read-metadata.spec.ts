@@ -63,6 +63,25 @@ describe('readMetadata on each format', () => {
     expect(m.lon).toBeCloseTo(-9.1393, 4);
   });
 
+  it("reads the Exif item of a HEIC written by Debian's heif-enc", async () => {
+    // e2e/fixtures/exif/golden-gate.heic: heif-enc 1.15.1 -q 30 of tiny-world's
+    // beach-trip/0027.jpg with this EXIF spliced in (exif-test-bytes.ts); heif-enc copies it
+    // into an Exif item as an iPhone does.
+    const heic = new Uint8Array(
+      readFileSync(new URL('../../e2e/fixtures/exif/golden-gate.heic', import.meta.url)),
+    );
+    const m = await read(buffer(heic), 5);
+    expect(m).toMatchObject({
+      takenAt: Date.UTC(2023, 7, 19, 7, 45, 10),
+      offsetMin: -420,
+      takenSource: 'exif-offset',
+      camera: 'Apple iPhone 15 Pro',
+      lens: 'iPhone 15 Pro back triple camera 6.765mm f/1.78',
+    });
+    expect(m.lat).toBeCloseTo(37.8199, 4);
+    expect(m.lon).toBeCloseTo(-122.4783, 4);
+  });
+
   it("falls back to XMP's time when EXIF has none", async () => {
     const xmp = `http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreateDate="2018-05-01T10:00:00+02:00"/></rdf:RDF></x:xmpmeta>`;
     const body = Uint8Array.from(xmp, (c) => c.charCodeAt(0));

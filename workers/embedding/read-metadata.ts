@@ -4,10 +4,12 @@
 // The parser is exifr (MIT, maintained): about 75 kB, no eval or `new Function` (the app's
 // Content-Security-Policy forbids them), reads JPEG APP1, PNG eXIf, HEIC/AVIF and TIFF from an
 // ArrayBuffer, and can be told which tags to keep, so a photo costs a walk over its few
-// metadata segments rather than a decode of every tag. It does not read WebP's EXIF chunk;
-// WebP photos fall back to the file's time.
+// metadata segments rather than a decode of every tag. HEIF's Exif item is located by
+// heif-exif.ts and only its TIFF block handed to exifr (see there why). exifr does not read
+// WebP's EXIF chunk; WebP photos fall back to the file's time.
 import exifr from 'exifr';
 import type { PhotoMetadata } from '../../src/core/photo-metadata';
+import { heifExifTiff } from './heif-exif';
 
 /** The EXIF tags used; exifr skips the rest of each IFD. */
 const TAGS = [
@@ -100,35 +102,24 @@ export async function readMetadata(
   return meta;
 }
 
-async function parse(bytes: ArrayBuffer, options: object): Promise<Tags | undefined> {
-  if (!parsable(new Uint8Array(bytes))) return undefined;
+async function parse(
+  bytes: ArrayBuffer,
+  options: typeof EXIF_OPTIONS | typeof XMP_OPTIONS,
+): Promise<Tags | undefined> {
+  let input = bytes;
+  const head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+  if (head[0] === 0 && head[1] === 0) {
+    // ISO-BMFF (HEIF/HEIC/AVIF): the Exif item is found here (heif-exif.ts), never by exifr.
+    const tiff = options === EXIF_OPTIONS ? heifExifTiff(new Uint8Array(bytes)) : undefined;
+    if (!tiff) return undefined;
+    input = tiff.slice().buffer;
+  }
   try {
-    const out: unknown = await exifr.parse(bytes, options);
+    const out: unknown = await exifr.parse(input, options as object);
     return out && typeof out === 'object' ? (out as Tags) : undefined;
   } catch {
     return undefined;
   }
-}
-
-/**
- * exifr walks a HEIF file's top-level boxes by their lengths until it meets `meta`, and a box
- * of length 0 before it would keep it there for ever. Such files are checked here first.
- */
-function parsable(b: Uint8Array): boolean {
-  if (b.length < 12 || b[0] !== 0 || b[1] !== 0) return true; // not ISO-BMFF
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let at = 0; at + 8 <= b.length;) {
-    let length = view.getUint32(at);
-    if (length === 1) {
-      if (at + 16 > b.length) return false;
-      length = Number(view.getBigUint64(at + 8));
-    }
-    if (length < 8) return false;
-    if (String.fromCharCode(b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!) === 'meta')
-      return at + length <= b.length;
-    at += length;
-  }
-  return false;
 }
 
 /** "2019:07:14 18:30:05", "2019-07-14T18:30:05.123+01:00" and the like. */
