@@ -1,7 +1,14 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION, LibraryConnection, MIGRATIONS, getLibraryVersion, openLibraryDb } from './db';
+import {
+  DB_VERSION,
+  DEFAULT_TASTE,
+  LibraryConnection,
+  MIGRATIONS,
+  getLibraryVersion,
+  openLibraryDb,
+} from './db';
 import { blocksToCompact, compactLibrary } from './embedding-store';
 import { commitBatch, libraryStats, type PhotoFields } from './photo-store';
 
@@ -22,6 +29,9 @@ describe('library database', () => {
         'photos',
         'photoMeta',
         'folders',
+        'tastes',
+        'askedPairs',
+        'culling',
         'preferences',
         'queries',
         'rephrasings',
@@ -77,6 +87,31 @@ describe('library database', () => {
     // Later versions added aesthetic scores and cached rephrasings.
     expect(db.objectStoreNames.contains('scores')).toBe(true);
     expect(db.objectStoreNames.contains('rephrasings')).toBe(true);
+    db.close();
+  });
+
+  it('moves every pair stored before tastes into the default taste, found by its index', async () => {
+    const name = freshName();
+    const old = await openDB(name, 7, {
+      upgrade(db, _o, _n, tx) {
+        for (const m of MIGRATIONS.slice(0, 7)) m(db as never, tx as never);
+      },
+    });
+    const pair = (winner: number) => ({
+      model: 'm@1',
+      queryText: 'a red circle',
+      winner,
+      loser: 99,
+      weight: 3,
+      origin: 'chosen',
+      at: 1,
+    });
+    for (let w = 1; w <= 3; w++) await old.add('preferences' as never, pair(w) as never);
+    old.close();
+    const db = await openLibraryDb(name);
+    const pairs = await db.getAllFromIndex('preferences', 'taste', DEFAULT_TASTE);
+    expect(pairs.map((p) => p.winner)).toEqual([1, 2, 3]);
+    expect(pairs.every((p) => p.origin === 'chosen' && p.weight === 3)).toBe(true);
     db.close();
   });
 

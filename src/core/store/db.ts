@@ -136,6 +136,42 @@ export interface PreferenceRecord {
   weight: number;
   origin: PairOrigin;
   at: number;
+  /**
+   * The taste (TasteRecord.id) the pair belongs to (schema 8). Pairs stored before tastes
+   * existed were moved to DEFAULT_TASTE by the upgrade.
+   */
+  taste: string;
+}
+
+/** The taste every pair stored before schema 8 belongs to, and the one a new library starts with. */
+export const DEFAULT_TASTE = 'default';
+
+/** A named taste: the picks that belong to it, and (when trained) its own adapter. */
+export interface TasteRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** The adapter trained on this taste's pairs (AdapterRecord.id), replaced by each retrain. */
+  adapterId?: number;
+}
+
+/**
+ * A pair of photos already put to the person in "Which of these two?" for a taste, so the
+ * active chooser never asks it twice (schema 8). `key` is `taste|model|query|lo|hi`.
+ */
+export interface AskedPairRecord {
+  key: string;
+  taste: string;
+  at: number;
+}
+
+/** A person's culling decision for one photo of a moment or copy group (schema 8). */
+export interface CullRecord {
+  photoId: number;
+  decision: 'keep' | 'reject';
+  /** The group the photo was in when decided (group ids are stable per run; kept for export). */
+  group: string;
+  at: number;
 }
 
 /** A trained adapter, kept as its exported file so that export is a copy and import a decode. */
@@ -255,7 +291,7 @@ export interface LumenSchema extends DBSchema {
   preferences: {
     key: number;
     value: PreferenceRecord;
-    indexes: { model: string; origin: string };
+    indexes: { model: string; origin: string; taste: string };
   };
   adapters: { key: number; value: AdapterRecord; indexes: { baseModel: string } };
   queries: { key: string; value: QueryRecord; indexes: { at: number } };
@@ -263,6 +299,9 @@ export interface LumenSchema extends DBSchema {
   meta: { key: string; value: unknown };
   photoMeta: { key: number; value: MetaBlock };
   folders: { key: string; value: FolderRecord };
+  tastes: { key: string; value: TasteRecord };
+  askedPairs: { key: string; value: AskedPairRecord; indexes: { taste: string } };
+  culling: { key: number; value: CullRecord };
 }
 
 export type LumenDb = IDBPDatabase<LumenSchema>;
@@ -321,6 +360,22 @@ export const MIGRATIONS: ReadonlyArray<(db: LumenDb, tx: UpgradeTx) => void> = [
   (db) => {
     db.createObjectStore('photoMeta', { keyPath: 'id', autoIncrement: true });
     db.createObjectStore('folders', { keyPath: 'name' });
+  },
+  // v8: tastes (named sets of picks, each with its own adapter), the pairs already asked, and
+  // culling decisions. Every stored pair joins the default taste, so nothing a person picked
+  // before is lost or left out of training.
+  (db, tx) => {
+    const prefs = tx.objectStore('preferences');
+    prefs.createIndex('taste', 'taste');
+    void prefs.openCursor().then(function step(cursor): Promise<void> | undefined {
+      if (!cursor) return;
+      if (cursor.value.taste === undefined)
+        void cursor.update({ ...cursor.value, taste: DEFAULT_TASTE });
+      return cursor.continue().then(step);
+    });
+    db.createObjectStore('tastes', { keyPath: 'id' });
+    db.createObjectStore('askedPairs', { keyPath: 'key' }).createIndex('taste', 'taste');
+    db.createObjectStore('culling', { keyPath: 'photoId' });
   },
 ];
 

@@ -1,4 +1,7 @@
-import type { LumenDb, PairOrigin, PreferenceRecord } from './db';
+import { DEFAULT_TASTE, type LumenDb, type PairOrigin, type PreferenceRecord } from './db';
+
+/** A pair to store; one without a taste joins the default taste. */
+export type NewPair = Omit<PreferenceRecord, 'id' | 'at' | 'taste'> & { taste?: string };
 
 /** Person-made pairs outweigh grid pairs: they are what this person actually said. */
 export const ORIGIN_WEIGHT: Readonly<Record<PairOrigin, number>> = { auto: 1, liked: 2, chosen: 3 };
@@ -16,10 +19,7 @@ export async function countPairs(db: LumenDb, model: string): Promise<PairCounts
 }
 
 /** Adds pairs in one transaction; a pair identical to a stored one of the same origin replaces nothing. */
-export async function addPairs(
-  db: LumenDb,
-  pairs: Omit<PreferenceRecord, 'id' | 'at'>[],
-): Promise<number> {
+export async function addPairs(db: LumenDb, pairs: NewPair[]): Promise<number> {
   if (pairs.length === 0) return 0;
   const tx = db.transaction('preferences', 'readwrite');
   const seen = new Set(
@@ -31,7 +31,7 @@ export async function addPairs(
     const key = pairKey(p.model, p.queryText, p.winner, p.loser);
     if (seen.has(key) || p.winner === p.loser) continue;
     seen.add(key);
-    await tx.store.add({ ...p, at });
+    await tx.store.add({ ...p, taste: p.taste ?? DEFAULT_TASTE, at });
     added++;
   }
   await tx.done;
@@ -42,14 +42,15 @@ export async function addPairs(
 export async function replaceAutoPairs(
   db: LumenDb,
   model: string,
-  pairs: Omit<PreferenceRecord, 'id' | 'at' | 'model' | 'origin'>[],
+  pairs: Omit<NewPair, 'model' | 'origin'>[],
 ): Promise<number> {
   const tx = db.transaction('preferences', 'readwrite');
   for (const p of await tx.store.index('model').getAll(model)) {
     if (p.origin === 'auto' && p.id !== undefined) await tx.store.delete(p.id);
   }
   const at = Date.now();
-  for (const p of pairs) await tx.store.add({ ...p, model, origin: 'auto', at });
+  for (const p of pairs)
+    await tx.store.add({ ...p, taste: p.taste ?? DEFAULT_TASTE, model, origin: 'auto', at });
   await tx.done;
   return pairs.length;
 }
