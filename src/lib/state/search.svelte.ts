@@ -106,6 +106,8 @@ export class SearchManager {
   /** The library's facets (the places the words may name), asked for once per library change. */
   async #facets(): Promise<void> {
     try {
+      // Facets need no model, only the profile whose library to read.
+      await this.deps.client.useProfile(this.deps.profileId);
       await this.deps.filters.loadFacets(this.deps.client);
     } catch {
       // Without facets, place names stay words and the bar offers no places: search still works.
