@@ -4,8 +4,8 @@ import { LibraryConnection, getLibraryVersion, type LumenDb } from '../../src/co
 import { decodeRow } from '../../src/core/int8-codec';
 import { compactLibrary, loadCompactMatrix } from '../../src/core/store/embedding-store';
 import { repackScores } from '../../src/core/store/score-store';
-import { DEFAULT_NEGATION_WEIGHT, subtractConcepts } from '../../src/core/query/concept-arithmetic';
-import { blend, normalize } from '../../src/core/vectors';
+import { DEFAULT_NEGATION_WEIGHT } from '../../src/core/query/concept-arithmetic';
+import { blend } from '../../src/core/vectors';
 import { scorerKey } from '../aesthetics/scorer';
 import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/protocol';
 import { loadWorkerTower, type ClipText } from '../shared/clip-models';
@@ -14,8 +14,8 @@ import { decodeAdapter } from '../tuning/adapter-codec';
 import type { AdapterWeights } from '../tuning/protocol';
 import { getMetadataVersion } from '../../src/core/store/metadata-store';
 import { MetaColumns } from './meta-columns';
+import { photoWithWords, withoutNegatives } from './query-vector';
 import {
-  SIMILAR_TEXT_WEIGHT,
   filters,
   type BrowseOptions,
   type BrowseRanking,
@@ -26,11 +26,11 @@ import {
   type SearchOptions,
   type SearchResponse,
   type TextQuery,
-  type TimeSection,
 } from './protocol';
 import { ScoreIndex, rerank } from './rerank';
 import { LibraryScan } from './scan/library-scan';
-import { byTaken, headByTime, timeSections } from './time-order';
+import { browseOrder } from './browse-order';
+import { inOrder } from './time-order';
 
 interface TunedView {
   version: number;
@@ -184,18 +184,14 @@ export class SearchHandler implements SearchApi {
     } else {
       ({ hits, mean, best } = scan.search(query, options.limit, undefined, excludeRow, rows));
     }
-    let ranked = rerank(hits, mean, scores, options.rank, best);
+    const ranked = rerank(hits, mean, scores, options.rank, best);
     for (const h of ranked) {
       const t = meta.takenAt[scan.rowOf(h.id)]!;
       if (!Number.isNaN(t)) h.takenAt = t;
     }
-    let sections: TimeSection[] | undefined;
-    const { order } = options.rank;
-    if (order === 'taken-newest' || order === 'taken-oldest') {
-      ({ hits: ranked, sections } = headByTime(ranked, order === 'taken-newest'));
-    }
+    const { hits: ordered, sections } = inOrder(ranked, options.rank.order);
     return {
-      hits: ranked,
+      hits: ordered,
       searched: rows?.length ?? scan.size,
       scored: scores.size,
       tookMs: performance.now() - started,
@@ -203,12 +199,12 @@ export class SearchHandler implements SearchApi {
     };
   }
 
-  /** The query less each negative's embedding, by the profile's λ (rclip's q − λ·t). */
-  async #withoutNegatives(query: Float32Array, negatives: string[] | undefined) {
-    const words = negatives?.map((w) => w.trim()).filter(Boolean) ?? [];
-    if (!words.length || !this.#text) return query;
+  /** The query less its `-word`s, by the profile's λ. */
+  #withoutNegatives(query: Float32Array, negatives: string[] | undefined) {
+    const text = this.#text;
+    if (!text) return Promise.resolve(query);
     const lambda = this.#profile?.negationWeight ?? DEFAULT_NEGATION_WEIGHT;
-    return subtractConcepts(query, await this.#text.embed(words), lambda);
+    return withoutNegatives(query, negatives, (t) => text.embed(t), lambda);
   }
 
   async searchText(query: TextQuery, options: SearchOptions): Promise<SearchResponse> {
@@ -241,13 +237,7 @@ export class SearchHandler implements SearchApi {
     const words = text?.text.trim();
     if (words || text?.negatives?.length) {
       if (!this.#text) throw new Error('The search model is not loaded yet.');
-      if (words) {
-        // The photo and the words at unit length each, summed with the words' weight.
-        const [t] = await this.#text.embed([words]);
-        const photo = normalize(Float32Array.from(query));
-        const words1 = normalize(Float32Array.from(t!));
-        query = normalize(photo.map((x, j) => x + SIMILAR_TEXT_WEIGHT * words1[j]!));
-      }
+      if (words) query = photoWithWords(query, (await this.#text.embed([words]))[0]!);
       query = await this.#withoutNegatives(query, text?.negatives);
     }
     return this.#searchVector(query, options, photoId);
@@ -277,27 +267,7 @@ export class SearchHandler implements SearchApi {
   async browse(options: BrowseOptions): Promise<SearchResponse & { paged: BrowseRanking }> {
     const started = performance.now();
     const { scan, scores, meta } = await this.#library();
-    const rows = filters(options.filter) ? meta.rows(options.filter) : undefined;
-    let ids: number[];
-    let sections: TimeSection[] | undefined;
-    if (options.order === 'taken') {
-      const kept = rows ? Array.from(rows) : Array.from(scan.matrix.ids, (_, row) => row);
-      const sorted = byTaken(kept, (row) => meta.takenAt[row]!, true);
-      sections = timeSections(sorted.map((row) => meta.takenAt[row]!));
-      ids = sorted.map((row) => scan.matrix.ids[row]!);
-    } else {
-      const keep = rows && new Set(Array.from(rows, (row) => scan.matrix.ids[row]!));
-      ids =
-        options.order === 'beauty'
-          ? scores.bestFirst()
-          : Array.from(scan.matrix.ids).sort((a, b) => b - a);
-      if (keep) ids = ids.filter((id) => keep.has(id));
-    }
-    if (options.minBeauty > 0) {
-      ids = ids.filter((id) => (scores.view(id)?.combined ?? 1) >= options.minBeauty);
-      // Hidden photos leave their sections: count them again over what is left.
-      if (sections) sections = timeSections(ids.map((id) => meta.takenAt[scan.rowOf(id)]!));
-    }
+    const { ids, sections } = browseOrder(options, scan, scores, meta);
     const ranking = ++this.#browseCount;
     this.#browsed = { ranking, ids, scores, meta, scan };
     return {

@@ -1,4 +1,4 @@
-import type { TimeSection } from './protocol';
+import type { Order, TimeSection } from './protocol';
 
 const DAY = 86_400_000;
 /** Results spanning more than this are headed by month, fewer by day. */
@@ -70,4 +70,13 @@ export function headByTime<T extends { inHead: boolean; takenAt?: number }>(
     newest,
   );
   return { hits: sorted, sections: timeSections(sorted.map((h) => h.takenAt ?? Number.NaN)) };
+}
+
+/** Ranked hits as the order asks: by time taken (the head only, with sections), else as they are. */
+export function inOrder<T extends { inHead: boolean; takenAt?: number }>(
+  hits: T[],
+  order: Order,
+): { hits: T[]; sections?: TimeSection[] } {
+  if (order !== 'taken-newest' && order !== 'taken-oldest') return { hits };
+  return headByTime(hits, order === 'taken-newest');
 }
