@@ -1,0 +1,265 @@
+// A simulated person's taste learnt from a few picks (issue 22), in Node on the tiny world, with
+// the page's own pieces: the pair chooser (src/core/tuning/active-pairs.ts), the like / dislike /
+// "Which of these two?" pair rules (src/lib/state/tuning-taste-pairs.ts), their origin weights,
+// and the workers' DPO trainer. The eval's protocol: picks only on train and val photos for
+// train and val queries; measured on the test queries over the whole library afterwards.
+import { isRelevant, queriesOfSplit, type TruthQuery } from '../src/core/eval/ground-truth';
+import { precisionAt } from '../src/core/eval/metrics';
+import { prefer, tasteAt, tasteQueries, type SimulatedPerson } from '../src/core/eval/people';
+import { choosePair, duoKeyOf, type QueryCandidates } from '../src/core/tuning/active-pairs';
+import {
+  chosenPair,
+  dislikePairs,
+  likePairs,
+  DISLIKE_TOP,
+} from '../src/lib/state/tuning-taste-pairs';
+import { rerank } from '../workers/search/rerank';
+import { DEFAULT_RANK } from '../workers/search/protocol';
+import type { AdapterWeights, PreferencePair, TrainSettings } from '../workers/tuning/protocol';
+import { idsOfSplits, Scorer, trainOnWorld } from './alignment-experiment';
+import type { TinyWorld } from './tiny-world-harness';
+
+export type Strategy = 'active' | 'random';
+
+/** Every this many picks, the person likes or dislikes a photo instead of answering a pair. */
+const TASTE_EVERY = 5;
+/** The taste retrains every this many picks, as the page does in the background. */
+const RETRAIN_EVERY = 5;
+/** Precision@10 a ceiling may give up (the goal's budget). */
+export const CEILING_PRECISION_LOSS = 0.02;
+
+export interface TasteMetrics {
+  /** Mean person's score over the top 10, over the queries that leave the taste free. */
+  taste: number;
+  /** Mean precision@10 over the same queries. */
+  precision: number;
+}
+
+interface Ranked {
+  ids: number[];
+  scores: number[];
+}
+
+function rankPool(world: TinyWorld, scorer: Scorer, query: Float32Array, pool: readonly number[]) {
+  const hits = scorer.scores(query, pool).sort((x, y) => y.score - x.score || x.id - y.id);
+  return { ids: hits.map((h) => h.id), scores: hits.map((h) => h.score), hits };
+}
+
+/** The taste metric and P@10 of `queries` over `pool`, plain or re-ranked at `beauty`. */
+export async function measureTaste(
+  world: TinyWorld,
+  person: SimulatedPerson,
+  queries: readonly TruthQuery[],
+  pool: readonly number[],
+  adapter: AdapterWeights | undefined,
+  beauty = 0,
+): Promise<TasteMetrics> {
+  const scorer = new Scorer(world, adapter);
+  const embedded = await world.embedQueries(queries.map((q) => q.text));
+  let taste = 0;
+  let precision = 0;
+  for (const query of queries) {
+    const { hits } = rankPool(world, scorer, embedded.get(query.text)!, pool);
+    let top = hits.slice(0, 10).map((h) => h.id);
+    if (beauty > 0) {
+      const mean = hits.reduce((s, h) => s + h.score, 0) / hits.length;
+      top = rerank(hits.slice(0, 200), mean, world.scoreIndex, { ...DEFAULT_RANK, beauty })
+        .slice(0, 10)
+        .map((h) => h.id);
+    }
+    const row = top.map((id) => world.truth.images[id - 1]!);
+    taste += tasteAt(person, row) / queries.length;
+    precision += precisionAt(10, row, query) / queries.length;
+  }
+  return { taste, precision };
+}
+
+/** The test queries a person is measured on (held-out triples cap P@10 by design: left out). */
+export function testTasteQueries(world: TinyWorld, person: SimulatedPerson): TruthQuery[] {
+  return tasteQueries(
+    person,
+    queriesOfSplit(world.truth, 'test').filter((q) => q.kind !== 'held-out-triple'),
+  );
+}
+
+/**
+ * The ceiling, as models/tuning-sweep.mjs prints it: every photo ranked by base cosine +
+ * λ·z(person's score), the largest relative taste lift within CEILING_PRECISION_LOSS over λ.
+ * It is what an oracle told every pair's answer could buy by a plain shift toward the taste.
+ */
+export async function tasteCeiling(
+  world: TinyWorld,
+  person: SimulatedPerson,
+  queries: readonly TruthQuery[],
+  pool: readonly number[],
+) {
+  const embedded = await world.embedQueries(queries.map((q) => q.text));
+  const values = pool.map((id) => person.score(world.truth.images[id - 1]!));
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1;
+  const base = await measureTaste(world, person, queries, pool, undefined);
+  let best = { lift: 0, precisionLoss: 0, lambda: 0, taste: base.taste };
+  for (let step = 1; step <= 100; step++) {
+    const lambda = step * 0.0025;
+    let taste = 0;
+    let precision = 0;
+    for (const query of queries) {
+      const t = embedded.get(query.text)!;
+      const top = pool
+        .map((id, i) => {
+          const e = world.vectorOf(id);
+          let s = 0;
+          for (let j = 0; j < world.dim; j++) s += t[j]! * e[j]!;
+          return { id, s: s + (lambda * (values[i]! - mean)) / sd };
+        })
+        .sort((x, y) => y.s - x.s || x.id - y.id)
+        .slice(0, 10)
+        .map((h) => world.truth.images[h.id - 1]!);
+      taste += tasteAt(person, top) / queries.length;
+      precision += precisionAt(10, top, query) / queries.length;
+    }
+    const lift = taste / base.taste - 1;
+    const precisionLoss = base.precision - precision;
+    if (precisionLoss <= CEILING_PRECISION_LOSS && lift > best.lift) {
+      best = { lift, precisionLoss, lambda, taste };
+    }
+  }
+  return { base, ...best };
+}
+
+export interface PickLog {
+  picks: number;
+  pairs: PreferencePair[];
+  /** Cumulative pair count after each pick (index = picks − 1). */
+  pairsAfter: number[];
+  kinds: Record<'chosen' | 'like' | 'dislike', number>;
+  skipped: number;
+  /** The adapter trained from scratch on the first n picks, for n = every RETRAIN_EVERY. */
+  adapters: Map<number, AdapterWeights>;
+}
+
+/**
+ * The person gives `total` picks on train/val photos for the train/val queries. `modelFor(n)`
+ * is the adapter trained on the first n picks (the chooser sees only that), retrained every
+ * RETRAIN_EVERY picks. Every TASTE_EVERY-th pick is a like (a photo of theirs lower than one
+ * they like less) or, failing that, a dislike; the rest answer "Which of these two?".
+ */
+export async function givePicks(
+  world: TinyWorld,
+  person: SimulatedPerson,
+  options: {
+    strategy: Strategy;
+    seed: number;
+    total: number;
+    train: (pairs: readonly PreferencePair[]) => Promise<AdapterWeights>;
+  },
+): Promise<PickLog> {
+  const queries = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
+  const pool = idsOfSplits(world, ['train', 'val']);
+  const embedded = await world.embedQueries(queries.map((q) => q.text));
+  const asked = new Set<string>();
+  const liked = new Set<string>();
+  const log: PickLog = {
+    picks: 0,
+    pairs: [],
+    pairsAfter: [],
+    kinds: { chosen: 0, like: 0, dislike: 0 },
+    skipped: 0,
+    adapters: new Map(),
+  };
+  let adapter: AdapterWeights | undefined;
+  let rankings: Map<string, Ranked> | undefined;
+  let round = 0;
+  while (log.picks < options.total && round < options.total * 20) {
+    round++;
+    if (!rankings) {
+      const scorer = new Scorer(world, adapter);
+      rankings = new Map(
+        queries.map((q) => [q.text, rankPool(world, scorer, embedded.get(q.text)!, pool)]),
+      );
+    }
+    const made =
+      (log.picks + 1) % TASTE_EVERY === 0
+        ? tasteOf(
+            world,
+            person,
+            queries[Math.floor(log.picks / TASTE_EVERY) % queries.length]!,
+            rankings,
+            liked,
+          )
+        : undefined;
+    let pairs = made?.pairs;
+    if (made) log.kinds[made.kind]++;
+    else {
+      const candidates: QueryCandidates[] = queries.map((q) => {
+        const r = rankings!.get(q.text)!;
+        return { query: q.text, ids: r.ids.slice(0, 20), scores: r.scores.slice(0, 20) };
+      });
+      const duo = choosePair(candidates, {
+        strategy: options.strategy,
+        seed: options.seed * 7919 + round,
+        asked,
+      });
+      if (!duo) break;
+      asked.add(duoKeyOf(duo.query, duo.a, duo.b));
+      const query = queries.find((q) => q.text === duo.query)!;
+      const side = prefer(
+        person,
+        query,
+        world.truth.images[duo.a - 1]!,
+        world.truth.images[duo.b - 1]!,
+      );
+      if (side === null) {
+        log.skipped++;
+        continue;
+      }
+      const [winner, loser] = side === 0 ? [duo.a, duo.b] : [duo.b, duo.a];
+      pairs = [chosenPair(duo.query, winner, loser)];
+      log.kinds.chosen++;
+    }
+    log.pairs.push(...pairs!);
+    log.picks++;
+    log.pairsAfter.push(log.pairs.length);
+    if (log.picks % RETRAIN_EVERY === 0 || log.picks === options.total) {
+      adapter = await options.train(log.pairs);
+      log.adapters.set(log.picks, adapter);
+      rankings = undefined;
+    }
+  }
+  return log;
+}
+
+/** A like or a dislike on one query's results, with the pairs the page makes of it. */
+function tasteOf(
+  world: TinyWorld,
+  person: SimulatedPerson,
+  query: TruthQuery,
+  rankings: Map<string, Ranked>,
+  liked: Set<string>,
+): { kind: 'like' | 'dislike'; pairs: PreferencePair[] } | undefined {
+  const ids = rankings.get(query.text)!.ids.slice(0, 20);
+  const img = (id: number) => world.truth.images[id - 1]!;
+  const mine = (id: number) => isRelevant(img(id), query);
+  const taste = (id: number) => person.score(img(id));
+  // A like: the relevant photo they like best, if something they like less is above it.
+  const best = ids
+    .filter((id, i) => i > 0 && mine(id) && !liked.has(`${query.text}|${id}`))
+    .sort((a, b) => taste(b) - taste(a))[0];
+  if (best !== undefined && ids.slice(0, ids.indexOf(best)).some((id) => taste(id) < taste(best))) {
+    liked.add(`${query.text}|${best}`);
+    const alsoLiked = new Set(ids.filter((id) => liked.has(`${query.text}|${id}`)));
+    return { kind: 'like', pairs: likePairs(query.text, ids, best, alsoLiked) };
+  }
+  // A dislike: the top-10 photo they like least, if another there is liked more.
+  const top = ids.slice(0, DISLIKE_TOP);
+  const worst = [...top].sort((a, b) => taste(a) - taste(b))[0];
+  if (worst === undefined || !top.some((id) => taste(id) > taste(worst))) return undefined;
+  return { kind: 'dislike', pairs: dislikePairs(query.text, ids, worst, new Set()) };
+}
+
+/** Few-pick training: the pairs only (no automatic pairs), the KL over train/val photos. */
+export function pickTrainer(world: TinyWorld, settings: Partial<TrainSettings>) {
+  const klPool = idsOfSplits(world, ['train', 'val']);
+  return async (pairs: readonly PreferencePair[]) =>
+    (await trainOnWorld(world, pairs, klPool, settings)).weights;
+}
