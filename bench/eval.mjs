@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { machine, root, serveBench } from './serve.mjs';
+import { formatTasteTable, runTasteEval } from './eval-tastes.mjs';
 
 const quick = process.argv.includes('--quick');
 const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world');
@@ -115,6 +116,12 @@ try {
   await close();
   rmSync(outDir, { recursive: true, force: true });
 }
+// The taste table (issue 22): simulated people's picks, in Node (bench/eval-tastes.mjs).
+try {
+  results.tastes = await runTasteEval({ quick, log });
+} catch (e) {
+  failed.push(`taste table: ${e instanceof Error ? e.message : String(e)}`);
+}
 results.seconds = Math.round((performance.now() - started) / 1000);
 
 const fmt = (s) =>
@@ -221,6 +228,10 @@ if (results.systems) {
   );
 }
 
+if (results.tastes) {
+  console.log(`\nTaste table (${results.tastes.source}), on test queries that leave it free:\n`);
+  console.log(formatTasteTable(results.tastes));
+}
 results.failed = failed;
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(root, 'bench', 'results', 'eval.json'), JSON.stringify(results, null, 2));
