@@ -52,7 +52,7 @@ describe('tastes', () => {
       },
     });
     // A v7 pair has no taste field at all.
-    await old.add('preferences' as never, { ...pick(1, 2), at: 1 } as never);
+    await old.add('preferences', { ...pick(1, 2), at: 1 });
     old.close();
     const db = await openLibraryDb(name);
     expect(await countPairs(db, M, DEFAULT_TASTE)).toEqual({ auto: 0, liked: 0, chosen: 1 });
