@@ -33,6 +33,7 @@ import {
   type SystemScore,
 } from './eval-report';
 import { appBase, deleteDb, folderFiles } from './page-common';
+import { beautySteps, curves, matchBeauty, rankAt, type CurveSession } from './eval-curve';
 
 /** Rows are judged at ten: the table's precision@10 and the proxy margins assume ten. */
 const N = 10;
@@ -234,7 +235,7 @@ async function rowsFor(
  * Every required system on these test queries. Base and +re-rank use the base model (adapter
  * 'none'); +tuned and +tuned+re-rank run once per adapter (seed), each made active in turn.
  */
-async function evaluate(queryTexts: string[], adapterIds: number[]) {
+async function evaluate(queryTexts: string[], adapterIds: number[], matchedBeauty?: number) {
   const s = current();
   const byText = new Map(queriesOfSplit(s.truth, 'test').map((q) => [q.text, q]));
   const queries = queryTexts.map((t) => {
@@ -276,12 +277,18 @@ async function evaluate(queryTexts: string[], adapterIds: number[]) {
     await s.tuning.setActiveAdapter(s.profileId, null);
     return out;
   };
-  const rerank = await seedRuns('+re-rank', RERANK, [null]);
+  const rerank = await seedRuns('+re-rank (beauty 0.7)', RERANK, [null]);
+  // Eval-only: the beauty chosen on val to keep the tuned model's precision (bench/eval-curve.ts).
+  const matched =
+    matchedBeauty === undefined
+      ? []
+      : await seedRuns('+re-rank (matched)', rankAt(matchedBeauty), [null]);
   const tuned = adapterIds.length ? await seedRuns('+tuned', BASE_RANK, adapterIds) : [];
   const both = adapterIds.length ? await seedRuns('+tuned+re-rank', RERANK, adapterIds) : [];
   const summary = (runs: SystemScore[]) => (runs.length ? summariseRuns(runs) : null);
   const systems = {
-    '+re-rank': summary(rerank),
+    '+re-rank (beauty 0.7)': summary(rerank),
+    ...(matchedBeauty === undefined ? {} : { '+re-rank (matched)': summary(matched) }),
     '+tuned': summary(tuned),
     '+tuned+re-rank': summary(both),
   };
@@ -294,6 +301,41 @@ async function evaluate(queryTexts: string[], adapterIds: number[]) {
     systems,
     missing,
   };
+}
+
+/** The curves' access to the session: searches by query, the adapter switch, the labels. */
+async function curveSession(): Promise<CurveSession> {
+  const s = current();
+  return {
+    search: async (query, rank, adapter) => (await searchAll([query], rank, adapter))[0]!,
+    useAdapter: (id) => s.tuning.setActiveAdapter(s.profileId, id),
+    truth: await truthById(s.truth),
+  };
+}
+
+function queriesByText(split: Split, texts?: string[]): TruthQuery[] {
+  const all = queriesOfSplit(current().truth, split).filter((q) => q.kind !== 'held-out-triple');
+  if (!texts) return all;
+  const byText = new Map(all.map((q) => [q.text, q]));
+  return texts.map((t) => {
+    const q = byText.get(t);
+    if (!q) throw new Error(`"${t}" is not a ${split}-split query`);
+    return q;
+  });
+}
+
+/** Shows the chart on the page as well as returning it, so a person watching sees the curve. */
+async function curvesOnTest(queryTexts: string[], adapterIds: number[], steps: number) {
+  const report = await curves(
+    await curveSession(),
+    queriesByText('test', queryTexts),
+    adapterIds,
+    beautySteps(steps),
+  );
+  const figure = document.createElement('figure');
+  figure.innerHTML = report.svg;
+  document.body.append(figure);
+  return report;
 }
 
 /** The test queries the table averages over: the held-out triples cap P@10 at 0.2 by design. */
@@ -309,6 +351,10 @@ const api = {
   train,
   testQueries,
   evaluate,
+  /** The "+re-rank (matched)" beauty, from val queries only; pass it to evaluate(). */
+  matchBeauty: async (adapterIds: number[], steps: number) =>
+    matchBeauty(await curveSession(), queriesByText('val'), adapterIds, beautySteps(steps)),
+  curves: curvesOnTest,
   settings: () => ({
     n: N,
     candidates: CANDIDATES,

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { machine, root, serveBench } from './serve.mjs';
+import { curvePlan, matchedBeauty, printCurves, testCurves } from './eval-curve-report.mjs';
 import { formatTasteTable, runTasteEval } from './eval-tastes.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -16,7 +17,8 @@ const port = Number(process.env.EVAL_PORT ?? 4176);
 const PROFILE = 'tiny-world';
 const SEEDS = [1, 2, 3];
 const QUICK_QUERIES_PER_KIND = 4;
-const REQUIRED = ['+re-rank', '+tuned', '+tuned+re-rank'];
+const REQUIRED = ['+re-rank (beauty 0.7)', '+re-rank (matched)', '+tuned', '+tuned+re-rank'];
+const curveSvg = path.join(root, 'bench', 'results', 'eval-curve.svg');
 const ASPECTS = ['accuracy', 'aesthetics', 'diversity'];
 const started = performance.now();
 const log = (msg) =>
@@ -89,9 +91,11 @@ try {
   const all = await page.evaluate(() => window.lumenEval.testQueries());
   const queries = quick ? spread(all, QUICK_QUERIES_PER_KIND) : all;
   const adapters = results.training.map((t) => t.adapterId);
+  const plan = curvePlan(quick);
+  results.matched = await matchedBeauty(page, adapters, plan, log);
   const report = await page.evaluate(
-    ([q, a]) => window.lumenEval.evaluate(q, a),
-    [queries.map((q) => q.text), adapters],
+    ([q, a, b]) => window.lumenEval.evaluate(q, a, b),
+    [queries.map((q) => q.text), adapters, results.matched.beauty],
   );
   log(`judged ${report.queries} test queries in ${report.searchSeconds.toFixed(1)} s of search`);
   results.settings = {
@@ -102,6 +106,9 @@ try {
     excluded: 'held-out-triple test queries (P@10 capped at 0.2 by design)',
   };
   results.systems = { base: report.base, ...report.systems };
+  mkdirSync(path.dirname(curveSvg), { recursive: true });
+  const texts = queries.map((q) => q.text);
+  results.curves = await testCurves(page, texts, adapters, plan, curveSvg, log);
   results.missing = report.missing;
   results.unavailable = { '+rephrase': 'no real LLM in this environment' };
   if (![report.base.precision, report.base.quality].every(Number.isFinite)) failed.push('base');
@@ -208,6 +215,7 @@ if (results.systems) {
       detail,
     ),
   );
+  if (results.curves) printCurves(results.curves, results.matched);
   console.log(
     `\n+rephrase: unavailable (${results.unavailable['+rephrase']}); that does not fail the run.`,
   );
