@@ -22,21 +22,13 @@ function heifWithIdatExif(tiff: Uint8Array): Uint8Array {
   const infe = box('infe', [2, 0, 0, 0, ...u16(5), 0, 0, ...text('Exif'), 0]);
   const iinf = box('iinf', concat(new Uint8Array([0, 0, 0, 0, ...u16(1)]), infe));
   const iloc = box('iloc', [
-    1,
-    0,
-    0,
-    0, // version 1
-    0x44,
-    0x00, // offset 4, length 4, base 0, index 0
+    ...[1, 0, 0, 0], // version 1
+    ...[0x44, 0x00], // offset 4, length 4, base 0, index 0
     ...u16(1), // one item
-    ...u16(5),
-    ...u16(1),
-    ...u16(0), // id 5, construction method 1 (idat), data ref 0
+    ...[...u16(5), ...u16(1), ...u16(0)], // id 5, construction method 1 (idat), data ref 0
     ...u16(2), // two extents
-    ...u32(0),
-    ...u32(half),
-    ...u32(half),
-    ...u32(payload.length - half),
+    ...[...u32(0), ...u32(half)],
+    ...[...u32(half), ...u32(payload.length - half)],
   ]);
   const idat = box('idat', payload);
   const meta = box('meta', concat(new Uint8Array(4), iinf, iloc, idat));
