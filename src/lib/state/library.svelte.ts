@@ -105,14 +105,17 @@ export class LibraryManager {
     for (const s of sources) this.#originals.set(s.path, s.file);
   }
 
-  /** The original file for the large view: from this session, else the stored handle. */
-  async openOriginal(path: string, handle?: FileSystemFileHandle): Promise<string | null> {
+  /**
+   * The original file for the large view: from this session, else the stored handle. The
+   * viewer makes its URL (or, for a HEIC, a decoded copy's) and revokes it.
+   */
+  async openOriginal(path: string, handle?: FileSystemFileHandle): Promise<File | null> {
     let file = this.#originals.get(path);
     if (!file && handle) {
       file = (await canRead(handle, false))
         ? await handle.getFile().catch(() => undefined)
         : undefined;
     }
-    return file ? URL.createObjectURL(file) : null;
+    return file ?? null;
   }
 }
