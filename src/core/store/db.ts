@@ -385,14 +385,20 @@ export const DB_NAME = 'lumen';
 /**
  * Opens the library. When another tab needs a newer schema (or deletes the library), this
  * connection closes itself so that tab's upgrade is not blocked; `onClose` lets its owner
- * forget it and reopen on next use.
+ * forget it and reopen on next use. The other side: when this open must upgrade and an older
+ * tab keeps its connection (an old build without that courtesy, or a frozen tab), `onBlocked`
+ * is told; the open then waits, and completes by itself once that connection closes.
  */
 export function openLibraryDb(
   name = DB_NAME,
   version = DB_VERSION,
   onClose?: () => void,
+  onBlocked?: () => void,
 ): Promise<LumenDb> {
   const opening = openDB<LumenSchema>(name, version, {
+    blocked() {
+      onBlocked?.();
+    },
     upgrade(db, oldVersion, newVersion, tx) {
       for (let v = oldVersion; v < (newVersion ?? version); v++) MIGRATIONS[v]?.(db, tx);
     },
@@ -433,18 +439,39 @@ export class LibraryConnection {
     private readonly version = DB_VERSION,
     /** Told when the connection stepped aside (e.g. to tell the person to reload). */
     private readonly onClose?: () => void,
+    /**
+     * Told `true` when opening waits for an older tab to let go of the library (so the page
+     * can say why nothing loads), and `false` once it opened after such a wait.
+     */
+    private readonly onBlocked?: (waiting: boolean) => void,
   ) {}
 
   get(): Promise<LumenDb> {
-    this.#db ??= openLibraryDb(this.name, this.version, () => {
-      this.#db = undefined;
-      this.onClose?.();
-    }).catch((e: unknown) => {
-      this.#db = undefined;
-      throw e instanceof DOMException && e.name === 'VersionError'
-        ? new LibraryUpgradedError(e)
-        : e;
-    });
+    let blocked = false;
+    this.#db ??= openLibraryDb(
+      this.name,
+      this.version,
+      () => {
+        this.#db = undefined;
+        this.onClose?.();
+      },
+      () => {
+        blocked = true;
+        this.onBlocked?.(true);
+      },
+    ).then(
+      (db) => {
+        if (blocked) this.onBlocked?.(false);
+        return db;
+      },
+      (e: unknown) => {
+        this.#db = undefined;
+        if (blocked) this.onBlocked?.(false);
+        throw e instanceof DOMException && e.name === 'VersionError'
+          ? new LibraryUpgradedError(e)
+          : e;
+      },
+    );
     return this.#db;
   }
 }

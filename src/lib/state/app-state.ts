@@ -29,10 +29,15 @@ import { SearchManager } from './search.svelte';
 import { SearchFilters } from './search-filters.svelte';
 import type { StartupSettings } from './settings';
 import { StorageInfo } from './storage-info.svelte';
+import { TabChannel } from './tab-channel';
+import { browserLocks, LOCKS, runExclusive } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
 import { storedRephrasings, TuningState } from './tuning.svelte';
 
 export const LAST_QUERY_KEY = 'lumen.lastQuery';
+
+const BLOCKED_MESSAGE =
+  'Another Lumen tab is using an older version of the library; close it or reload it. This tab carries on as soon as it lets go.';
 
 /**
  * Where the page's managers are made and wired together; the only place that creates
@@ -61,14 +66,24 @@ export class AppState {
   readonly judge: JudgeManager;
   readonly tuning: TuningState;
   readonly #searchClient: SearchClient;
+  /** News between this library's tabs (what changed, another tab's indexing progress). */
+  readonly tabs = new TabChannel();
+  readonly #locks = browserLocks();
 
   constructor(settings: StartupSettings, appBase: string) {
     const profile = (this.profile = getProfile(settings.profileId));
     const request = { profileId: profile.id, appBase, device: settings.device };
-    const connection = new LibraryConnection(undefined, undefined, () =>
-      this.notice.show(
-        'Another Lumen tab is updating the library. If anything here stops working, reload this page.',
-      ),
+    const connection = new LibraryConnection(
+      undefined,
+      undefined,
+      () =>
+        this.notice.show(
+          'Another Lumen tab is updating the library. If anything here stops working, reload this page.',
+        ),
+      (waiting) => {
+        if (waiting) this.notice.show(BLOCKED_MESSAGE);
+        else if (this.notice.message === BLOCKED_MESSAGE) this.notice.clear();
+      },
     );
     this.db = () => connection.get();
     this.thumbnails = new ThumbnailCache(this.db);
@@ -119,7 +134,11 @@ export class AppState {
       search: {
         currentQuery: () => (this.search.mode === 'text' ? this.search.query.trim() : null),
         shown: () => this.search.hits.flatMap((h) => (h ? [h.id] : [])),
-        refresh: () => this.search.refresh(),
+        // Called after every change of the tuned model in use: the other tabs search with it too.
+        refresh: () => {
+          this.tabs.post({ kind: 'adapter-changed', model: modelKey(profile.clip) });
+          return this.search.refresh();
+        },
       },
     });
     this.scoring = new ScoringManager(
@@ -127,8 +146,13 @@ export class AppState {
       search,
       this.models,
       { profileId: profile.id, appBase },
-      () => this.search.refresh(),
+      () => {
+        this.tabs.post({ kind: 'library-changed' });
+        return this.search.refresh();
+      },
       storedPrompts(this.db, modelKey(profile.clip)),
+      // One tab scores at a time; a second one's turn finds the photos already scored.
+      (task) => runExclusive(this.#locks, LOCKS.scoring(profile.id), task),
     );
     this.folders = new FoldersManager({
       db: this.db,
@@ -146,21 +170,36 @@ export class AppState {
       },
       notify: (message) => this.notice.show(message),
     });
-    this.indexing = new IndexingManager(embedding, this.models, this.library, this.notice, {
-      // The library is worth keeping: ask the browser not to evict it under pressure.
-      onStart: (sources) => {
-        if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
-        // Files gone from a folder added again are reported, to be removed in one step.
-        void this.folders.folderCollected(sources).catch(() => undefined);
+    this.indexing = new IndexingManager(
+      embedding,
+      this.models,
+      this.library,
+      this.notice,
+      {
+        // The library is worth keeping: ask the browser not to evict it under pressure.
+        onStart: (sources) => {
+          if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
+          // Files gone from a folder added again are reported, to be removed in one step.
+          void this.folders.folderCollected(sources).catch(() => undefined);
+        },
+        onIndexed: (sources, handle) => this.folders.folderIndexed(sources, handle),
+        onBatches: () => {
+          this.tabs.post({ kind: 'library-changed' });
+          void this.library.refresh();
+          if (this.search.mode === 'library') void this.search.showLibrary(false, true);
+          // Scoring follows indexing batch by batch.
+          void this.scoring.scoreLibrary();
+        },
+        onFinished: () => this.#libraryChanged(),
       },
-      onIndexed: (sources, handle) => this.folders.folderIndexed(sources, handle),
-      onBatches: () => {
-        void this.library.refresh();
-        if (this.search.mode === 'library') void this.search.showLibrary(false, true);
-        // Scoring follows indexing batch by batch.
-        void this.scoring.scoreLibrary();
-      },
-      onFinished: () => this.#libraryChanged(),
+      { locks: this.#locks, channel: this.tabs },
+    );
+    this.tabs.on((m) => {
+      if (m.kind === 'library-changed') this.#changedElsewhere();
+      else if (m.kind === 'adapter-changed' && m.model === modelKey(profile.clip)) {
+        void this.tuning.adapters.refresh().catch(() => undefined);
+        void this.search.refresh();
+      }
     });
     // The systems the judge view compares; +rephrase asks the same model the search box uses.
     this.judgeSystems = new JudgeSystems({
@@ -199,12 +238,42 @@ export class AppState {
 
   /** After indexing or an import: counts, results and storage anew, and score what is new. */
   async #libraryChanged(): Promise<void> {
+    this.tabs.post({ kind: 'library-changed' });
     await this.library.refresh();
     await this.search.refresh();
     void this.storage.refresh();
     void this.folders.refresh().catch(() => undefined);
     void this.scoring.scoreLibrary();
   }
+
+  /**
+   * Another tab changed the library: counts, results and folders anew (re-reading is cheap and
+   * bursts of news are a few a second at most); the scoring is that tab's.
+   */
+  #changedElsewhere(): void {
+    if (this.#refreshingElsewhere) {
+      this.#elsewhereAgain = true;
+      return;
+    }
+    this.#refreshingElsewhere = true;
+    // Results after counts: an empty library shows no grid, so the grid waits for the count.
+    void Promise.all([
+      this.library.refresh().then(() => this.search.refresh()),
+      this.library.refreshPendingJob(),
+      this.folders.refresh(),
+      this.storage.refresh(),
+    ])
+      .catch(() => undefined)
+      .finally(() => {
+        this.#refreshingElsewhere = false;
+        if (this.#elsewhereAgain) {
+          this.#elsewhereAgain = false;
+          this.#changedElsewhere();
+        }
+      });
+  }
+  #refreshingElsewhere = false;
+  #elsewhereAgain = false;
 
   async start(): Promise<void> {
     this.shell.start();
@@ -216,8 +285,13 @@ export class AppState {
     // A removal a closed tab left half-done carries on: the person confirmed it then.
     void this.folders.resumePending().catch(() => undefined);
     // A library stored before compact vectors is rewritten in the background, resumably.
+    // One tab compacts; another waits its turn, which finds the work done (or carries on).
     void this.library
-      .compactVectors((onProgress) => this.#searchClient.compactLibrary(onProgress))
+      .compactVectors((onProgress) =>
+        runExclusive(this.#locks, LOCKS.compaction, () =>
+          this.#searchClient.compactLibrary(onProgress),
+        ),
+      )
       .catch((e: unknown) =>
         this.notice.show(
           `Compacting the stored vectors stopped (${errorMessage(e)}). Search still works, and it carries on at the next start.`,

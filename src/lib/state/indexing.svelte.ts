@@ -10,6 +10,8 @@ import { canRead } from '../files/handle-permission';
 import type { LibraryManager } from './library.svelte';
 import type { ModelsManager } from './models.svelte';
 import type { Notice } from './notice.svelte';
+import type { TabChannel } from './tab-channel';
+import { browserLocks, isAbort, LOCKS, runExclusive, type LockRequester } from './tab-locks';
 
 /** What indexing needs of the embedding worker (EmbeddingClient; a fake in specs). */
 export interface IndexingClient {
@@ -42,6 +44,18 @@ export interface UnstartedRun {
   handle?: FileSystemDirectoryHandle;
 }
 
+/** Another tab's indexing job, as its progress messages tell it. */
+export interface ElsewhereJob {
+  rootName: string;
+  progress: IndexingProgress;
+}
+
+/** The library's other tabs: one indexing job at a time, and its progress shown in every tab. */
+export interface IndexingTabs {
+  locks: LockRequester;
+  channel?: TabChannel;
+}
+
 /** Turning picked files into searchable photos: progress, pause, cancel, resume after a reload. */
 export class IndexingManager {
   #progress = $state<IndexingProgress | null>(null);
@@ -49,6 +63,12 @@ export class IndexingManager {
   #unstarted = $state.raw<UnstartedRun | null>(null);
   #abort: AbortController | undefined;
   #lastRefresh = 0;
+  #rootName = '';
+  /** The folder this tab's job is for, while it waits for another tab's job to end. */
+  #waiting = $state<string | null>(null);
+  #elsewhere = $state<ElsewhereJob | null>(null);
+  /** A place in the lock's line that tells when another tab's job ended (closed tabs send nothing). */
+  #watching = false;
 
   constructor(
     private readonly client: IndexingClient,
@@ -59,7 +79,37 @@ export class IndexingManager {
     >,
     private readonly notice: Notice,
     private readonly hooks: IndexingHooks = {},
-  ) {}
+    private readonly tabs: IndexingTabs = { locks: browserLocks() },
+  ) {
+    tabs.channel?.on((m) => {
+      if (m.kind !== 'indexing') return;
+      const ended = m.progress.state !== 'running' && m.progress.state !== 'paused';
+      this.#elsewhere = ended ? null : { rootName: m.rootName, progress: m.progress };
+      if (!ended) this.#watchElsewhere();
+    });
+  }
+
+  /** The folder this tab will index once another tab's job ends; null when not waiting. */
+  get waiting(): string | null {
+    return this.#waiting;
+  }
+
+  /** The job another tab is running, while it runs. */
+  get elsewhere(): ElsewhereJob | null {
+    return this.#elsewhere;
+  }
+
+  #watchElsewhere() {
+    if (this.#watching) return;
+    this.#watching = true;
+    void this.tabs.locks
+      .request(LOCKS.libraryWrite, {}, () => {
+        this.#elsewhere = null;
+        this.#watching = false;
+        return Promise.resolve();
+      })
+      .catch(() => (this.#watching = false));
+  }
 
   get progress(): IndexingProgress | null {
     return this.#progress;
@@ -97,11 +147,41 @@ export class IndexingManager {
     this.#unstarted = null;
     this.library.rememberOriginals(sources);
     this.notice.clear();
-    this.hooks.onStart?.(sources);
     this.#progress = startingProgress(sources.length);
-    // Cancel works from the first moment, even while the image model is still loading.
+    // Cancel works from the first moment, even while waiting for another tab or the model.
     const abort = new AbortController();
     this.#abort = abort;
+    // One job at a time across tabs: two jobs on one library would race for the same photos.
+    // The files stay in this tab (a File cannot travel to another), which runs them in turn.
+    try {
+      await runExclusive(
+        this.tabs.locks,
+        LOCKS.libraryWrite,
+        () => {
+          this.#waiting = null;
+          this.#elsewhere = null;
+          return this.#run(sources, rootName, abort, handle);
+        },
+        { onWait: () => (this.#waiting = rootName), signal: abort.signal },
+      );
+    } catch (e) {
+      // Only a wait can end here: #run reports its own failures.
+      this.#waiting = null;
+      this.#abort = undefined;
+      if (isAbort(e) && abort.signal.aborted)
+        this.#progress = { ...startingProgress(sources.length), state: 'cancelled' };
+      else this.#failed(e, sources.length);
+    }
+  }
+
+  async #run(
+    sources: FileSource[],
+    rootName: string,
+    abort: AbortController,
+    handle?: FileSystemDirectoryHandle,
+  ): Promise<void> {
+    this.hooks.onStart?.(sources);
+    this.#rootName = rootName;
     try {
       await this.models.visionModel();
     } catch {
@@ -122,11 +202,13 @@ export class IndexingManager {
       const request = { sources, rootName, ...(handle ? { handle } : {}) };
       const result = await this.client.index(request, (p) => this.#onProgress(p), abort.signal);
       this.#progress = result;
+      this.#tell(result);
       if (result.message) this.notice.show(result.message);
       if (result.state === 'done') await this.hooks.onIndexed?.(sources, handle);
     } catch (e) {
       this.#failed(e, sources.length);
     }
+    if (this.#progress) this.#tell(this.#progress);
     this.#abort = undefined;
     await this.library.refreshPendingJob();
     await this.hooks.onFinished?.();
@@ -142,8 +224,13 @@ export class IndexingManager {
     this.models.forget('vision');
   }
 
+  #tell(progress: IndexingProgress) {
+    this.tabs.channel?.post({ kind: 'indexing', rootName: this.#rootName, progress });
+  }
+
   #onProgress(p: IndexingProgress) {
     this.#progress = p;
+    this.#tell(p);
     const now = Date.now();
     if (p.state === 'running' && now - this.#lastRefresh > BATCH_REFRESH_MS) {
       this.#lastRefresh = now;

@@ -54,6 +54,8 @@ export class ScoringManager {
     /** Called when photos got new scores, so what is shown can be re-ordered. */
     private readonly onScored: () => Promise<void> = async () => {},
     private readonly store?: PromptStore,
+    /** Runs the scoring pass holding the cross-tab scoring lock (waiting for another tab's). */
+    private readonly exclusive: <T>(task: () => Promise<T>) => Promise<T> = (task) => task(),
   ) {}
 
   get progress(): ScoringProgress | null {
@@ -86,9 +88,11 @@ export class ScoringManager {
       return this.#failed(e);
     }
     try {
-      this.#progress = await this.client.score({ ...this.request, prompts }, (p) => {
-        this.#progress = p;
-      });
+      this.#progress = await this.exclusive(() =>
+        this.client.score({ ...this.request, prompts }, (p) => {
+          this.#progress = p;
+        }),
+      );
     } catch (e) {
       return this.#failed(e);
     }
