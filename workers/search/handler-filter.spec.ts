@@ -117,6 +117,13 @@ describe('search handler: filters, facets and time order', () => {
       [2020, 'month', 10],
       [2018, 'month', 10],
     ]);
+    const france = await handler.browse({
+      order: 'taken',
+      minBeauty: 0,
+      filter: { countries: ['FR'], cameras: ['Canon EOS 5D'] },
+    });
+    // Odd-numbered photos among the first ten: 2, 4, 6, 8 and 10 by id.
+    expect(france.hits.map((h) => h.id).sort((a, b) => a - b)).toEqual([2, 4, 6, 8, 10]);
     // Unfiltered: the photo without a time comes last, under a section of its own.
     const all = await handler.browse({ order: 'taken', minBeauty: 0 });
     expect(all.hits.at(-1)!.id).toBe(n);

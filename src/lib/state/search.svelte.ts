@@ -242,6 +242,8 @@ export class SearchManager {
 
   /** Shows the current view again, where the person is (`inPlace`) or from the top. */
   async refresh(inPlace = true): Promise<void> {
+    // The library changed, or may have: its months, places and cameras too.
+    if (this.#mode === 'text' || this.#mode === 'similar') void this.#facets();
     if (this.#mode === 'library' || this.#mode === 'best')
       await this.showLibrary(this.#mode === 'best', inPlace);
     else if (this.#mode === 'text' && this.query.trim()) await this.searchWithRephrasing();
