@@ -123,6 +123,7 @@ function readSummary(value: unknown): TrainSummary {
     baseValidationAccuracy: n('baseValidationAccuracy'),
     durationMs: n('durationMs'),
     ...readPairsByOrigin(value['pairsByOrigin']),
+    ...(typeof value['taste'] === 'string' ? { taste: value['taste'] } : {}),
   };
 }
 

@@ -19,29 +19,37 @@ import {
 import { scorerKey } from '../aesthetics/scorer';
 import { ScoreIndex } from '../search/rerank';
 import { topK } from '../search/top-k';
+import {
+  askedDuos,
+  createTaste,
+  getTaste,
+  markAsked,
+  setTasteAdapter,
+} from '../../src/core/store/taste-store';
+import { CHOOSER_TOP, choosePair } from '../../src/core/tuning/active-pairs';
+import { tasteTrainingPairs } from '../../src/core/tuning/taste-weights';
 import { decodeAdapter, encodeAdapter } from './adapter-codec';
 import { buildPreferenceSet } from './dpo-pairs';
 import { trainAdapter } from './dpo-trainer';
 import { trainSettingsOf } from './manifest-settings';
+import { FEW_PAIR_LIMIT, FEW_PAIR_SETTINGS } from './protocol';
 import type {
   AdapterInfo,
   BuildPairsRequest,
   BuildPairsResult,
+  EmbeddedQuery,
+  LearntOrder,
+  NextPair,
+  NextPairRequest,
   PairCounts,
   PairInfo,
   TrainProgress,
   TrainRequest,
   TuningApi,
 } from './protocol';
-import { mulberry32, shuffleInPlace } from './random';
-
-/**
- * The semantic (KL) term spreads over the whole library when it is small; above this many
- * photos it uses a fixed random sample of the library plus the query's own top results, so a
- * training step costs the same on 100 and on 100,000 photos.
- */
-const KL_LIBRARY_SAMPLE = 1500;
-const KL_QUERY_HEAD = 100;
+import { adapterLabel, infoOf } from './adapter-info';
+import { klCandidates } from './kl-candidates';
+import { scoredHeads, tasteWeights } from './taste-orders';
 
 /** Builds the preference set D_po, trains adapters and keeps them, all from stored vectors. */
 export class TuningHandler implements TuningApi {
@@ -53,13 +61,13 @@ export class TuningHandler implements TuningApi {
     this.#openDb = openDb ?? (() => library.get());
   }
 
-  async pairCounts(profileId: string): Promise<PairCounts> {
-    return countPairs(await this.#openDb(), modelOf(getProfile(profileId)));
+  async pairCounts(profileId: string, taste?: string): Promise<PairCounts> {
+    return countPairs(await this.#openDb(), modelOf(getProfile(profileId)), taste);
   }
 
-  async listPairs(profileId: string): Promise<PairInfo[]> {
-    const records = await listPairs(await this.#openDb(), modelOf(getProfile(profileId)));
-    return records.map(({ id, at, queryText, winner, loser, weight, origin }) => ({
+  async listPairs(profileId: string, taste?: string): Promise<PairInfo[]> {
+    const records = await listPairs(await this.#openDb(), modelOf(getProfile(profileId)), taste);
+    return records.map(({ id, at, queryText, winner, loser, weight, origin, taste }) => ({
       id: id!,
       at,
       queryText,
@@ -67,6 +75,7 @@ export class TuningHandler implements TuningApi {
       loser,
       weight,
       origin,
+      taste,
     }));
   }
 
@@ -120,10 +129,20 @@ export class TuningHandler implements TuningApi {
     const db = await this.#openDb();
     const model = modelOf(profile);
     const matrix = await this.#matrix(db, profile);
-    const pairs = await listPairs(db, model);
+    const taste = request.taste === undefined ? undefined : await getTaste(db, request.taste);
+    if (request.taste !== undefined && !taste) throw new Error('That taste is no longer stored.');
+    const stored = await listPairs(db, model, taste?.id);
+    const pairs = taste
+      ? tasteTrainingPairs(stored, { includeAuto: request.includeAuto ?? false })
+      : stored;
     if (pairs.length === 0) {
-      throw new Error('There are no preference pairs yet: build pairs or like some results.');
+      throw new Error(
+        taste
+          ? 'This taste has no picks yet: like, dislike or answer "Which of these two?" first.'
+          : 'There are no preference pairs yet: build pairs or like some results.',
+      );
     }
+    const fewPairs = pairs.length < FEW_PAIR_LIMIT ? FEW_PAIR_SETTINGS : {};
     const queries = new Map(request.queries.map((q) => [q.text, q.embedding]));
     const rows = new Map<number, number>();
     matrix.ids.forEach((id, row) => rows.set(id, row));
@@ -151,6 +170,7 @@ export class TuningHandler implements TuningApi {
         settings: {
           logitScale: profile.clip.logitScale,
           ...trainSettingsOf(profile.tuning),
+          ...fewPairs,
           ...request.settings,
         },
         signal: abort.signal,
@@ -158,14 +178,17 @@ export class TuningHandler implements TuningApi {
       });
       const pairsByOrigin: PairCounts = { auto: 0, liked: 0, chosen: 0 };
       for (const p of pairs) if (queries.has(p.queryText)) pairsByOrigin[p.origin]++;
-      const full = { ...summary, pairsByOrigin };
+      const full = { ...summary, pairsByOrigin, ...(taste ? { taste: taste.name } : {}) };
+      const label = adapterLabel(full.pairsByOrigin, full.validationAccuracy);
       const record: Omit<AdapterRecord, 'id'> = {
         baseModel: model,
         createdAt: Date.now(),
         bytes: encodeAdapter(weights, full),
-        label: adapterLabel(full.pairsByOrigin, full.validationAccuracy),
+        label: taste ? `${taste.name}: ${label}` : label,
       };
       const id = await saveAdapter(db, record);
+      // A taste keeps one adapter: the retrained one replaces it (and the old one is deleted).
+      if (taste) await setTasteAdapter(db, taste.id, id);
       return infoOf({ ...record, id });
     } finally {
       if (this.#abort === abort) this.#abort = undefined;
@@ -174,6 +197,41 @@ export class TuningHandler implements TuningApi {
 
   cancel(): void {
     this.#abort?.abort();
+  }
+
+  async nextPair(request: NextPairRequest): Promise<NextPair | null> {
+    const profile = getProfile(request.profileId);
+    const db = await this.#openDb();
+    const model = modelOf(profile);
+    const weights = await tasteWeights(db, request.taste, model);
+    const heads = scoredHeads(
+      await this.#matrix(db, profile),
+      request.queries,
+      weights,
+      CHOOSER_TOP,
+    );
+    const asked = await askedDuos(db, request.taste, model);
+    return choosePair(heads, { strategy: request.strategy, seed: request.seed, asked });
+  }
+
+  async markAsked(profileId: string, taste: string, pair: Omit<NextPair, 'margin'>): Promise<void> {
+    const model = modelOf(getProfile(profileId));
+    await markAsked(await this.#openDb(), taste, model, pair.query, pair.a, pair.b);
+  }
+
+  async learntOrders(
+    profileId: string,
+    taste: string,
+    queries: EmbeddedQuery[],
+    k: number,
+  ): Promise<LearntOrder[]> {
+    const profile = getProfile(profileId);
+    const db = await this.#openDb();
+    const matrix = await this.#matrix(db, profile);
+    const weights = await tasteWeights(db, taste, modelOf(profile));
+    const before = scoredHeads(matrix, queries, null, k);
+    const after = weights ? scoredHeads(matrix, queries, weights, k) : before;
+    return before.map((b, i) => ({ query: b.query, before: b.ids, after: after[i]!.ids }));
   }
 
   async listAdapters(profileId: string): Promise<AdapterInfo[]> {
@@ -217,13 +275,20 @@ export class TuningHandler implements TuningApi {
           `${profile.clip.embeddingSize}. Nothing was changed.`,
       );
     }
+    const label = adapterLabel(summary.pairsByOrigin, summary.validationAccuracy);
     const record: Omit<AdapterRecord, 'id'> = {
       baseModel: model,
       createdAt: Date.now(),
       bytes: bytes.slice(),
-      label: `Imported: ${adapterLabel(summary.pairsByOrigin, summary.validationAccuracy)}`,
+      label: `Imported: ${summary.taste ? `${summary.taste}: ` : ''}${label}`,
     };
-    const id = await saveAdapter(await this.#openDb(), record);
+    const db = await this.#openDb();
+    const id = await saveAdapter(db, record);
+    // The file names its taste: it comes back as a taste of that name, with this adapter.
+    if (summary.taste) {
+      const taste = await createTaste(db, summary.taste);
+      await setTasteAdapter(db, taste.id, id);
+    }
     return infoOf({ ...record, id });
   }
 
@@ -236,42 +301,4 @@ export class TuningHandler implements TuningApi {
 
 function modelOf(profile: Profile): string {
   return modelKey(profile.clip);
-}
-
-/** The photos each query's semantic term spreads over (see KL_LIBRARY_SAMPLE). */
-function klCandidates(
-  matrix: VectorMatrix,
-  queries: ReadonlyMap<string, Float32Array>,
-): Map<string, number[]> {
-  const all = Array.from(matrix.ids);
-  const out = new Map<string, number[]>();
-  if (all.length <= KL_LIBRARY_SAMPLE) {
-    for (const text of queries.keys()) out.set(text, all);
-    return out;
-  }
-  const sample = shuffleInPlace(all.slice(), mulberry32(7)).slice(0, KL_LIBRARY_SAMPLE);
-  for (const [text, q] of queries) {
-    const head = topK(matrix.vectors, matrix.dim, matrix.ids, q, KL_QUERY_HEAD).map((h) => h.id);
-    out.set(text, [...new Set([...head, ...sample])]);
-  }
-  return out;
-}
-
-function adapterLabel(byOrigin: PairCounts | undefined, accuracy: number): string {
-  const pairs = byOrigin
-    ? `${byOrigin.auto} automatic, ${byOrigin.liked} liked, ${byOrigin.chosen} chosen pairs`
-    : 'pairs of unknown origin';
-  return `${pairs}; ${Math.round(accuracy * 100)}% held-out pairs in order`;
-}
-
-function infoOf(record: AdapterRecord): AdapterInfo {
-  const { summary } = decodeAdapter(record.bytes);
-  return {
-    id: record.id!,
-    baseModel: record.baseModel,
-    createdAt: record.createdAt,
-    label: record.label,
-    summary,
-    pairsByOrigin: summary.pairsByOrigin ?? { auto: 0, liked: 0, chosen: 0 },
-  };
 }

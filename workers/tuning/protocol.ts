@@ -134,6 +134,8 @@ export interface TrainSummary {
   durationMs: number;
   /** Pairs trained on, by origin (set by the tuning worker, which knows where pairs came from). */
   pairsByOrigin?: Record<PreferencePair['origin'], number>;
+  /** The taste's name, so an exported adapter file says whose taste it is (issue 22). */
+  taste?: string;
 }
 
 // ---- The tuning worker's interface (the page reaches it through Comlink) ----
@@ -169,6 +171,55 @@ export interface TrainRequest {
   /** Embeddings for the query texts of the stored pairs; pairs of other queries are dropped. */
   queries: EmbeddedQuery[];
   settings: Partial<TrainSettings>;
+  /**
+   * Trains this taste (TasteRecord.id) on its own picks, and replaces its adapter. Without
+   * it, every stored pair trains a new adapter, as before tastes existed.
+   */
+  taste?: string;
+  /** With a taste: also train on the automatic pairs, weighted by AUTO_SHARE (taste-weights.ts). */
+  includeAuto?: boolean;
+}
+
+/**
+ * Few-pair training (a taste's own picks, tens of pairs): chosen on val by
+ * `npm run sweep -- --few-pairs` (models/tuning-sweep.mjs), recorded in the manifest's
+ * `tuning.fewPairSettings` note. Fewer pairs need more epochs over them, a higher rate and a
+ * larger held-back share for early stopping to see anything; batches smaller than the set.
+ */
+export const FEW_PAIR_SETTINGS: Partial<TrainSettings> = {
+  maxEpochs: 40,
+  learningRate: 5e-3,
+  batchSize: 16,
+  validationShare: 0.2,
+  patience: 5,
+};
+
+/** Below this many pairs a training run uses FEW_PAIR_SETTINGS. */
+export const FEW_PAIR_LIMIT = 500;
+
+/** The next "Which of these two?" pair for a taste (issue 22, active chooser). */
+export interface NextPairRequest {
+  profileId: string;
+  taste: string;
+  /** Recent searches and the profile's training queries, embedded: pairs spread over them. */
+  queries: EmbeddedQuery[];
+  strategy: 'active' | 'random';
+  seed: number;
+}
+
+export interface NextPair {
+  query: string;
+  a: number;
+  b: number;
+  /** Score margin under the taste's current model: small = unsure. */
+  margin: number;
+}
+
+/** Top results of a few queries under the base model and under the taste's model. */
+export interface LearntOrder {
+  query: string;
+  before: number[];
+  after: number[];
 }
 
 /** A stored adapter as lists show it. */
@@ -186,17 +237,33 @@ export interface AdapterInfo {
 export interface PairInfo extends PreferencePair {
   id: number;
   at: number;
+  /** The taste the pair belongs to (automatic pairs serve every taste). */
+  taste: string;
 }
 
 export interface TuningApi {
-  /** Stored pairs of the profile's model, by origin. */
-  pairCounts(profileId: string): Promise<PairCounts>;
-  listPairs(profileId: string): Promise<PairInfo[]>;
+  /** Stored pairs of the profile's model, by origin; with a taste, its picks and the automatic pairs. */
+  pairCounts(profileId: string, taste?: string): Promise<PairCounts>;
+  listPairs(profileId: string, taste?: string): Promise<PairInfo[]>;
   deletePair(id: number): Promise<void>;
   /** Rebuilds the automatic D_po pairs from the given queries and stores them. */
   buildPairs(request: BuildPairsRequest): Promise<BuildPairsResult>;
-  /** Trains on every stored pair, stores the adapter and makes it active. */
+  /**
+   * Trains on every stored pair (or a taste's), stores the adapter and makes it active; a
+   * taste's retrain replaces its previous adapter.
+   */
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<AdapterInfo>;
+  /** The pair the taste's model is least sure of (or a random one), never one asked before. */
+  nextPair(request: NextPairRequest): Promise<NextPair | null>;
+  /** Marks a pair as asked for a taste (answered or skipped): it is never asked again. */
+  markAsked(profileId: string, taste: string, pair: Omit<NextPair, 'margin'>): Promise<void>;
+  /** What a taste learnt: each query's top `k` under the base model and under the taste. */
+  learntOrders(
+    profileId: string,
+    taste: string,
+    queries: EmbeddedQuery[],
+    k: number,
+  ): Promise<LearntOrder[]>;
   cancel(): void;
   listAdapters(profileId: string): Promise<AdapterInfo[]>;
   /** The active adapter's id, or null when search uses the base model. */

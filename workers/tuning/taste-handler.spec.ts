@@ -1,0 +1,90 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { getProfile, modelKey } from '../../src/core/manifest';
+import { listAdapters } from '../../src/core/store/adapter-store';
+import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
+import { addPairs } from '../../src/core/store/preference-store';
+import { createTaste, listTastes } from '../../src/core/store/taste-store';
+import { duoKeyOf } from '../../src/core/tuning/active-pairs';
+import { normalize } from '../../src/core/vectors';
+import { TuningHandler } from './handler';
+import { gaussian, mulberry32 } from './random';
+
+const profile = getProfile('tiny-world');
+const model = modelKey(profile.clip);
+const dim = profile.clip.embeddingSize;
+const N = 60;
+
+async function library(name: string): Promise<{ db: LumenDb; vectors: Float32Array[] }> {
+  const db = await openLibraryDb(name);
+  const normal = gaussian(mulberry32(5));
+  const vectors = Array.from({ length: N }, () =>
+    normalize(Float32Array.from({ length: dim }, normal)),
+  );
+  const packed = new Float32Array(N * dim);
+  vectors.forEach((v, i) => packed.set(v, i * dim));
+  const ids = Uint32Array.from({ length: N }, (_, i) => i + 1);
+  await db.add('blocks', { model, dim, ids, vectors: packed });
+  return { db, vectors };
+}
+
+describe('tastes in the tuning worker', () => {
+  it('a taste trains on its own picks, and a retrain replaces its adapter', async () => {
+    const { db, vectors } = await library('taste-handler-1');
+    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const night = await createTaste(db, 'Night');
+    const queries = [{ text: 'q', embedding: vectors[0]! }];
+    const picks = Array.from({ length: 12 }, (_, i) => ({
+      model,
+      queryText: 'q',
+      winner: 40 + i,
+      loser: 2 + i,
+      weight: 3,
+      origin: 'chosen' as const,
+      taste: night.id,
+    }));
+    // Another taste's picks must not reach this one's training.
+    await addPairs(db, [...picks, { ...picks[0]!, winner: 3, loser: 50, taste: 'default' }]);
+    const train = () =>
+      tuning.train(
+        { profileId: 'tiny-world', queries, taste: night.id, settings: { maxEpochs: 3 } },
+        () => undefined,
+      );
+    const first = await train();
+    expect(first.pairsByOrigin).toEqual({ auto: 0, liked: 0, chosen: 12 });
+    expect(first.summary.taste).toBe('Night');
+    const second = await train();
+    expect((await listAdapters(db, model)).map((a) => a.id)).toEqual([second.id]);
+    expect((await listTastes(db)).find((t) => t.id === night.id)!.adapterId).toBe(second.id);
+    expect(await tuning.activeAdapter('tiny-world')).toBe(second.id);
+
+    // An exported file names its taste; importing it brings the taste back.
+    const bytes = await tuning.exportAdapter(second.id);
+    const imported = await tuning.importAdapter('tiny-world', bytes);
+    expect(imported.label).toMatch(/^Imported: Night: /);
+    expect((await listTastes(db)).filter((t) => t.name === 'Night').length).toBe(2);
+    db.close();
+  });
+
+  it('asks each pair once per taste, across queries, and remembers it', async () => {
+    const { db, vectors } = await library('taste-handler-2');
+    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const queries = [0, 1].map((i) => ({ text: `q${i}`, embedding: vectors[i]! }));
+    const seen = new Set<string>();
+    const perQuery = new Map<string, number>();
+    for (let i = 0; i < 8; i++) {
+      const request = { profileId: 'tiny-world', taste: 'default', queries, seed: i };
+      const p = (await tuning.nextPair({ ...request, strategy: 'active' }))!;
+      const key = duoKeyOf(p.query, p.a, p.b);
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+      perQuery.set(p.query, (perQuery.get(p.query) ?? 0) + 1);
+      await tuning.markAsked('tiny-world', 'default', p);
+    }
+    expect([...perQuery.values()]).toEqual([4, 4]);
+    const orders = await tuning.learntOrders('tiny-world', 'default', queries, 5);
+    expect(orders.map((o) => o.before)).toEqual(orders.map((o) => o.after));
+    expect(orders[0]!.before[0]).toBe(1);
+    db.close();
+  });
+});
