@@ -85,6 +85,36 @@ export interface Profile {
   llm: LlmSpec;
   /** Built-in tuning queries and the recorded training settings (optional). */
   tuning?: TuningSpec;
+  /** Thresholds of the moments worker's grouping (absent: DEFAULT_MOMENT_THRESHOLDS). */
+  moments?: MomentThresholds;
+}
+
+/**
+ * When two photos group (workers/moments, docs/moments.md). Similarities are cosines of the
+ * profile's image vectors; `measured` says on what data they were chosen.
+ */
+export interface MomentThresholds {
+  /** Copies (re-encoded, resized, lightly edited or cropped): cosine at least this. */
+  copy: number;
+  /** Moments: shots with capture times, each within `windowSeconds` of the next. */
+  moment: number;
+  /** Moments where a photo has no capture time: similarity alone, so stricter. */
+  momentWithoutTime: number;
+  windowSeconds: number;
+  measured: string;
+}
+
+/** Immich's copy figure (cosine distance 0.01 with ViT-B/32); the rest are guesses, unmeasured. */
+export const DEFAULT_MOMENT_THRESHOLDS: MomentThresholds = {
+  copy: 0.99,
+  moment: 0.9,
+  momentWithoutTime: 0.95,
+  windowSeconds: 60,
+  measured: 'unmeasured: copy from Immich (cosine distance 0.01, ViT-B/32); moments guessed',
+};
+
+export function momentThresholds(profile: Profile): MomentThresholds {
+  return profile.moments ?? DEFAULT_MOMENT_THRESHOLDS;
 }
 
 export interface Manifest {

@@ -1,0 +1,136 @@
+// The moments worker's grouping at library scale (issue 23): CLIP-like synthetic vectors (a
+// shared direction plus a random one, so unlike photos sit near cosine 0.5 as CLIP's do) with
+// planted groups of copies and of moments, and no capture times, the worst case (every pair must
+// come from the sign-bit bands). Times grouping from scratch, then a batch of new photos, and
+// reports the recall of planted pairs and how many unplanted pairs were grouped.
+//   node bench/moments-bench.mjs [--photos=100000] [--batch=500]
+// Prints JSON; writes nothing.
+import { tsLoader } from './ts-loader.mjs';
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const PHOTOS = Number(args.get('photos') ?? 100_000);
+const BATCH = Number(args.get('batch') ?? 500);
+const DIM = 512;
+
+const loader = await tsLoader();
+const { MomentIndex } = await loader.load('/workers/moments/moment-index.ts');
+const { DEFAULT_MOMENT_THRESHOLDS } = await loader.load('/src/core/manifest.ts');
+const { quantizeBatch } = await loader.load('/src/core/int8-codec.ts');
+
+let seed = 1;
+const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+const unit = (v) => {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const k = 1 / Math.sqrt(s);
+  for (let j = 0; j < v.length; j++) v[j] *= k;
+  return v;
+};
+const randomUnit = () => unit(Float32Array.from({ length: DIM }, gauss));
+const shared = randomUnit();
+const base = () => {
+  const r = randomUnit();
+  return unit(r.map((x, j) => 0.7 * shared[j] + 0.7 * x));
+};
+/** A member of a group: cosine to another member about 1 / (1 + eps²). */
+const near = (centre, eps) => {
+  const n = randomUnit();
+  return unit(centre.map((x, j) => x + eps * n[j]));
+};
+
+/** n photos from id `first`; about 12% in planted groups (copies ε 0.05, moments ε 0.18). */
+function makePhotos(first, n) {
+  const vectors = new Float32Array(n * DIM);
+  const label = new Int32Array(n).fill(-1);
+  let i = 0;
+  while (i < n) {
+    const r = random();
+    const size = r < 0.04 ? 2 + Math.floor(random() * 7) : 1;
+    const eps = random() < 0.5 ? 0.05 : 0.18;
+    const centre = base();
+    for (let k = 0; k < size && i < n; k++, i++) {
+      vectors.set(size === 1 ? centre : near(centre, eps), i * DIM);
+      if (size > 1) label[i] = first + i - k;
+    }
+  }
+  const ids = Uint32Array.from({ length: n }, (_, k) => first + k);
+  return { ids, vectors, label };
+}
+
+const t0 = performance.now();
+const library = makePhotos(1, PHOTOS);
+const extra = makePhotos(PHOTOS + 1, BATCH);
+const made = performance.now() - t0;
+const q = quantizeBatch(library.vectors, DIM);
+const qx = quantizeBatch(extra.vectors, DIM);
+const noTimes = (n) => new Float64Array(n).fill(NaN);
+
+const index = new MomentIndex(DIM, DEFAULT_MOMENT_THRESHOLDS);
+let t = performance.now();
+index.add(library.ids, q.codes, q.scales, noTimes(PHOTOS));
+const scratchMs = performance.now() - t;
+t = performance.now();
+index.add(extra.ids, qx.codes, qx.scales, noTimes(BATCH));
+const batchMs = performance.now() - t;
+
+// Recall of planted pairs; "extra" groups are planted among the new photos.
+const groupOf = new Map();
+for (const c of index.clusters()) for (const id of c.members) groupOf.set(id, c.members[0]);
+const planted = new Map();
+for (const { ids, label } of [library, extra]) {
+  label.forEach((l, i) => {
+    if (l < 0) return;
+    const list = planted.get(l) ?? [];
+    list.push(ids[i]);
+    planted.set(l, list);
+  });
+}
+let pairs = 0;
+let found = 0;
+for (const members of planted.values()) {
+  for (let a = 0; a < members.length; a++) {
+    for (let b = a + 1; b < members.length; b++) {
+      pairs++;
+      const ga = groupOf.get(members[a]);
+      if (ga !== undefined && ga === groupOf.get(members[b])) found++;
+    }
+  }
+}
+const plantedOf = new Map();
+for (const [l, members] of planted) for (const id of members) plantedOf.set(id, l);
+let grouped = 0;
+let wrong = 0;
+for (const c of index.clusters()) {
+  for (let a = 0; a < c.members.length; a++) {
+    for (let b = a + 1; b < c.members.length; b++) {
+      grouped++;
+      const la = plantedOf.get(c.members[a]);
+      if (la === undefined || la !== plantedOf.get(c.members[b])) wrong++;
+    }
+  }
+}
+console.log(
+  JSON.stringify(
+    {
+      photos: PHOTOS,
+      batch: BATCH,
+      captureTimes: false,
+      generateMs: Math.round(made),
+      fromScratchMs: Math.round(scratchMs),
+      batchMs: Math.round(batchMs),
+      plantedPairs: pairs,
+      recall: Number((found / pairs).toFixed(4)),
+      groupedPairs: grouped,
+      precision: Number(((grouped - wrong) / Math.max(1, grouped)).toFixed(4)),
+    },
+    null,
+    2,
+  ),
+);
+await loader.close();

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { MomentThresholds } from '../../src/core/manifest';
+import { quantizeBatch } from '../../src/core/int8-codec';
+import { MomentIndex } from './moment-index';
+
+const DIM = 64;
+const T: MomentThresholds = {
+  copy: 0.99,
+  moment: 0.9,
+  momentWithoutTime: 0.95,
+  windowSeconds: 60,
+  measured: 'test',
+};
+
+let seed = 3;
+const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+function unit(v: number[]): number[] {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+const randomUnit = () => unit(Array.from({ length: DIM }, gauss));
+/** A unit vector at exactly cosine `c` to unit `a`, in a fresh direction. */
+function atCosine(a: number[], c: number): number[] {
+  const r = randomUnit();
+  const along = r.reduce((s, x, j) => s + x * a[j]!, 0);
+  const ortho = unit(r.map((x, j) => x - along * a[j]!));
+  return a.map((x, j) => c * x + Math.sqrt(1 - c * c) * ortho[j]!);
+}
+
+function add(index: MomentIndex, ids: number[], vectors: number[][], times?: number[]): void {
+  const q = quantizeBatch(Float32Array.from(vectors.flat()), DIM);
+  const t = Float64Array.from(times ?? ids.map(() => NaN));
+  index.add(Uint32Array.from(ids), q.codes, q.scales, t);
+}
+
+const groupsOf = (index: MomentIndex) => index.clusters().map((c) => c.members);
+
+describe('MomentIndex', () => {
+  it('groups copies without times, keeps an unlike photo out, and marks the copy set', () => {
+    const index = new MomentIndex(DIM, T);
+    const a = randomUnit();
+    add(index, [1, 2, 3], [a, atCosine(a, 0.995), randomUnit()]);
+    expect(index.clusters()).toEqual([{ members: [1, 2], copySets: [[1, 2]] }]);
+  });
+
+  it('groups a moment by time, but not the same scene shot an hour later', () => {
+    const index = new MomentIndex(DIM, T);
+    const a = randomUnit();
+    const minute = 60_000;
+    add(index, [1, 2, 3], [a, atCosine(a, 0.93), atCosine(a, 0.93)], [0, 10_000, 60 * minute]);
+    expect(groupsOf(index)).toEqual([[1, 2]]);
+  });
+
+  it('without times, needs the stricter similarity', () => {
+    const index = new MomentIndex(DIM, T);
+    const a = randomUnit();
+    const b = randomUnit();
+    add(index, [1, 2, 3, 4], [a, atCosine(a, 0.93), b, atCosine(b, 0.97)]);
+    expect(groupsOf(index)).toEqual([[3, 4]]);
+  });
+
+  it('does not merge the ends of a chain of similar photos', () => {
+    // Each link is cosine 0.96, but the ends are far apart: single linkage would join all five.
+    const index = new MomentIndex(DIM, T);
+    const chain = [randomUnit()];
+    for (let k = 1; k < 5; k++) chain.push(atCosine(chain[k - 1]!, 0.96));
+    add(index, [1, 2, 3, 4, 5], chain);
+    const groups = groupsOf(index);
+    for (const g of groups) {
+      for (const x of g)
+        for (const y of g)
+          expect(index.similarity(x - 1, y - 1)).toBeGreaterThanOrEqual(0.95 - 0.01);
+    }
+    expect(groups.every((g) => g.length < 5)).toBe(true);
+    expect(groups.length).toBeGreaterThan(0);
+  });
+
+  it('adds photos incrementally with the same groups as from scratch', () => {
+    const centres = Array.from({ length: 20 }, randomUnit);
+    const vectors = centres.flatMap((c) => [c, atCosine(c, 0.995), atCosine(c, 0.97)]);
+    const ids = vectors.map((_, i) => i + 1);
+    const scratch = new MomentIndex(DIM, T);
+    add(scratch, ids, vectors);
+    const step = new MomentIndex(DIM, T);
+    for (let k = 0; k < ids.length; k += 7) add(step, ids.slice(k, k + 7), vectors.slice(k, k + 7));
+    expect(groupsOf(step)).toEqual(groupsOf(scratch));
+    expect(groupsOf(scratch)).toHaveLength(20);
+  });
+
+  it('splits a burst in two when the shot that bridged its time gap is removed', () => {
+    const index = new MomentIndex(DIM, T);
+    const a = randomUnit();
+    const shots = [a, atCosine(a, 0.97), atCosine(a, 0.97), atCosine(a, 0.97), atCosine(a, 0.97)];
+    add(index, [1, 2, 3, 4, 5], shots, [0, 40_000, 80_000, 120_000, 160_000]);
+    expect(groupsOf(index)).toEqual([[1, 2, 3, 4, 5]]);
+    index.remove([3]);
+    expect(groupsOf(index)).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
+    index.remove([1]);
+    expect(groupsOf(index)).toEqual([[4, 5]]);
+  });
+});
