@@ -3,6 +3,10 @@ import type {
   AdapterInfo,
   BuildPairsRequest,
   BuildPairsResult,
+  EmbeddedQuery,
+  LearntOrder,
+  NextPair,
+  NextPairRequest,
   PairCounts,
   PairInfo,
   TrainProgress,
@@ -26,12 +30,29 @@ export class TuningClient {
     );
   }
 
-  pairCounts(profileId: string): Promise<PairCounts> {
-    return this.#bridge.call((remote) => remote.pairCounts(profileId));
+  pairCounts(profileId: string, taste?: string): Promise<PairCounts> {
+    return this.#bridge.call((remote) => remote.pairCounts(profileId, taste));
   }
 
-  listPairs(profileId: string): Promise<PairInfo[]> {
-    return this.#bridge.call((remote) => remote.listPairs(profileId));
+  listPairs(profileId: string, taste?: string): Promise<PairInfo[]> {
+    return this.#bridge.call((remote) => remote.listPairs(profileId, taste));
+  }
+
+  nextPair(request: NextPairRequest): Promise<NextPair | null> {
+    return this.#bridge.call((remote) => remote.nextPair(request));
+  }
+
+  markAsked(profileId: string, taste: string, pair: Omit<NextPair, 'margin'>): Promise<void> {
+    return this.#bridge.call((remote) => remote.markAsked(profileId, taste, pair));
+  }
+
+  learntOrders(
+    profileId: string,
+    taste: string,
+    queries: EmbeddedQuery[],
+    k: number,
+  ): Promise<LearntOrder[]> {
+    return this.#bridge.call((remote) => remote.learntOrders(profileId, taste, queries, k));
   }
 
   deletePair(id: number): Promise<void> {

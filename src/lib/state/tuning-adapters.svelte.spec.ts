@@ -113,4 +113,17 @@ describe('tuned models', () => {
     expect(adapters.message).toMatch(/^Imported and in use: #3/);
     expect(refreshSearch).toHaveBeenCalledTimes(1);
   });
+
+  it('a retrain leaves the shown results in their order until the person asks', async () => {
+    const { adapters, refreshSearch } = setup();
+    await adapters.trained();
+    expect(refreshSearch).not.toHaveBeenCalled();
+    expect(adapters.newOrderWaiting).toBe(true);
+    await adapters.showNewOrder();
+    expect(refreshSearch).toHaveBeenCalledTimes(1);
+    expect(adapters.newOrderWaiting).toBe(false);
+    await adapters.trained();
+    adapters.searched();
+    expect(adapters.newOrderWaiting).toBe(false);
+  });
 });

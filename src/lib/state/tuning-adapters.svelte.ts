@@ -31,6 +31,7 @@ export class TuningAdapters {
   #loaded = $state(false);
   #error = $state<string | null>(null);
   #message = $state<string | null>(null);
+  #newOrder = $state(false);
 
   constructor(private readonly deps: AdaptersDeps) {}
 
@@ -125,9 +126,28 @@ export class TuningAdapters {
     await this.deps.refreshSearch();
   }
 
-  /** After training: the worker has stored the adapter and made it active. */
+  /**
+   * After training: the worker has stored the adapter and made it active. Results the person
+   * is looking at keep their order; the next search, or showNewOrder(), uses the new model.
+   */
   async trained(): Promise<void> {
     await this.refresh();
+    this.#newOrder = true;
+  }
+
+  /** True after a retrain until the results are shown in the new order. */
+  get newOrderWaiting(): boolean {
+    return this.#newOrder;
+  }
+
+  /** "Show with new taste": runs the current search again with the retrained model. */
+  async showNewOrder(): Promise<void> {
+    this.#newOrder = false;
     await this.deps.refreshSearch();
+  }
+
+  /** A new search ran: it already used the newest model. */
+  searched(): void {
+    this.#newOrder = false;
   }
 }

@@ -12,8 +12,8 @@ import { expectedPairsPerQuery, gridProblem } from './tuning-grid';
 
 /** What the pairs need of the tuning worker (TuningClient; a fake in specs). */
 export interface PairsClient {
-  pairCounts: (profileId: string) => Promise<PairCounts>;
-  listPairs: (profileId: string) => Promise<PairInfo[]>;
+  pairCounts: (profileId: string, taste?: string) => Promise<PairCounts>;
+  listPairs: (profileId: string, taste?: string) => Promise<PairInfo[]>;
   deletePair: (id: number) => Promise<void>;
   buildPairs: (request: BuildPairsRequest) => Promise<BuildPairsResult>;
 }
@@ -21,6 +21,9 @@ export interface PairsClient {
 export interface PairsDeps {
   client: PairsClient;
   profileId: string;
+  /** The active taste: counts and lists show its picks (and the automatic pairs). */
+  taste?: () => string;
+  tasteName?: () => string | undefined;
   /** The manifest's recorded grid, or the trainer's default. */
   grid: DpoGridSettings;
   /** How many training queries there are now (history plus built-in), without embedding them. */
@@ -90,7 +93,7 @@ export class TuningPairs {
   async refresh(): Promise<void> {
     try {
       const [counts, queries] = await Promise.all([
-        this.deps.client.pairCounts(this.deps.profileId),
+        this.deps.client.pairCounts(this.deps.profileId, this.deps.taste?.()),
         this.deps.countQueries(),
       ]);
       this.#counts = counts;
@@ -103,7 +106,7 @@ export class TuningPairs {
 
   async loadList(): Promise<void> {
     try {
-      this.#list = await this.deps.client.listPairs(this.deps.profileId);
+      this.#list = await this.deps.client.listPairs(this.deps.profileId, this.deps.taste?.());
     } catch (e) {
       this.#error = errorMessage(e);
     }
@@ -127,7 +130,7 @@ export class TuningPairs {
         grid,
       });
       this.#report = { ...result, rephrased, trainingQueries: queries.length };
-      this.#counts = result.counts;
+      this.#counts = await this.deps.client.pairCounts(this.deps.profileId, this.deps.taste?.());
       this.#queries = queries.length;
       if (this.#list) await this.loadList();
     } catch (e) {
@@ -141,7 +144,7 @@ export class TuningPairs {
     try {
       await this.deps.client.deletePair(id);
       this.#list = this.#list?.filter((p) => p.id !== id) ?? null;
-      this.#counts = await this.deps.client.pairCounts(this.deps.profileId);
+      this.#counts = await this.deps.client.pairCounts(this.deps.profileId, this.deps.taste?.());
     } catch (e) {
       this.#error = errorMessage(e);
     }
@@ -161,7 +164,9 @@ export class TuningPairs {
 
   /** Every stored pair as JSON, for the person to keep or inspect. */
   async exportJson(): Promise<string> {
-    const pairs = await this.deps.client.listPairs(this.deps.profileId);
-    return JSON.stringify({ profile: this.deps.profileId, pairs }, null, 2);
+    const pairs = await this.deps.client.listPairs(this.deps.profileId, this.deps.taste?.());
+    // The taste's name travels with its picks: the file is the person's to move.
+    const taste = this.deps.tasteName?.() ?? null;
+    return JSON.stringify({ profile: this.deps.profileId, taste, pairs }, null, 2);
   }
 }

@@ -5,10 +5,8 @@ import {
   LIKE_PAIR_LIMIT,
   chosenPair,
   dislikePairs,
-  duoKey,
   likePairs,
   markedIds,
-  pickDuo,
 } from './tuning-taste-pairs';
 
 const ranked = Array.from({ length: 30 }, (_, i) => 100 + i);
@@ -62,28 +60,5 @@ describe('pairs from likes and dislikes', () => {
     const marks = { 'q\u00001': 'like', 'q\u00002': 'dislike', 'r\u00003': 'like' } as const;
     expect(markedIds(marks, 'q', 'like')).toEqual(new Set([1]));
     expect(markedIds(marks, 'r', 'like')).toEqual(new Set([3]));
-  });
-});
-
-describe('which of these two', () => {
-  it('never asks a pair twice, in either order, and ends when all are asked', () => {
-    const asked = new Set<string>();
-    let calls = 0;
-    const random = () => (calls++ * 0.37) % 1;
-    const top = [1, 2, 3, 4];
-    for (let i = 0; i < 6; i++) {
-      const duo = pickDuo(top, asked, random);
-      expect(duo).not.toBeNull();
-      const [a, b] = duo!;
-      expect(a).not.toBe(b);
-      expect(asked.has(duoKey(a, b))).toBe(false);
-      asked.add(duoKey(b, a));
-    }
-    expect(pickDuo(top, asked, random)).toBeNull();
-  });
-
-  it('draws only from the top results', () => {
-    const duo = pickDuo(ranked, new Set(), () => 0.999, 5);
-    for (const id of duo!) expect(ranked.slice(0, 5)).toContain(id);
   });
 });

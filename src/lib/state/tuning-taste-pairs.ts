@@ -54,34 +54,6 @@ function pair(
   return { queryText, winner, loser, weight: ORIGIN_WEIGHT[origin], origin };
 }
 
-/** A key for an unordered pair of photos, so a prompt is not asked twice either way round. */
-export function duoKey(a: number, b: number): string {
-  return a < b ? `${a}:${b}` : `${b}:${a}`;
-}
-
-/**
- * Two photos from the top of the results that have not been compared yet, or null when
- * every pair among them has been asked. `random` returns numbers in [0, 1).
- */
-export function pickDuo(
-  ranked: readonly number[],
-  asked: ReadonlySet<string>,
-  random: () => number,
-  top = 20,
-): [number, number] | null {
-  const head = ranked.slice(0, top);
-  const open: [number, number][] = [];
-  for (let i = 0; i < head.length; i++) {
-    for (let j = i + 1; j < head.length; j++) {
-      if (!asked.has(duoKey(head[i]!, head[j]!))) open.push([head[i]!, head[j]!]);
-    }
-  }
-  if (open.length === 0) return null;
-  const [a, b] = open[Math.floor(random() * open.length)]!;
-  // Either photo may come first, so side does not hint at rank.
-  return random() < 0.5 ? [a, b] : [b, a];
-}
-
 /** The photos marked with one taste for one query, from marks keyed "query\0id". */
 export function markedIds(
   marks: Readonly<Record<string, Taste>>,
@@ -94,15 +66,4 @@ export function markedIds(
     if (t === taste && key.startsWith(prefix)) ids.add(Number(key.slice(prefix.length)));
   }
   return ids;
-}
-
-/** Which duos were already asked (or skipped), per query; never shown, so not reactive. */
-export class AskedDuos {
-  readonly #byQuery = new Map<string, Set<string>>();
-
-  of(query: string): Set<string> {
-    let set = this.#byQuery.get(query);
-    if (!set) this.#byQuery.set(query, (set = new Set()));
-    return set;
-  }
 }

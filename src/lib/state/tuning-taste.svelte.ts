@@ -1,34 +1,41 @@
-import type { PreferencePair } from '../../../workers/tuning/protocol';
+import type { NextPair, PreferencePair } from '../../../workers/tuning/protocol';
 import { normaliseQuery } from '../../core/store/query-history';
-import {
-  AskedDuos,
-  chosenPair,
-  dislikePairs,
-  duoKey,
-  likePairs,
-  markedIds,
-  pickDuo,
-  type Taste,
-} from './tuning-taste-pairs';
+import { chosenPair, dislikePairs, likePairs, markedIds, type Taste } from './tuning-taste-pairs';
+
+export type PairStrategy = 'active' | 'random';
 
 export interface TasteDeps {
   /** The text query whose results are shown, or null when no text search is shown. */
   currentQuery: () => string | null;
   /** Photo ids of the shown results, in order. */
   shown: () => number[];
-  /** Stores pairs; returns how many were new. */
+  /** Stores pairs for the active taste; returns how many were new. */
   add: (pairs: PreferencePair[]) => Promise<number>;
-  random?: () => number;
+  /**
+   * The next pair for the active taste over recent searches and the training queries
+   * (the tuning worker's chooser), never one asked before; null when none is left.
+   */
+  nextPair: (strategy: PairStrategy, seed: number) => Promise<NextPair | null>;
+  /** Stores that a pair was put to the person (answered or skipped), across reloads. */
+  markAsked: (pair: NextPair) => Promise<void>;
+  /** Called after each answered pair with the answers given since the page opened. */
+  onPick?: (picks: number) => void;
 }
 
 /** The person's own taste: likes and dislikes on results, and "which of these two?". */
 export class TuningTaste {
   /** Marks per query and photo ("query\0id"); replaced whole so the page sees each change. */
   #marks = $state<Record<string, Taste>>({});
-  #duo = $state<[number, number] | null>(null);
-  #duoQuery: string | null = null;
+  #pair = $state<NextPair | null>(null);
+  #asking = $state(false);
+  #picks = $state(0);
   #message = $state<string | null>(null);
-  readonly #asked = new AskedDuos();
+  /**
+   * 'active' asks what the taste's model is least sure of; 'random' any pair not asked yet
+   * (the eval compares the two through this same path). The seed advances with each ask.
+   */
+  strategy: PairStrategy = 'active';
+  seed = 1;
 
   constructor(private readonly deps: TasteDeps) {}
 
@@ -42,7 +49,20 @@ export class TuningTaste {
   }
   /** The two photos of the open "which of these two?" prompt. */
   get duo(): [number, number] | null {
-    return this.#duo;
+    const p = this.#pair;
+    return p ? [p.a, p.b] : null;
+  }
+  /** The query the open pair is asked for (any recent search or training query). */
+  get duoQuery(): string | null {
+    return this.#pair?.query ?? null;
+  }
+  /** True while the next pair is being chosen. */
+  get asking(): boolean {
+    return this.#asking;
+  }
+  /** "Which of these two?" answers given since the page opened. */
+  get picks(): number {
+    return this.#picks;
   }
 
   markOf(id: number): Taste | null {
@@ -73,40 +93,48 @@ export class TuningTaste {
         : `${taste === 'like' ? 'Liked' : 'Disliked'}: ${added} new ${added === 1 ? 'pair' : 'pairs'} for “${q}”.`;
   }
 
-  /** Opens the prompt with two results not compared yet; says so when none are left. */
-  ask(): void {
-    const q = this.query;
+  /** Opens the prompt with the pair that teaches the most; says so when none are left. */
+  async ask(): Promise<void> {
     this.#message = null;
-    if (!q) {
-      this.#message = 'Search for something first: the two photos come from its results.';
-      return;
+    this.#asking = true;
+    try {
+      this.#pair = await this.deps.nextPair(this.strategy, this.seed++);
+      if (!this.#pair) {
+        this.#message =
+          'Every pair of the top results of your searches has been compared already: search for something new.';
+      }
+    } catch (e) {
+      this.#pair = null;
+      this.#message = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.#asking = false;
     }
-    const asked = this.#asked.of(q);
-    this.#duo = pickDuo(this.deps.shown(), asked, this.deps.random ?? Math.random);
-    this.#duoQuery = this.#duo ? q : null;
-    if (!this.#duo) this.#message = 'Every pair of the top results has been compared already.';
   }
 
   /** The person preferred the photo on side 0 or 1; the next two follow. */
   async choose(side: 0 | 1): Promise<void> {
-    const duo = this.#duo;
-    const q = this.#duoQuery;
-    if (!duo || !q) return;
-    this.#asked.of(q).add(duoKey(duo[0], duo[1]));
-    const winner = duo[side];
-    const loser = duo[1 - side]!;
-    await this.deps.add([chosenPair(q, winner, loser)]);
-    this.ask();
+    const pair = this.#pair;
+    if (!pair || this.#asking) return;
+    const winner = side === 0 ? pair.a : pair.b;
+    const loser = side === 0 ? pair.b : pair.a;
+    this.#pair = null;
+    await this.deps.markAsked(pair);
+    await this.deps.add([chosenPair(pair.query, winner, loser)]);
+    this.#picks++;
+    this.deps.onPick?.(this.#picks);
+    await this.ask();
   }
 
-  skip(): void {
-    const duo = this.#duo;
-    if (duo && this.#duoQuery) this.#asked.of(this.#duoQuery).add(duoKey(duo[0], duo[1]));
-    this.ask();
+  /** "Similar" or "cannot say": the pair is not asked again, and nothing is learnt. */
+  async skip(): Promise<void> {
+    const pair = this.#pair;
+    if (!pair || this.#asking) return;
+    this.#pair = null;
+    await this.deps.markAsked(pair);
+    await this.ask();
   }
 
   close(): void {
-    this.#duo = null;
-    this.#duoQuery = null;
+    this.#pair = null;
   }
 }

@@ -26,6 +26,8 @@ export interface TrainingDeps {
   /** Called with the new adapter, which the worker has already made active. */
   onTrained: (adapter: AdapterInfo) => Promise<void>;
   settings?: Partial<TrainSettings>;
+  /** The taste to train (its own picks; its adapter is replaced), when tastes are in use. */
+  taste?: () => string;
 }
 
 export type TrainingPhase = 'idle' | 'embedding' | 'training';
@@ -37,6 +39,11 @@ export class TuningTraining {
   #error = $state<string | null>(null);
   #message = $state<string | null>(null);
   #abort: AbortController | undefined;
+  /**
+   * Also learn from the automatic pairs (bound to a checkbox). They are scaled to half the
+   * picks' total weight (AUTO_SHARE), so a few picks are never drowned by thousands of them.
+   */
+  includeAuto = $state(false);
 
   constructor(private readonly deps: TrainingDeps) {}
 
@@ -80,10 +87,11 @@ export class TuningTraining {
       const onProgress = (p: TrainProgress) => {
         this.#history = [...this.#history, { ...p }];
       };
-      const request = {
+      const request: TrainRequest = {
         profileId: this.deps.profileId,
         queries,
         settings: this.deps.settings ?? {},
+        ...(this.deps.taste ? { taste: this.deps.taste(), includeAuto: this.includeAuto } : {}),
       };
       const adapter = await this.deps.client.train(request, onProgress, abort.signal);
       const s = adapter.summary;
@@ -91,7 +99,7 @@ export class TuningTraining {
         `Trained on ${s.trainPairs + s.validationPairs} pairs in ${s.epochs} epochs` +
         `${s.stoppedEarly ? ' (stopped early)' : ''}: ` +
         `${Math.round(s.validationAccuracy * 100)}% of held-back pairs in order ` +
-        `(base model ${Math.round(s.baseValidationAccuracy * 100)}%). Search now uses it.`;
+        `(base model ${Math.round(s.baseValidationAccuracy * 100)}%). The next search uses it.`;
       await this.deps.onTrained(adapter);
       return adapter;
     } catch (e) {

@@ -3,25 +3,44 @@ import { describe, expect, it, vi } from 'vitest';
 import type {
   AdapterInfo,
   BuildPairsRequest,
+  NextPairRequest,
   PairInfo,
   TrainRequest,
 } from '../../../workers/tuning/protocol';
 import { openLibraryDb, type LumenDb } from '../../core/store/db';
 import { countPairs, listPairs, ORIGIN_WEIGHT } from '../../core/store/preference-store';
-import { TuningState, type TuningWorker } from './tuning.svelte';
+import { askedDuos, createTaste, markAsked } from '../../core/store/taste-store';
+import { choosePair } from '../../core/tuning/active-pairs';
+import { RETRAIN_EVERY, TuningState, type TuningWorker } from './tuning.svelte';
 
 let n = 0;
 const MODEL = { id: 'clip', revision: '1' };
 const KEY = 'clip@1';
 
 /** A tuning worker backed by the same (fake) IndexedDB the page writes person-made pairs to. */
-function fakeWorker(db: Promise<LumenDb>) {
+function fakeWorker(db: Promise<LumenDb>, shown: number[]) {
   const built: BuildPairsRequest[] = [];
   const trained: TrainRequest[] = [];
+  const asked: NextPairRequest[] = [];
   const client: TuningWorker = {
-    pairCounts: async () => countPairs(await db, KEY),
-    listPairs: async () =>
-      (await listPairs(await db, KEY)).map((p) => ({ ...p, id: p.id! }) satisfies PairInfo),
+    pairCounts: async (_p, taste) => countPairs(await db, KEY, taste),
+    listPairs: async (_p, taste) =>
+      (await listPairs(await db, KEY, taste)).map((p) => ({ ...p, id: p.id! }) satisfies PairInfo),
+    // The chooser over the shown results, scored by rank, with the asked pairs the page stored.
+    nextPair: async (request) => {
+      asked.push(request);
+      const heads = request.queries.map((q) => ({
+        query: q.text,
+        ids: shown,
+        scores: shown.map((_, i) => -i),
+      }));
+      const done = await askedDuos(await db, request.taste, KEY);
+      return choosePair(heads, { ...request, asked: done });
+    },
+    markAsked: async (_p, taste, pair) =>
+      markAsked(await db, taste, KEY, pair.query, pair.a, pair.b),
+    learntOrders: (_p, _t, queries) =>
+      Promise.resolve(queries.map((q) => ({ query: q.text, before: [1, 2], after: [2, 1] }))),
     deletePair: async (id) => (await db).delete('preferences', id),
     buildPairs: (request) => {
       built.push(request);
@@ -43,12 +62,12 @@ function fakeWorker(db: Promise<LumenDb>) {
     exportAdapter: () => Promise.resolve(new Uint8Array()),
     importAdapter: () => Promise.reject(new Error('no')),
   };
-  return { client, built, trained };
+  return { client, built, trained, asked };
 }
 
 function setup(shown: number[], query: string | null = 'A Red Circle') {
   const db = openLibraryDb(`tuning-${++n}`);
-  const { client, built, trained } = fakeWorker(db);
+  const { client, built, trained, asked } = fakeWorker(db, shown);
   const refresh = vi.fn(() => Promise.resolve());
   const tuning = new TuningState({
     client,
@@ -67,7 +86,7 @@ function setup(shown: number[], query: string | null = 'A Red Circle') {
     rephraser: { ready: false, blend: 0.5, lookup: () => Promise.resolve(null) },
     search: { currentQuery: () => query, shown: () => shown, refresh },
   });
-  return { tuning, db, built, trained };
+  return { tuning, db, built, trained, asked, refresh };
 }
 
 describe('tuning state', () => {
@@ -90,24 +109,61 @@ describe('tuning state', () => {
     expect(tuning.taste.markOf(11)).toBe('dislike');
   });
 
-  it('a pick stores one chosen pair and asks the next two', async () => {
-    const { tuning, db } = setup([1, 2, 3]);
-    tuning.taste.ask();
+  it('a pick stores one chosen pair for the asked query and asks a pair not asked before', async () => {
+    const { tuning, db, asked } = setup([1, 2, 3]);
+    await tuning.remember('a green square');
+    await tuning.taste.ask();
+    // Recent searches come first, then the profile's training queries.
+    expect(asked[0]!.queries.map((q) => q.text)).toEqual([
+      'a green square',
+      'a blue star',
+      'a red circle',
+    ]);
+    expect(asked[0]!.strategy).toBe('active');
     const [a, b] = tuning.taste.duo!;
+    const query = tuning.taste.duoQuery!;
     await tuning.taste.choose(1);
     const stored = await listPairs(await db, KEY);
     expect(stored).toMatchObject([
-      { winner: b, loser: a, origin: 'chosen', weight: ORIGIN_WEIGHT.chosen },
+      { queryText: query, winner: b, loser: a, origin: 'chosen', weight: ORIGIN_WEIGHT.chosen },
     ]);
     expect(tuning.taste.duo).not.toBeNull();
-    expect(new Set(tuning.taste.duo)).not.toEqual(new Set([a, b]));
+    const next = tuning.taste.duo!;
+    expect(`${tuning.taste.duoQuery}|${[...next].sort().join()}`).not.toBe(
+      `${query}|${[a, b].sort().join()}`,
+    );
+  });
+
+  it('picks and likes go to the active taste; a new taste starts with none', async () => {
+    const { tuning, db } = setup([1, 2, 3]);
+    await tuning.open();
+    await tuning.taste.like(3);
+    await tuning.tastes.create('Snow');
+    expect(tuning.tastes.active?.name).toBe('Snow');
+    expect(tuning.pairs.counts).toEqual({ auto: 0, liked: 0, chosen: 0 });
+    await tuning.taste.like(2);
+    const snow = tuning.tastes.activeId;
+    expect((await listPairs(await db, KEY, snow)).map((p) => p.winner)).toEqual([2]);
+    const other = await createTaste(await db, 'Other');
+    await tuning.tastes.use(other.id);
+    expect(tuning.pairs.counts?.liked).toBe(0);
+  });
+
+  it('retrains the active taste in the background every few answers', async () => {
+    const shown = Array.from({ length: 10 }, (_, i) => i + 1);
+    const { tuning, trained } = setup(shown);
+    await tuning.open();
+    for (let i = 0; i < RETRAIN_EVERY; i++) {
+      if (!tuning.taste.duo) await tuning.taste.ask();
+      await tuning.taste.choose(0);
+    }
+    await vi.waitFor(() => expect(trained).toHaveLength(1));
+    expect(trained[0]!.taste).toBe(tuning.tastes.activeId);
   });
 
   it('without a text search there is nothing to like', async () => {
     const { tuning, db } = setup([1, 2, 3], null);
     await tuning.taste.like(3);
-    tuning.taste.ask();
-    expect(tuning.taste.duo).toBeNull();
     expect(await listPairs(await db, KEY)).toEqual([]);
   });
 

@@ -2,11 +2,15 @@ import {
   DEFAULT_DPO_GRID,
   DEFAULT_TRAIN_SETTINGS,
   type EmbeddedQuery,
+  type NextPair,
+  type NextPairRequest,
 } from '../../../workers/tuning/protocol';
 import { modelKey, type Profile } from '../../core/manifest';
 import type { LumenDb } from '../../core/store/db';
 import { addPairs } from '../../core/store/preference-store';
 import { recentQueries, rememberQuery } from '../../core/store/query-history';
+import { TuningLearnt, type LearntClient } from './tuning-learnt.svelte';
+import { TuningTastes } from './tuning-tastes.svelte';
 import type { RephraseState } from './rephrase.svelte';
 import { rephrasingKey } from './rephrasing-key';
 import { TuningAdapters, type AdaptersClient } from './tuning-adapters.svelte';
@@ -21,7 +25,22 @@ import {
 import { TuningTaste } from './tuning-taste.svelte';
 import { TuningTraining, type TrainClient } from './tuning-training.svelte';
 
-export type TuningWorker = PairsClient & TrainClient & AdaptersClient;
+/** What "Which of these two?" needs of the tuning worker (TuningClient; a fake in specs). */
+export interface ChooserClient {
+  nextPair: (request: NextPairRequest) => Promise<NextPair | null>;
+  markAsked: (profileId: string, taste: string, pair: Omit<NextPair, 'margin'>) => Promise<void>;
+}
+
+export type TuningWorker = PairsClient &
+  TrainClient &
+  AdaptersClient &
+  LearntClient &
+  ChooserClient;
+
+/** "Which of these two?" answers between background retrains of the active taste. */
+export const RETRAIN_EVERY = 5;
+/** Recent searches the chooser spreads its pairs over (with the profile's training queries). */
+const CHOOSER_RECENT = 8;
 
 export interface TuningDeps {
   client: TuningWorker;
@@ -44,6 +63,8 @@ export class TuningState {
   readonly taste: TuningTaste;
   readonly training: TuningTraining;
   readonly adapters: TuningAdapters;
+  readonly tastes: TuningTastes;
+  readonly learnt: TuningLearnt;
   #opened: Promise<void> | undefined;
   readonly #embeddings = embeddingCache();
 
@@ -56,36 +77,72 @@ export class TuningState {
         recent: async () => (await recentQueries(await db())).map((r) => r.text),
         builtIn: profile.tuning?.trainingQueries ?? [],
       });
+    const taste = () => this.tastes.activeId;
     this.pairs = new TuningPairs({
       client,
       profileId,
+      taste,
+      tasteName: () => this.tastes.active?.name,
       grid: profile.tuning?.grid ?? DEFAULT_DPO_GRID,
       countQueries: async () => (await texts()).texts.length,
       embedQueries: async () => this.#embed((await texts()).texts),
-      store: async (pairs) =>
-        addPairs(
+      store: async (pairs) => {
+        const current = await this.tastes.current();
+        return addPairs(
           await db(),
-          pairs.map((p) => ({ ...p, model })),
-        ),
+          pairs.map((p) => ({ ...p, model, taste: current })),
+        );
+      },
     });
     this.taste = new TuningTaste({
       currentQuery: deps.search.currentQuery,
       shown: deps.search.shown,
       add: (pairs) => this.pairs.add(pairs),
+      nextPair: async (strategy, seed) =>
+        client.nextPair({
+          profileId,
+          taste: await this.tastes.current(),
+          queries: await this.#chooserQueries(),
+          strategy,
+          seed,
+        }),
+      markAsked: async (pair) => client.markAsked(profileId, await this.tastes.current(), pair),
+      // The taste retrains in the background every few answers; results on screen keep
+      // their order until the person asks for the new one or searches again.
+      onPick: (picks) => {
+        if (picks % RETRAIN_EVERY === 0 && !this.training.running) void this.training.train();
+      },
     });
     this.adapters = new TuningAdapters({ client, profileId, refreshSearch: deps.search.refresh });
+    this.learnt = new TuningLearnt({
+      client,
+      profileId,
+      taste,
+      queries: async () => {
+        const recent = (await recentQueries(await db())).slice(0, 3).map((r) => r.text);
+        return (await this.#embed(recent)).queries;
+      },
+    });
+    this.tastes = new TuningTastes({
+      db,
+      useAdapter: (id) => this.adapters.use(id),
+      changed: async () => {
+        await Promise.all([this.pairs.refresh(), this.learnt.refresh()]);
+      },
+    });
     this.training = new TuningTraining({
       client,
       profileId,
       maxEpochs: profile.tuning?.settings['maxEpochs'] ?? DEFAULT_TRAIN_SETTINGS.maxEpochs,
       // Every stored pair names its query; the trainer drops pairs whose query it cannot embed.
+      taste,
       embedPairQueries: async () => {
-        const texts = pairQueryTexts(await client.listPairs(profileId));
+        const texts = pairQueryTexts(await client.listPairs(profileId, taste()));
         return (await this.#embed(texts)).queries;
       },
       onTrained: async () => {
-        await this.adapters.trained();
-        await this.pairs.refresh();
+        await Promise.all([this.tastes.refresh(), this.adapters.trained()]);
+        await Promise.all([this.pairs.refresh(), this.learnt.refresh()]);
       },
     });
   }
@@ -97,15 +154,30 @@ export class TuningState {
 
   /** Loads counts and models the first time the panel opens (the tuning worker starts then). */
   open(): Promise<void> {
-    this.#opened ??= Promise.all([this.pairs.refresh(), this.adapters.refresh()]).then(
-      () => undefined,
-    );
+    this.#opened ??= this.tastes
+      .refresh()
+      .then(() => Promise.all([this.pairs.refresh(), this.adapters.refresh()]))
+      .then(() => undefined);
     return this.#opened;
   }
 
-  /** Keeps a searched query as a training query (the history holds the last 100). */
+  /**
+   * Keeps a searched query as a training query (the history holds the last 100). A new
+   * search already uses the newest model, so no "show with new taste" is waiting then.
+   */
   async remember(text: string): Promise<void> {
+    this.adapters.searched();
     await rememberQuery(await this.deps.db(), text);
+  }
+
+  /** Where "Which of these two?" looks: recent searches, then the profile's training queries. */
+  async #chooserQueries(): Promise<EmbeddedQuery[]> {
+    const recent = (await recentQueries(await this.deps.db())).slice(0, CHOOSER_RECENT);
+    const texts = await trainingQueryTexts({
+      recent: () => Promise.resolve(recent.map((r) => r.text)),
+      builtIn: this.deps.profile.tuning?.trainingQueries ?? [],
+    });
+    return (await this.#embed(texts.texts)).queries;
   }
 
   #embed(texts: string[]): Promise<{ queries: EmbeddedQuery[]; rephrased: number }> {
