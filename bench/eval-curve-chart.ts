@@ -26,8 +26,9 @@ function niceTicks(lo: number, hi: number, step: number): number[] {
 
 export function curveChart(input: ChartInput): string {
   const all = [...input.rerank.points, ...input.tunedRerank.points];
-  const pLo = Math.floor(Math.min(...all.map((p) => p.precision)) * 20) / 20;
-  const pHi = Math.ceil(Math.max(...all.map((p) => p.precision)) * 20) / 20;
+  // A point's width of room at each end, so that no point sits on an axis.
+  const pLo = Math.floor(Math.min(...all.map((p) => p.precision)) * 20) / 20 - 0.01;
+  const pHi = Math.ceil(Math.max(...all.map((p) => p.precision)) * 20) / 20 + 0.01;
   const qLo = Math.floor(Math.min(...all.map((p) => p.quality)) * 20) / 20;
   const qHi = Math.ceil(Math.max(...all.map((p) => p.quality)) * 20) / 20;
   const x = (p: number) => M.left + ((pHi - p) / (pHi - pLo || 1)) * (W - M.left - M.right);
