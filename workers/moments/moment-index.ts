@@ -1,6 +1,13 @@
 import type { MomentThresholds } from '../../src/core/manifest';
 import { completeLinkage, type PairJudge } from './linkage';
-import { DEFAULT_BANDS, MAX_SLOTS, SignBands, type BandSettings } from './sign-bands';
+import {
+  DEFAULT_BANDS,
+  HAMMING_LIMIT,
+  MAX_SLOTS,
+  SignBands,
+  hamming,
+  type BandSettings,
+} from './sign-bands';
 
 /**
  * The library's moments, kept up to date as photos come and go.
@@ -46,6 +53,8 @@ export class MomentIndex {
   #byTime: number[] = [];
   #clusterOf = new Map<number, number[]>();
   #banded = false;
+  /** SignBands.signs of every slot, once banded. */
+  #signs = new Uint32Array(0);
 
   constructor(dim: number, thresholds: MomentThresholds, bands: BandSettings = DEFAULT_BANDS) {
     this.#dim = dim;
@@ -103,8 +112,13 @@ export class MomentIndex {
       this.#edges[b]!.set(a, sim);
       touched.add(a).add(b);
     };
+    const bandJudge = (a: number, b: number) => {
+      if (hamming(this.#signs, a, b) <= HAMMING_LIMIT) judge(a, b);
+    };
     if (this.#banded) {
-      this.#bands.add(slots, this.#bands.keys(codes, n), this.#alive, { push: judge });
+      const keys = this.#bands.keys(codes, n);
+      this.#signs.set(this.#bands.signs(codes, n), first * 2);
+      this.#bands.add(slots, keys, this.#alive, { push: bandJudge });
     } else if (this.#n < BRUTE_FORCE_BELOW) {
       for (const a of slots) for (let b = 0; b < a; b++) if (this.#alive[b]) judge(b, a);
     } else {
@@ -115,9 +129,10 @@ export class MomentIndex {
       held.forEach((s, i) =>
         heldCodes.set(this.#codes.subarray(s * this.#dim, (s + 1) * this.#dim), i * this.#dim),
       );
-      this.#bands.add(held, this.#bands.keys(heldCodes, held.length), this.#alive, {
-        push: judge,
-      });
+      const keys = this.#bands.keys(heldCodes, held.length);
+      const signs = this.#bands.signs(heldCodes, held.length);
+      held.forEach((s, i) => this.#signs.set(signs.subarray(2 * i, 2 * i + 2), 2 * s));
+      this.#bands.add(held, keys, this.#alive, { push: bandJudge });
     }
     this.#pairByTime(slots, judge);
     this.#regroup(touched);
@@ -264,5 +279,6 @@ export class MomentIndex {
     this.#times = grow(this.#times, (k) => new Float64Array(k));
     this.#ids = grow(this.#ids, (k) => new Uint32Array(k));
     this.#alive = grow(this.#alive, (k) => new Uint8Array(k));
+    this.#signs = grow(this.#signs, (k) => new Uint32Array(k), 2);
   }
 }

@@ -22,6 +22,23 @@ export interface BandSettings {
   seed: number;
 }
 
+/**
+ * Most differing bits of `signs` for a pair to be compared. Two random photos differ in about
+ * 32 of 64; a pair at the no-time moment threshold (about 0.9 once centred) in about 9, and
+ * more than 24 happens to such a pair about once in 10^4.
+ */
+export const HAMMING_LIMIT = 24;
+
+export function hamming(signs: Uint32Array, a: number, b: number): number {
+  return popcount(signs[2 * a]! ^ signs[2 * b]!) + popcount(signs[2 * a + 1]! ^ signs[2 * b + 1]!);
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 export const DEFAULT_BANDS: BandSettings = { bands: 36, bits: 16, maxBucket: 64, seed: 7 };
 
 /** Deterministic coordinate choice (mulberry32). */
@@ -88,6 +105,24 @@ export class SignBands {
           if (codes[row + c]! > mean[c]!) key |= 1 << k;
         }
         out[i * bands + b] = key >>> 0;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * 64 sign bits of each row's centred vector (two words a row), on coordinates spread over the
+   * vector: a pair whose bits differ in more than HAMMING_LIMIT places is not worth a cosine.
+   * Call after `keys`, which fixes the mean.
+   */
+  signs(codes: Int8Array, n: number): Uint32Array {
+    const dim = this.#dim;
+    const mean = this.#mean ?? new Float32Array(dim);
+    const out = new Uint32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 64; k++) {
+        const c = Math.floor((k * dim) / 64);
+        if (codes[i * dim + c]! > mean[c]!) out[i * 2 + (k >> 5)]! |= 1 << (k & 31);
       }
     }
     return out;
