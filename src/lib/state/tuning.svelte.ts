@@ -156,7 +156,9 @@ export class TuningState {
   open(): Promise<void> {
     this.#opened ??= this.tastes
       .refresh()
-      .then(() => Promise.all([this.pairs.refresh(), this.adapters.refresh()]))
+      .then(() =>
+        Promise.all([this.pairs.refresh(), this.adapters.refresh(), this.learnt.refresh()]),
+      )
       .then(() => undefined);
     return this.#opened;
   }
