@@ -27,8 +27,9 @@ describe('curveChart', () => {
 
   it('draws both curves point by point, with base and the tuned model marked', () => {
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<polyline/g)).toHaveLength(2);
-    expect(svg.match(/<circle/g)).toHaveLength(6);
+    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    // Six in the whole sweep, and the two within reach of base again in the near-base panel.
+    expect(svg.match(/<circle/g)).toHaveLength(8);
     expect(svg).toContain('re-rank (base vectors), beauty 0.5: P@10 0.650, quality 0.950');
     expect(svg).toContain('>base</text>');
     expect(svg).toContain('>tuned alone</text>');

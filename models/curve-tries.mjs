@@ -4,7 +4,10 @@
 //   default — the manifest's recorded grid and settings (what the app trains);
 //   margin  — each automatic pair weighted by its beauty margin (mean weight 1);
 //   blend-B — pairs ordered by the re-ranker's own blend, (1 − B)·relevance + B·beauty;
-//   wide    — the tuned model as re-ranking's first stage with 600 candidates instead of 200.
+//   wide    — the tuned model as re-ranking's first stage with 600 candidates instead of 200;
+//   wide-head — the same with strictness 0.3 instead of 0.5, so more of them can move up for
+//             their looks (re-ranking alone is also shown so, for a fair comparison).
+//   node models/curve-tries.mjs [--variants=default,margin,blend-0.2,margin-blend-0.2]
 // Pairs come from train-split queries over train/val photos; the KL term spreads over the same.
 // TypeScript sources load through Vite's SSR loader, as in models/tuning-sweep.mjs.
 import { tsLoader } from '../bench/ts-loader.mjs';
@@ -37,7 +40,7 @@ const embedded = await world.embedQueries([...val, ...test].map((q) => q.text));
 console.log(`world loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 /** One curve (a point per beauty) for one model, re-ranking `candidates` hits per query. */
-function curveOf(adapter, queries, candidates = 200) {
+function curveOf(adapter, queries, candidates = 200, strictness = DEFAULT_RANK.strictness) {
   const scorer = new Scorer(world, adapter);
   const ranked = queries.map((q) => {
     const hits = scorer
@@ -51,7 +54,12 @@ function curveOf(adapter, queries, candidates = 200) {
       beauty,
       ranked.map(({ q, hits, mean }) => ({
         query: q,
-        row: rerank(hits, mean, world.scoreIndex, { ...DEFAULT_RANK, order: 'fusion', beauty })
+        row: rerank(hits, mean, world.scoreIndex, {
+          ...DEFAULT_RANK,
+          order: 'fusion',
+          beauty,
+          strictness,
+        })
           .slice(0, 10)
           .map((h) => world.truth.images[h.id - 1]),
       })),
@@ -96,8 +104,11 @@ async function train(variant) {
   const adapters = [];
   for (const seed of SEEDS) {
     let pairs;
-    if (variant.startsWith('blend-')) pairs = await blendPairs(seed, Number(variant.slice(6)));
-    else {
+    const blend = /blend-([\d.]+)$/.exec(variant);
+    if (blend) {
+      pairs = await blendPairs(seed, Number(blend[1]));
+      if (variant.startsWith('margin-')) pairs = byMargin(pairs);
+    } else {
       pairs = await automaticPairs(world, tuning.trainingQueries, trainAndVal, {
         ...gridOf(tuning),
         seed,
@@ -130,8 +141,12 @@ for (const [split, queries] of [
 ]) {
   const base = curveOf(undefined, queries);
   report('re-rank (base)', split, base, base[0].precision);
+  report('re-rank strict 0.3', split, curveOf(undefined, queries, 600, 0.3), base[0].precision);
 }
-const variants = ['default', 'margin', 'blend-0.2', 'blend-0.5'];
+const variants = (
+  process.argv.find((a) => a.startsWith('--variants='))?.slice(11) ??
+  'default,margin,blend-0.2,blend-0.5'
+).split(',');
 for (const variant of variants) {
   const adapters = await train(variant);
   for (const [split, queries] of [
@@ -150,6 +165,12 @@ for (const variant of variants) {
         'tuned+re-rank wide',
         split,
         meanCurve(adapters.map((a) => curveOf(a, queries, 600))),
+        basePrecision,
+      );
+      report(
+        'tuned+re-rank wide-head',
+        split,
+        meanCurve(adapters.map((a) => curveOf(a, queries, 600, 0.3))),
         basePrecision,
       );
     }
