@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   FIXTURES,
   addFolder,
@@ -19,18 +20,42 @@ const fixtures = JSON.parse(readFileSync(path.join(HEIC, 'manifest.json'), 'utf8
   name: string;
 }[];
 
+/** The fixtures in two folders: all but one first, then that one (indexed offline). */
+function splitFixtures(): [string, string] {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'lumen-heic-'));
+  const [first, later] = [path.join(root, 'photos'), path.join(root, 'later')];
+  for (const f of fixtures) {
+    const into = f.name === 'ten-bit.heic' ? later : first;
+    cpSync(path.join(HEIC, 'photos', f.name), path.join(into, f.name));
+  }
+  return [first, later];
+}
+
+async function serviceWorkerControls(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) =>
+        navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }),
+      );
+  });
+}
+
 test('a folder of HEIC photos is indexed, shown upright, and found in words', async ({
   page,
+  context,
   baseURL,
 }) => {
   test.setTimeout(60_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const requests = await openApp(page);
+  await serviceWorkerControls(page);
+  const [first, later] = splitFixtures();
 
-  await addFolder(page, path.join(HEIC, 'photos'));
+  await addFolder(page, first);
   const counts = await waitForIndexing(page, 45_000);
-  expect(countOf(counts, /new photos? indexed/)).toBe(fixtures.length);
+  expect(countOf(counts, /new photos? indexed/)).toBe(fixtures.length - 1);
   expect(countOf(counts, /skipped/)).toBe(0);
   // Chromium has no HEIC decoder: libheif came from the app's own origin, on demand.
   expect(requests.some((u) => u.includes('/vendor/libheif-js-'))).toBe(true);
@@ -55,4 +80,10 @@ test('a folder of HEIC photos is indexed, shown upright, and found in words', as
   await search(page, 'a red circle');
   expect(await topPaths(page, 1)).toEqual(['photos/red-circle.heic']);
   expect(errors).toEqual([]);
+
+  // The decoder was kept at first use: offline, a new HEIC is still indexed.
+  await context.setOffline(true);
+  await page.reload();
+  await addFolder(page, later);
+  expect(countOf(await waitForIndexing(page, 45_000), /new photos? indexed/)).toBe(1);
 });
