@@ -1,6 +1,7 @@
 import { decodeHeic, type FitSize } from './heic/decode-heic';
 import { MAX_PIXELS, scalesJpeg, type HeaderInfo } from './image-header';
 import type { PreparedImage } from './protocol';
+import { MEASURE_LONG_SIDE, measureSize, subjectSharpness } from '../../src/core/subject-sharpness';
 
 /** Thumbnails and model inputs share one downsized decode: shortest side at most this. */
 export const WORKING_SIDE = 256;
@@ -13,10 +14,15 @@ function workingScale(w0: number, h0: number): number {
 /**
  * The size to ask a JPEG decoder for: libjpeg scales by n/8 while it decodes, and Chromium
  * picks the largest n/8 whose pixel count fits the asked size. Asking for exactly the
- * smallest n/8 that still covers the working size gets that scale, never a smaller one.
+ * smallest n/8 that still covers the working size, and the subject-sharpness measure's long
+ * side (MEASURE_LONG_SIDE), gets that scale, never a smaller one.
  */
 export function jpegDecodeSize(w0: number, h0: number): { width: number; height: number } {
-  const eighths = Math.min(8, Math.max(1, Math.ceil((8 * WORKING_SIDE) / Math.min(w0, h0))));
+  const cover = Math.max(
+    Math.ceil((8 * WORKING_SIDE) / Math.min(w0, h0)),
+    Math.ceil((8 * MEASURE_LONG_SIDE) / Math.max(w0, h0)),
+  );
+  const eighths = Math.min(8, Math.max(1, cover));
   return { width: Math.ceil((w0 * eighths) / 8), height: Math.ceil((h0 * eighths) / 8) };
 }
 
@@ -52,6 +58,13 @@ const toWorkingSize: FitSize = (width, height) => {
   return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
 };
 
+/** What is decoded: the working size, and the subject-sharpness measure's long side. */
+const toDecodeSize: FitSize = (width, height) => {
+  const working = toWorkingSize(width, height);
+  const measure = measureSize(width, height);
+  return measure.width > working.width ? measure : working;
+};
+
 /**
  * Decodes an image off the main thread and downsizes it once: the thumbnail and
  * the model's input both come from that copy. JPEGs are decoded at reduced size where the
@@ -63,7 +76,7 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
   if (info.kind === 'heic') {
     const shown =
       info.width && info.height ? { width: info.width, height: info.height } : undefined;
-    const { bitmap, width, height } = await decodeHeic(blob, toWorkingSize, shown);
+    const { bitmap, width, height } = await decodeHeic(blob, toDecodeSize, shown);
     try {
       // Sized again here: a browser that ignores createImageBitmap's resize hands back more.
       const working = toWorkingSize(bitmap.width, bitmap.height);
@@ -99,13 +112,15 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
         imageOrientation: 'from-image',
         colorSpaceConversion: 'default',
       };
-      if (scale < 1) {
+      // Large enough for the subject-sharpness measure too (brought down to the working size below).
+      const decodeScale = Math.max(scale, Math.min(1, MEASURE_LONG_SIDE / Math.max(w0, h0)));
+      if (decodeScale < 1) {
         // One dimension only: the other follows the oriented aspect ratio.
-        options.resizeWidth = Math.max(1, Math.round(w0 * scale));
+        options.resizeWidth = Math.max(1, Math.round(w0 * decodeScale));
         options.resizeQuality = 'high';
       }
       source = await createImageBitmap(blob, options);
-      ({ width, height } = source);
+      ({ width, height } = toWorkingSize(source.width, source.height));
     }
     const working = await fromWorkingCopy(source, width, height);
     // Full-size dimensions as displayed: swap the header's when EXIF rotated the image.
@@ -125,8 +140,9 @@ async function fromWorkingCopy(
   source: VideoFrame | ImageBitmap,
   width: number,
   height: number,
-): Promise<Pick<PreparedImage, 'thumbnail' | 'pixels'>> {
+): Promise<Pick<PreparedImage, 'thumbnail' | 'pixels' | 'subjectSharpness'>> {
   if (width === 0 || height === 0) throw new Error('no pixels');
+  const subject = measureSubject(source);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('2D canvas unavailable');
@@ -134,7 +150,26 @@ async function fromWorkingCopy(
   ctx.drawImage(source, 0, 0, width, height);
   const pixels = ctx.getImageData(0, 0, width, height);
   const thumbnail = await canvas.convertToBlob({ type: 'image/webp', quality: 0.82 });
-  return { thumbnail, pixels: { data: pixels.data, width, height } };
+  return { thumbnail, pixels: { data: pixels.data, width, height }, ...subject };
+}
+
+/**
+ * Subject sharpness, drawn at the measure's size from the decoded picture before it is brought
+ * down (src/core/subject-sharpness.ts). Left out when the decode is smaller than the measure
+ * asks and the photo is larger: a figure from fewer pixels would not compare with the others.
+ */
+function measureSubject(source: VideoFrame | ImageBitmap): Pick<PreparedImage, 'subjectSharpness'> {
+  const w = 'displayWidth' in source ? source.displayWidth : source.width;
+  const h = 'displayHeight' in source ? source.displayHeight : source.height;
+  const size = measureSize(w, h);
+  if (Math.max(size.width, size.height) < Math.min(MEASURE_LONG_SIDE, Math.max(w, h))) return {};
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return {};
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, 0, 0, size.width, size.height);
+  const { data } = ctx.getImageData(0, 0, size.width, size.height);
+  return { subjectSharpness: subjectSharpness({ data, ...size }) };
 }
 
 export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {

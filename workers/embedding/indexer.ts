@@ -2,6 +2,8 @@ import { errorMessage } from '../../src/core/errors';
 import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { LumenDb, SkippedRecord } from '../../src/core/store/db';
 import { photosWithMetadata } from '../../src/core/store/metadata-store';
+import { writeSubjectSharpness } from '../../src/core/store/sharpness-store';
+import { SUBJECT_SHARPNESS_VERSION } from '../../src/core/subject-sharpness';
 import {
   commitBatch,
   loadLibraryIndex,
@@ -453,6 +455,13 @@ export class IndexingJob {
     if (writes.length || touched.length || skipped.length) {
       const ids = await commitBatch(db, { model, dim, writes, touched, skipped });
       writes.forEach((w, i) => this.#remember(index, w, ids[i]!));
+      // The moments worker's best shot reads it (src/core/store/sharpness-store.ts).
+      const sharpness = new Map(plan.toEmbed.map((t) => [t.write, t.prepared.subjectSharpness]));
+      const rows = writes.flatMap((w, i) => {
+        const value = sharpness.get(w);
+        return value === undefined ? [] : [{ id: ids[i]!, value }];
+      });
+      await writeSubjectSharpness(db, SUBJECT_SHARPNESS_VERSION, rows);
     }
     for (const t of plan.toEmbed) this.#claimed.delete(t.write.fields.hash);
     if (twins.length) {

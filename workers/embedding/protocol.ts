@@ -31,6 +31,8 @@ export interface PreparedImage {
   thumbnail: Blob;
   /** A downsized copy for the model (its processor resizes and crops further). */
   pixels: ImagePixels;
+  /** src/core/subject-sharpness.ts, measured at ≥ 512 px on the long side before downsizing. */
+  subjectSharpness?: number;
 }
 
 export interface IndexingProgress {
