@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gridOf, trainSettingsOf } from './manifest-settings';
-import { DEFAULT_DPO_GRID } from './protocol';
+import { DEFAULT_DPO_GRID, FEW_PAIR_SETTINGS } from './protocol';
 
 describe('manifest tuning settings', () => {
   it('maps known names and refuses unknown ones', () => {
@@ -23,5 +24,13 @@ describe('manifest tuning settings', () => {
       s: 2,
       seed: 7,
     });
+  });
+
+  it('the few-pair settings the page trains tastes with are the ones recorded in the manifest', () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8'),
+    ) as { profiles: Record<string, { tuning?: { fewPairSettings?: Record<string, number> } }> };
+    const recorded = manifest.profiles['tiny-world']?.tuning?.fewPairSettings;
+    expect(trainSettingsOf({ settings: recorded ?? {} })).toEqual(FEW_PAIR_SETTINGS);
   });
 });

@@ -181,17 +181,22 @@ export interface TrainRequest {
 }
 
 /**
- * Few-pair training (a taste's own picks, tens of pairs): chosen on val by
- * `npm run sweep -- --few-pairs` (models/tuning-sweep.mjs), recorded in the manifest's
- * `tuning.fewPairSettings` note. Fewer pairs need more epochs over them, a higher rate and a
- * larger held-back share for early stopping to see anything; batches smaller than the set.
+ * Few-pair training (a taste's own picks, tens of pairs), chosen on VAL by bench/taste-sweep.mjs
+ * over the simulated people (issue 22): the largest share of each person's val ceiling within 2
+ * points of P@10. Small batches and a high rate, so 50 picks make enough steps; a semantic
+ * weight of 2, since at the profile's 0.2 fifty picks cost 4 points of precision. Early
+ * stopping: holding back 10% or 20% of the picks (patience 5) was compared on val against
+ * holding back none (docs/tastes.md has the figures); with nothing held back every pick trains
+ * and the training pairs stand in for stopping. Recorded in models/manifest.json as tiny-world
+ * `tuning.fewPairSettings` (manifest-settings.spec checks the two agree).
  */
 export const FEW_PAIR_SETTINGS: Partial<TrainSettings> = {
-  maxEpochs: 40,
-  learningRate: 5e-3,
-  batchSize: 16,
-  validationShare: 0.2,
-  patience: 5,
+  batchSize: 8,
+  maxEpochs: 30,
+  validationShare: 0,
+  patience: 30,
+  semanticWeight: 2,
+  learningRate: 0.01,
 };
 
 /** Below this many pairs a training run uses FEW_PAIR_SETTINGS. */
