@@ -98,29 +98,33 @@ export async function tasteCeiling(
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1;
   const base = await measureTaste(world, person, queries, pool, undefined);
+  const cosines = queries.map((query) => {
+    const t = embedded.get(query.text)!;
+    return pool.map((id) => {
+      const e = world.vectorOf(id);
+      let s = 0;
+      for (let j = 0; j < world.dim; j++) s += t[j]! * e[j]!;
+      return s;
+    });
+  });
   let best = { lift: 0, precisionLoss: 0, lambda: 0, taste: base.taste };
-  for (let step = 1; step <= 100; step++) {
-    const lambda = step * 0.0025;
+  // Fine steps first: with few val queries one swapped photo is already a point of P@10.
+  for (let step = 1; step <= 200; step++) {
+    const lambda = step <= 100 ? step * 0.0002 : 0.02 + (step - 100) * 0.0023;
     let taste = 0;
     let precision = 0;
-    for (const query of queries) {
-      const t = embedded.get(query.text)!;
+    queries.forEach((query, n) => {
       const top = pool
-        .map((id, i) => {
-          const e = world.vectorOf(id);
-          let s = 0;
-          for (let j = 0; j < world.dim; j++) s += t[j]! * e[j]!;
-          return { id, s: s + (lambda * (values[i]! - mean)) / sd };
-        })
+        .map((id, i) => ({ id, s: cosines[n]![i]! + (lambda * (values[i]! - mean)) / sd }))
         .sort((x, y) => y.s - x.s || x.id - y.id)
         .slice(0, 10)
         .map((h) => world.truth.images[h.id - 1]!);
       taste += tasteAt(person, top) / queries.length;
       precision += precisionAt(10, top, query) / queries.length;
-    }
+    });
     const lift = taste / base.taste - 1;
     const precisionLoss = base.precision - precision;
-    if (precisionLoss <= CEILING_PRECISION_LOSS && lift > best.lift) {
+    if (precisionLoss <= CEILING_PRECISION_LOSS + 1e-9 && lift > best.lift) {
       best = { lift, precisionLoss, lambda, taste };
     }
   }
