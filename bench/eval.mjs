@@ -1,8 +1,10 @@
 // npm run eval: the benchmark protocol (issue 10) on the tiny world. Builds the production app
 // plus bench/eval.html, serves it like `vite preview` (COOP/COEP), drives Chromium, and judges
-// base, +re-rank, +tuned and +tuned+re-rank against base on the TEST split, by ground truth and
-// by the proxy judge. Prints the table, writes bench/results/eval.json, and exits non-zero when
-// a required system has no numbers. `--quick` (CI): 12 test queries (4 per kind), same training.
+// base, +re-rank (beauty 0.7 and val-matched), +tuned and +tuned+re-rank against base on the TEST
+// split, by ground truth and by the proxy judge, then sweeps the precision–quality curves
+// (bench/eval-curve-report.mjs; docs/eval.md). Prints the tables, writes bench/results/eval.json,
+// and exits non-zero when a required system has no numbers. `--quick` (CI): 12 test queries
+// (4 per kind), same training, a coarser sweep with one seed.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
