@@ -71,6 +71,16 @@ export class MomentIndex {
     return this.#slotOf.has(id);
   }
 
+  /** The int8 scale a photo's vector was added with (a changed vector has another). */
+  scaleOf(id: number): number | undefined {
+    const slot = this.#slotOf.get(id);
+    return slot === undefined ? undefined : this.#scales[slot];
+  }
+
+  ids(): number[] {
+    return [...this.#slotOf.keys()];
+  }
+
   /** Cosine of two slots' stored vectors. */
   similarity(a: number, b: number): number {
     const dim = this.#dim;

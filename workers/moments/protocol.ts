@@ -40,6 +40,11 @@ export interface MomentGroup {
   best: number;
   /** Same order as `members`. */
   reasons: MemberReasons[];
+  /**
+   * Members that are copies of each other (two or more each, byte-identical duplicates with
+   * their original). A `copy` group is one such set; a `moment` may hold some.
+   */
+  copySets: number[][];
 }
 
 export interface MomentsRequest {

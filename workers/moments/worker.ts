@@ -1,0 +1,4 @@
+import { serveWorker } from '../shared/lifeline';
+import { MomentsHandler } from './handler';
+
+serveWorker(new MomentsHandler());
