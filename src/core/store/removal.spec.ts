@@ -85,6 +85,7 @@ async function library(db: LumenDb) {
     weight: 1,
     origin: 'liked' as const,
     at: 0,
+    taste: 'default',
   });
   await db.add('preferences', pair(1, 6));
   await db.add('preferences', pair(2, 6));
