@@ -17,6 +17,8 @@ const args = new Map(
   }),
 );
 const runs = Number(args.get('runs') ?? 5);
+// --taste-only: only the taste line (retrain a 50-pick taste, re-apply it at 100k photos).
+const tasteOnly = args.has('taste-only');
 const trainRuns = Number(args.get('train-runs') ?? 1);
 const DIM = 512;
 const RANK = 8;
@@ -42,6 +44,8 @@ async function loadGraph(plugin) {
     ...(await load('/workers/tuning/dpo-trainer.ts')),
     ...(await load('/workers/tuning/projection.ts')),
     ...(await load('/workers/tuning/random.ts')),
+    ...(await load('/workers/tuning/kl-candidates.ts')),
+    ...(await load('/workers/tuning/protocol.ts')),
   };
   await vite.close();
   return graph;
@@ -115,6 +119,60 @@ for (const [name, block] of [
   delete base.value;
 }
 
+// ---- a taste: retraining on 50 picks over a 100k library, then re-applying it ----
+// As the tuning worker does it (handler.train): the semantic term's candidates are a fixed
+// sample of the library plus each query's top 100 (klCandidates, timed too: it scans all
+// 100k vectors per query), the few-pair settings, and then tunedScales over every photo.
+const TASTE_PICKS = 50;
+const TASTE_QUERIES = 10;
+const tasteLibrary = { ids: Uint32Array.from({ length: APPLY_N }, (_, i) => i), vectors, dim: DIM };
+const tasteQueryVectors = unitRows(TASTE_QUERIES, DIM, 6);
+const tasteQueries = new Map(
+  Array.from({ length: TASTE_QUERIES }, (_, q) => [
+    `taste q${q}`,
+    tasteQueryVectors.subarray(q * DIM, (q + 1) * DIM),
+  ]),
+);
+// Picks as "Which of these two?" gives them: two of a query's top 12 (klCandidates puts the
+// query's top 100 first, best first).
+const pickRandom = simd.mulberry32(7);
+const heads = simd.klCandidates(tasteLibrary, tasteQueries);
+const picks = Array.from({ length: TASTE_PICKS }, (_, i) => {
+  const text = [...tasteQueries.keys()][i % TASTE_QUERIES];
+  const top = heads.get(text).slice(0, 12);
+  const a = Math.floor(pickRandom() * top.length);
+  const b = (a + 1 + Math.floor(pickRandom() * (top.length - 1))) % top.length;
+  return { queryText: text, winner: top[a], loser: top[b], weight: 3, origin: 'chosen' };
+});
+async function retrainTaste(g) {
+  const candidates = g.klCandidates(tasteLibrary, tasteQueries);
+  const { weights, summary } = await g.trainAdapter({
+    baseModel: 'bench',
+    dim: DIM,
+    queries: tasteQueries,
+    vectors: (id) => (id < APPLY_N ? vectors.subarray(id * DIM, (id + 1) * DIM) : undefined),
+    pairs: picks,
+    candidates: (text) => candidates.get(text) ?? [],
+    settings: { rank: RANK, ...g.FEW_PAIR_SETTINGS },
+  });
+  const scales = g.tunedScales(weights, vectors, APPLY_N, DIM, new Float32Array(APPLY_N));
+  return { summary, scales };
+}
+const tasteOurs = await repeat(() => retrainTaste(simd), Math.max(1, trainRuns));
+const tasteBase = await repeat(() => retrainTaste(plain), Math.max(1, trainRuns));
+const taste = {
+  picks: TASTE_PICKS,
+  queries: TASTE_QUERIES,
+  photos: APPLY_N,
+  dim: DIM,
+  rank: RANK,
+  settings: simd.FEW_PAIR_SETTINGS,
+  epochs: tasteOurs.value.summary.epochs,
+  steps: tasteOurs.value.summary.steps,
+  ours: { wallMs: tasteOurs.wallMs, cpuMs: tasteOurs.cpuMs },
+  baseline: { wallMs: tasteBase.wallMs, cpuMs: tasteBase.cpuMs },
+};
+
 // ---- training: 1k and 10k pairs, until early stop or 20 epochs ----
 const images = unitRows(IMAGES, DIM, 3);
 const row = (i) => images.subarray(i * DIM, (i + 1) * DIM);
@@ -140,7 +198,7 @@ function problemOf(pairCount) {
 }
 
 const train = {};
-for (const pairCount of [1_000, 10_000]) {
+for (const pairCount of tasteOnly ? [] : [1_000, 10_000]) {
   const { queries, pairs } = problemOf(pairCount);
   const input = {
     baseModel: 'bench',
@@ -177,6 +235,7 @@ const results = {
   goals: { train10kMs: 5000, apply100kMs: 1000 },
   apply,
   train,
+  taste,
 };
 
 const rows = [];
@@ -203,6 +262,14 @@ for (const r of Object.values(train)) {
     r.pairs === 10_000 ? `≤ 5 s: ${(r.ours.wallMs / 1000).toFixed(2)} s` : '—',
   ]);
 }
+taste.ratio = taste.baseline.cpuMs / taste.ours.cpuMs;
+rows.push([
+  `retrain a ${TASTE_PICKS}-pick taste (${taste.epochs} epochs, ${taste.steps} steps) and re-apply it, ${APPLY_N.toLocaleString('en')} photos`,
+  ms(taste.ours),
+  `${ms(taste.baseline)} plain JS`,
+  ratio(taste.ours, taste.baseline),
+  `~1 s: ${(taste.ours.wallMs / 1000).toFixed(2)} s`,
+]);
 console.log(
   `\nLumen tuning benchmarks — ${results.machine.cpu}, ${results.machine.cores} cores, Node ${process.version}, load ${os
     .loadavg()
@@ -216,6 +283,12 @@ for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | 
 
 const dir = path.join(root, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
+if (tasteOnly) {
+  // A partial run must not replace the full results.
+  writeFileSync(path.join(dir, 'tuning-taste.json'), JSON.stringify(results, null, 2));
+  console.log('\nWritten to bench/results/tuning-taste.json');
+  process.exit(0);
+}
 writeFileSync(path.join(dir, 'tuning.json'), JSON.stringify(results, null, 2));
 // npm run bench writes latest.json first (bench/run.mjs); the Node benches add their sections.
 const latestFile = path.join(dir, 'latest.json');
