@@ -106,7 +106,10 @@ export class AppState {
 
     this.models = new ModelsManager({ vision: embedding, text: search }, request);
     this.library = new LibraryManager(this.db, modelKey(profile.clip));
-    this.rephrase = new RephraseState(new RephraseSettings(), llm, request, this.db);
+    this.rephrase = new RephraseState(new RephraseSettings(), llm, request, this.db, {
+      locks: this.#locks,
+      channel: this.tabs,
+    });
     this.search = new SearchManager({
       client: search,
       models: this.models,

@@ -10,6 +10,8 @@ import type { LumenDb } from '../../core/store/db';
 import { AppliedRephrasing } from './applied-rephrasing.svelte';
 import type { RephraseSettings } from './rephrase-settings.svelte';
 import { rephrasingKey } from './rephrasing-key';
+import type { TabChannel } from './tab-channel';
+import { LOCKS, type LockRequester } from './tab-locks';
 
 export const REPHRASE_TIMEOUT_MS = 45_000;
 
@@ -27,6 +29,22 @@ export interface RephraseClient {
 
 export type LlmStatus = 'idle' | 'loading' | 'ready' | 'unavailable';
 
+/** One copy of the language model across tabs: the tab holding the lock has it loaded. */
+export interface LlmTabs {
+  locks: LockRequester;
+  channel?: TabChannel;
+}
+
+/** Another tab holds the language model; this one searches with the words as typed. */
+class HeldElsewhereError extends Error {
+  override name = 'HeldElsewhereError';
+}
+
+const HELD_ELSEWHERE =
+  'Another Lumen tab has the language model loaded (one copy on the GPU is enough), so search here uses your words as typed. “Use it in this tab” moves it here.';
+const TAKEN_OVER =
+  'Another Lumen tab took over the language model; it loads here again on your next search.';
+
 /**
  * Query rephrasing by a local language model: loaded lazily (the page works without
  * it), streamed, cached per model/style/query, editable and undoable.
@@ -43,6 +61,9 @@ export class RephraseState {
   readonly applied = new AppliedRephrasing();
   #ready: Promise<LlmInfo> | undefined;
   #abort: AbortController | undefined;
+  #elsewhere = $state(false);
+  /** Lets go of the cross-tab model lock; set while this tab holds it. */
+  #letGo: (() => void) | undefined;
 
   constructor(
     readonly settings: RephraseSettings,
@@ -50,7 +71,57 @@ export class RephraseState {
     private readonly request: Omit<LlmLoadRequest, 'backend'>,
     /** Opens (or reopens, after another tab's upgrade) the library database. */
     private readonly db: () => Promise<LumenDb>,
-  ) {}
+    private readonly tabs?: LlmTabs,
+  ) {
+    tabs?.channel?.on((m) => {
+      if (m.kind !== 'llm-release' || !this.#letGo) return;
+      // Another tab takes the model over: free this tab's copy (and its GPU memory) first.
+      this.client.terminate();
+      this.#ready = undefined;
+      this.#info = null;
+      this.#status = 'idle';
+      this.#error = TAKEN_OVER;
+      this.#release();
+    });
+  }
+
+  /** Another tab has the language model; `takeOver` moves it here. */
+  get elsewhere(): boolean {
+    return this.#elsewhere;
+  }
+
+  /** Asks the tab holding the language model to let it go, then loads it here. */
+  takeOver(): Promise<LlmInfo> {
+    this.tabs?.channel?.post({ kind: 'llm-release' });
+    this.#ready = undefined;
+    return this.load(true);
+  }
+
+  #release() {
+    const letGo = this.#letGo;
+    this.#letGo = undefined;
+    letGo?.();
+  }
+
+  /** Resolves once this tab holds the model lock (waiting for it when asked to). */
+  #hold(wait: boolean): Promise<void> {
+    const tabs = this.tabs;
+    if (!tabs || this.#letGo) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      tabs.locks
+        .request(LOCKS.llm, wait ? {} : { ifAvailable: true }, (lock) => {
+          if (!lock) {
+            reject(new HeldElsewhereError(HELD_ELSEWHERE));
+            return Promise.resolve();
+          }
+          this.#elsewhere = false;
+          resolve();
+          // Held until this tab lets the model go (or closes).
+          return new Promise<void>((letGo) => (this.#letGo = letGo));
+        })
+        .catch(reject);
+    });
+  }
 
   get status(): LlmStatus {
     return this.#status;
@@ -77,9 +148,11 @@ export class RephraseState {
     this.#status = 'unavailable';
     this.#error = `The language model stopped (${message}).`;
     this.#ready = undefined;
+    this.#release();
   }
 
-  load(): Promise<LlmInfo> {
+  /** Loads the model once; `wait` waits for another tab to let it go instead of giving up. */
+  load(wait = false): Promise<LlmInfo> {
     if (!this.#ready) {
       this.#status = 'loading';
       this.#error = null;
@@ -88,19 +161,27 @@ export class RephraseState {
       const onProgress = (p: LlmLoadReport) => {
         this.#progress = p;
       };
-      this.#ready = this.client.load({ ...this.request, backend: 'auto' }, onProgress).then(
-        (info) => {
-          this.#info = info;
-          this.#status = 'ready';
-          return info;
-        },
-        (e: unknown) => {
-          this.#status = 'unavailable';
-          this.#error = `No language model can run here, so search uses your words as typed. ${errorMessage(e)}`;
-          this.#ready = undefined;
-          throw e;
-        },
-      );
+      this.#ready = this.#hold(wait)
+        .then(() => this.client.load({ ...this.request, backend: 'auto' }, onProgress))
+        .then(
+          (info) => {
+            this.#info = info;
+            this.#status = 'ready';
+            return info;
+          },
+          (e: unknown) => {
+            this.#status = 'unavailable';
+            this.#ready = undefined;
+            if (e instanceof HeldElsewhereError) {
+              this.#elsewhere = true;
+              this.#error = e.message;
+            } else {
+              this.#release();
+              this.#error = `No language model can run here, so search uses your words as typed. ${errorMessage(e)}`;
+            }
+            throw e;
+          },
+        );
     }
     return this.#ready;
   }
@@ -194,6 +275,7 @@ export class RephraseState {
     this.#ready = undefined;
     this.#status = 'idle';
     this.#info = null;
+    this.#release();
     return deleted;
   }
 }
