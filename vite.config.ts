@@ -4,6 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { LIBHEIF_DIR } from './src/core/cache-names.ts';
+import { cspPlugin, devReportOnlyPolicy, policy } from './build/vite-plugin-csp.ts';
 import { watBytes } from './workers/search/scan/vite-plugin-wat.ts';
 
 // Multithreaded WASM needs SharedArrayBuffer, which browsers only grant to
@@ -14,9 +15,10 @@ const isolationHeaders = {
 };
 
 // ONNX Runtime's wasm glue must be served as standalone files: when Vite bundles
-// it, the runtime's thread workers load the app chunk and die on `document`.
-const ortFiles = ['mjs', 'wasm'].map(
-  (ext) => `node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.${ext}`,
+// it, the runtime's thread workers load the app chunk and die on `document`. Two builds: the
+// plain one runs WASM without eval; WebGPU needs the asyncify one (workers/shared/hosting.ts).
+const ortFiles = ['ort-wasm-simd-threaded', 'ort-wasm-simd-threaded.asyncify'].flatMap((name) =>
+  ['mjs', 'wasm'].map((ext) => `node_modules/onnxruntime-web/dist/${name}.${ext}`),
 );
 
 const libheifDist = 'node_modules/libheif-js/libheif-wasm';
@@ -34,6 +36,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     watBytes(),
+    cspPlugin(),
     viteStaticCopy({ targets: [{ src: ortFiles, dest: 'ort' }] }),
     // The HEIC decoder (LGPL): libheif-js' file as published, its licence and where its source
     // is, in a folder of its own. Not precached: decoder workers fetch it on their first HEIC.
@@ -111,8 +114,19 @@ export default defineConfig({
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   // Worker bundles get only these plugins, not the page's; the scan kernel lives in a worker.
   worker: { format: 'es', plugins: () => [watBytes()] },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // The dev server injects <style> elements and talks to its hot-reload websocket: it gets a
+  // report-only policy (violations are logged, nothing is blocked); every build enforces.
+  server: {
+    headers: { ...isolationHeaders, 'Content-Security-Policy-Report-Only': devReportOnlyPolicy() },
+  },
+  // Covers the page and, on a first visit before the service worker controls it, every worker
+  // script: a dedicated worker takes its policy from its own script's response.
+  preview: {
+    headers: {
+      ...isolationHeaders,
+      'Content-Security-Policy': policy(true),
+    },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   test: {
     include: [

@@ -41,12 +41,41 @@ export function isRelevant(img: GroundTruthImage, q: GroundTruthQuery): boolean 
  * prove that nothing but the page's own origin was contacted.
  */
 export async function openApp(page: Page, query = '?profile=tiny-world', base = '/') {
+  await failOnPolicyViolations(page);
   const requests: string[] = [];
   // Context-level, so requests made by workers and the service worker are seen too.
   page.context().on('request', (r) => requests.push(r.url()));
   await page.goto(`${base}${query}`);
   await expect(page.getByRole('heading', { name: 'Lumen' })).toBeVisible();
   return requests;
+}
+
+export const POLICY_VIOLATION = 'Content-Security-Policy violation';
+const watched = new WeakSet<Page>();
+
+/**
+ * Logs every Content-Security-Policy refusal as a console error: in the page through this
+ * init script, in every worker through workers/shared/lifeline.ts. Each one it sees fails the
+ * running test (softly: the test still runs to its end), so every spec that opens the app
+ * checks the policy along its journey. Returns the refusals seen, for tests that provoke one.
+ */
+export async function failOnPolicyViolations(page: Page, fail = true): Promise<string[]> {
+  const seen: string[] = [];
+  if (watched.has(page)) return seen;
+  watched.add(page);
+  await page.addInitScript((prefix) => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`${prefix} in the page: ${e.effectiveDirective} refused ${e.blockedURI}`),
+    );
+  }, POLICY_VIOLATION);
+  const check = (text: string) => {
+    if (!text.startsWith(POLICY_VIOLATION)) return;
+    seen.push(text);
+    if (fail) expect.soft(text, 'the Content-Security-Policy refused nothing').toBe('');
+  };
+  page.on('console', (m) => check(m.text()));
+  page.on('worker', (w) => w.on('console', (m) => check(m.text())));
+  return seen;
 }
 
 export function foreignRequests(requests: string[], origin: string): string[] {

@@ -3,6 +3,9 @@
 import { decodeImage, sha256Hex } from './decode-image';
 import type { DecoderReply, DecoderRequest } from './decoder-pool';
 import { hashVerdict, prepareFile } from './prepare-file';
+import { reportPolicyViolations } from '../shared/lifeline';
+
+reportPolicyViolations();
 
 /** Files worked on at once: one is read and hashed while another decodes. */
 const IN_FLIGHT = 2;

@@ -2,7 +2,7 @@ import { TRANSFORMERS_CACHE } from '../../src/core/cache-names';
 import { errorMessage } from '../../src/core/errors';
 import { getProfile, type Device } from '../../src/core/manifest';
 import { loadOnBestDevice, pickDevice } from '../shared/device';
-import { browserHosting, configureHosting, explainedLoad } from '../shared/hosting';
+import { browserHosting, configureHosting, explainedLoad, useOrtBuildFor } from '../shared/hosting';
 import type { ChatEngine } from './engine';
 import type {
   LlmApi,
@@ -64,6 +64,7 @@ export class LlmHandler implements LlmApi {
         // WebGPU here was only preferred when it came from "auto" or a fallback: WASM may retry.
         const preferred = device === 'webgpu' ? request.device : 'wasm';
         const { loaded, device: used } = await loadOnBestDevice(preferred, async (d) => {
+          useOrtBuildFor(d);
           const engine = new TransformersEngine(spec.id, {
             revision: spec.revision,
             dtype: spec.dtype,

@@ -1,3 +1,12 @@
+import manifestJson from '../../models/manifest.json';
+import { contentSecurityPolicy } from '../../src/core/csp';
+import type { Manifest } from '../../src/core/manifest';
+
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy({
+  header: true,
+  manifest: manifestJson as Manifest,
+});
+
 /**
  * Static hosts such as GitHub Pages cannot send COOP/COEP headers, so the page would
  * not be cross-origin isolated and ONNX Runtime would run single-threaded. A service
@@ -12,6 +21,9 @@ export function withIsolationHeaders(response: Response): Response {
   const headers = new Headers(response.headers);
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  // Documents and worker scripts: a dedicated worker takes its policy from its own script's
+  // response, not from the page. On other responses the header has no effect.
+  headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   // Same-origin resources must say they may be embedded under require-corp.
   if (!headers.has('Cross-Origin-Resource-Policy'))
     headers.set('Cross-Origin-Resource-Policy', 'same-origin');

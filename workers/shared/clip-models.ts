@@ -19,7 +19,7 @@ import type {
   ModelLoadProgress,
 } from '../embedding/protocol';
 import { loadOnBestDevice } from './device';
-import { browserHosting, configureHosting, explainedLoad } from './hosting';
+import { browserHosting, configureHosting, explainedLoad, useOrtBuildFor } from './hosting';
 
 function progressReporter(onProgress?: (p: ModelLoadProgress) => void) {
   return (info: ProgressInfo) => {
@@ -159,6 +159,7 @@ export function loadTower<K extends keyof Towers>(
   return explainedLoad(clip, async () => {
     const options = { revision: clip.revision, progress_callback: progressReporter(onProgress) };
     const dtype = clip.dtype[device === 'cpu' ? 'wasm' : device];
+    useOrtBuildFor(device);
     const tower = await builders[kind](clip.id, options, device, dtype);
     await tower.warmUp();
     return tower;

@@ -1,6 +1,7 @@
 import { env } from '@huggingface/transformers';
 import { TRANSFORMERS_CACHE } from '../../src/core/cache-names';
 import { withRevision } from '../../src/core/model-revisions';
+import type { Device } from '../../src/core/manifest';
 import { ModelFetchError, explainLoadFailure } from './model-progress';
 
 export interface HostingOptions {
@@ -96,13 +97,33 @@ export function configureHosting(model: HostedModel, options: HostingOptions): v
   // ONNX Runtime's wasm keeps its URL under ort/ when the runtime changes: the precache has it.
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
-  if (wasm && options.ortBase) {
-    wasm.wasmPaths = {
-      mjs: `${options.ortBase}ort-wasm-simd-threaded.asyncify.mjs`,
-      wasm: `${options.ortBase}ort-wasm-simd-threaded.asyncify.wasm`,
-    };
-  }
+  ortBase = options.ortBase;
+  if (wasm && options.ortBase) wasm.wasmPaths = ortBuildPaths(options.ortBase, 'wasm');
   if (wasm && options.threads) wasm.numThreads = options.threads;
+}
+
+let ortBase: string | undefined;
+
+/**
+ * ONNX Runtime's two builds, both served from ort/ on the app's own origin. The plain build
+ * runs the WASM backend and contains no eval. The WebGPU backend exists only in the asyncify
+ * build, whose Emscripten glue (embind's emval method callers) compiles code with `new
+ * Function`: the policy allows no 'unsafe-eval', so it is only loaded for a WebGPU session
+ * (docs/privacy.md).
+ */
+export function ortBuildPaths(base: string, device: Device | 'cpu'): { mjs: string; wasm: string } {
+  const name = device === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify' : 'ort-wasm-simd-threaded';
+  return { mjs: `${base}${name}.mjs`, wasm: `${base}${name}.wasm` };
+}
+
+/**
+ * Picks the build for the first session a worker creates: ONNX Runtime loads its wasm once
+ * per worker, so a WebGPU load that falls back to WASM keeps the asyncify build, which runs
+ * WASM too.
+ */
+export function useOrtBuildFor(device: Device | 'cpu'): void {
+  const wasm = env.backends.onnx.wasm;
+  if (wasm && ortBase) wasm.wasmPaths = ortBuildPaths(ortBase, device);
 }
 
 /** Runs a model load; a failure names the file that could not be fetched and what to do. */
