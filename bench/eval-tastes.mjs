@@ -5,7 +5,9 @@
 // trainer), since the full matrix in the browser would take hours on this machine; the page's
 // own paths are driven end to end by e2e/taste.spec.ts.
 //   node bench/eval-tastes.mjs [--quick]   (prints the table; eval.mjs imports runTasteEval)
-import { tsLoader } from './ts-loader.mjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { root, tsLoader } from './ts-loader.mjs';
 
 export const CHECKPOINTS = [10, 20, 30, 50];
 const QUICK_CHECKPOINTS = [10, 20];
@@ -226,5 +228,9 @@ export function formatTasteTable(tastes) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const tastes = await runTasteEval({ quick: process.argv.includes('--quick') });
   console.log(formatTasteTable(tastes));
+  // npm run eval records the table in eval.json; this standalone run keeps its own file.
+  const file = path.join(root, 'bench', 'results', 'eval-tastes.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...tastes }, null, 2));
   console.log(JSON.stringify(tastes.summary.goals, null, 2));
 }
