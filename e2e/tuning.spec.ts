@@ -67,6 +67,9 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
     timeout: 180_000,
   });
   await expect(panel.getByTestId('active-model')).toContainText('tuned model');
+  // Results on screen keep their order until the person asks for the new one.
+  expect(await topPaths(page, 12)).toEqual(baseOrder);
+  await panel.getByRole('button', { name: 'Show with new taste' }).click();
   await expect.poll(() => topPaths(page, 12), { timeout: 30_000 }).not.toEqual(baseOrder);
   const tunedOrder = await topPaths(page, 12);
 

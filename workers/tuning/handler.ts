@@ -23,6 +23,7 @@ import {
   askedDuos,
   createTaste,
   getTaste,
+  listTastes,
   markAsked,
   setTasteAdapter,
 } from '../../src/core/store/taste-store';
@@ -138,7 +139,7 @@ export class TuningHandler implements TuningApi {
     if (pairs.length === 0) {
       throw new Error(
         taste
-          ? 'This taste has no picks yet: like, dislike or answer "Which of these two?" first.'
+          ? 'This taste has no pairs yet: build pairs, or like, dislike or answer "Which of these two?".'
           : 'There are no preference pairs yet: build pairs or like some results.',
       );
     }
@@ -286,7 +287,9 @@ export class TuningHandler implements TuningApi {
     const id = await saveAdapter(db, record);
     // The file names its taste: it comes back as a taste of that name, with this adapter.
     if (summary.taste) {
-      const taste = await createTaste(db, summary.taste);
+      const names = new Set((await listTastes(db)).map((t) => t.name));
+      const name = names.has(summary.taste) ? `${summary.taste} (imported)` : summary.taste;
+      const taste = await createTaste(db, name);
       await setTasteAdapter(db, taste.id, id);
     }
     return infoOf({ ...record, id });
