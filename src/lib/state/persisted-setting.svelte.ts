@@ -22,6 +22,8 @@ export interface SettingOptions<T> {
   codec?: SettingCodec<T>;
   /** Defaults to localStorage when the browser lets the page use it. */
   storage?: SettingStorage | null;
+  /** Takes the value another tab stores (preferences, not one tab's view such as its filters). */
+  followOtherTabs?: boolean;
 }
 
 /**
@@ -52,6 +54,13 @@ export class PersistedSetting<T> {
     this.#codec = options.codec ?? jsonCodec<T>();
     this.#storage = options.storage === undefined ? browserStorage() : options.storage;
     this.#value = this.#read(options.validate) ?? options.fallback;
+    // Another tab changed it: follow (the browser tells every other tab of the origin).
+    const shared = this.#storage !== null && this.#storage === browserStorage();
+    if (options.followOtherTabs && shared && typeof addEventListener === 'function')
+      addEventListener('storage', (e) => {
+        if (e.key === this.key || e.key === null)
+          this.#value = this.#read(options.validate) ?? options.fallback;
+      });
   }
 
   get value(): T {

@@ -40,6 +40,7 @@ export class RankingSettings {
       fallback: { ...DEFAULT_RANK },
       validate: validateRanking,
       ...(storage === undefined ? {} : { storage }),
+      followOtherTabs: true,
     });
   }
 

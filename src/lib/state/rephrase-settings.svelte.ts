@@ -33,6 +33,7 @@ export class RephraseSettings {
       fallback: DEFAULTS,
       validate: validateRephraseChoice,
       ...(storage === undefined ? {} : { storage }),
+      followOtherTabs: true,
     });
   }
 
