@@ -96,8 +96,14 @@ export interface Profile {
 export interface MomentThresholds {
   /** Copies (re-encoded, resized, lightly edited or cropped): cosine at least this. */
   copy: number;
-  /** Moments: shots with capture times, each within `windowSeconds` of the next. */
+  /** Moments: shots with capture times, each within `windowSeconds` of the next, link at this. */
   moment: number;
+  /**
+   * The diameter bound of a moment with times: every pair in it at least this (≤ `moment`;
+   * absent: `moment`, which is complete linkage). Lower lets a burst whose frames are spoiled in
+   * different ways stay one group, while the ends of a chain still cannot meet.
+   */
+  momentDiameter?: number;
   /** Moments where a photo has no capture time: similarity alone, so stricter. */
   momentWithoutTime: number;
   windowSeconds: number;

@@ -196,11 +196,19 @@ export class MomentIndex {
     return !Number.isNaN(this.#times[slot]!);
   }
 
-  /** Whether two photos may share a group at all (complete linkage asks this of every pair). */
+  /** Whether two photos are similar enough to link (an edge that may merge their groups). */
   #canGroup(a: number, b: number, sim: number): boolean {
     const t = this.#t;
     if (sim >= t.copy) return true;
     if (this.#hasTime(a) && this.#hasTime(b)) return sim >= t.moment;
+    return sim >= t.momentWithoutTime;
+  }
+
+  /** Whether two photos may share a group at all (asked of every pair: the diameter bound). */
+  #canShare(a: number, b: number, sim: number): boolean {
+    const t = this.#t;
+    if (sim >= t.copy) return true;
+    if (this.#hasTime(a) && this.#hasTime(b)) return sim >= (t.momentDiameter ?? t.moment);
     return sim >= t.momentWithoutTime;
   }
 
@@ -260,7 +268,7 @@ export class MomentIndex {
       }
       const judge: PairJudge = (a, b) => {
         const sim = this.#edges[a]!.get(b) ?? this.similarity(a, b);
-        return this.#canGroup(a, b, sim) ? sim : null;
+        return this.#canShare(a, b, sim) ? sim : null;
       };
       const groups = completeLinkage(
         component,
