@@ -20,7 +20,7 @@ export interface TrainingDeps {
   client: TrainClient;
   profileId: string;
   /** Epoch limit the trainer will use (the manifest's recorded setting or the default). */
-  maxEpochs: number;
+  maxEpochs: number | (() => number);
   /** Embeddings for every query text that stored pairs name. */
   embedPairQueries: () => Promise<EmbeddedQuery[]>;
   /** Called with the new adapter, which the worker has already made active. */
@@ -61,7 +61,8 @@ export class TuningTraining {
     return this.#history.at(-1) ?? null;
   }
   get maxEpochs(): number {
-    return this.deps.maxEpochs;
+    const m = this.deps.maxEpochs;
+    return typeof m === 'number' ? m : m();
   }
   get error(): string | null {
     return this.#error;

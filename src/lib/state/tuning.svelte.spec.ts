@@ -7,6 +7,7 @@ import type {
   PairInfo,
   TrainRequest,
 } from '../../../workers/tuning/protocol';
+import { FEW_PAIR_SETTINGS } from '../../../workers/tuning/protocol';
 import { openLibraryDb, type LumenDb } from '../../core/store/db';
 import { countPairs, listPairs, ORIGIN_WEIGHT } from '../../core/store/preference-store';
 import { askedDuos, createTaste, markAsked } from '../../core/store/taste-store';
@@ -187,7 +188,8 @@ describe('tuning state', () => {
   it('training embeds every query that stored pairs name, and uses the recorded epoch limit', async () => {
     const { tuning, trained } = setup([5, 6]);
     await tuning.taste.like(6);
-    expect(tuning.training.maxEpochs).toBe(7);
+    // Two liked pairs train with the few-pair settings, not the profile's 7 epochs.
+    expect(tuning.training.maxEpochs).toBe(FEW_PAIR_SETTINGS.maxEpochs);
     await tuning.training.train();
     expect(trained[0]!.queries.map((q) => q.text)).toEqual(['a red circle']);
     expect(tuning.training.error).toBe('not in this spec');

@@ -1,9 +1,12 @@
 import {
   DEFAULT_DPO_GRID,
   DEFAULT_TRAIN_SETTINGS,
+  FEW_PAIR_LIMIT,
+  FEW_PAIR_SETTINGS,
   type EmbeddedQuery,
   type NextPair,
   type NextPairRequest,
+  type PairCounts,
 } from '../../../workers/tuning/protocol';
 import { modelKey, type Profile } from '../../core/manifest';
 import type { LumenDb } from '../../core/store/db';
@@ -11,8 +14,6 @@ import { addPairs } from '../../core/store/preference-store';
 import { recentQueries, rememberQuery } from '../../core/store/query-history';
 import { TuningLearnt, type LearntClient } from './tuning-learnt.svelte';
 import { TuningTastes } from './tuning-tastes.svelte';
-import type { RephraseState } from './rephrase.svelte';
-import { rephrasingKey } from './rephrasing-key';
 import { TuningAdapters, type AdaptersClient } from './tuning-adapters.svelte';
 import { TuningPairs, type PairsClient } from './tuning-pairs.svelte';
 import {
@@ -30,6 +31,8 @@ export interface ChooserClient {
   nextPair: (request: NextPairRequest) => Promise<NextPair | null>;
   markAsked: (profileId: string, taste: string, pair: Omit<NextPair, 'margin'>) => Promise<void>;
 }
+
+export { storedRephrasings } from './tuning-rephrasings';
 
 export type TuningWorker = PairsClient &
   TrainClient &
@@ -133,7 +136,11 @@ export class TuningState {
     this.training = new TuningTraining({
       client,
       profileId,
-      maxEpochs: profile.tuning?.settings['maxEpochs'] ?? DEFAULT_TRAIN_SETTINGS.maxEpochs,
+      // The worker trains fewer than FEW_PAIR_LIMIT pairs with the few-pair settings.
+      maxEpochs: () =>
+        trainedPairs(this.pairs.counts, this.training.includeAuto) < FEW_PAIR_LIMIT
+          ? (FEW_PAIR_SETTINGS.maxEpochs ?? DEFAULT_TRAIN_SETTINGS.maxEpochs)
+          : (profile.tuning?.settings['maxEpochs'] ?? DEFAULT_TRAIN_SETTINGS.maxEpochs),
       // Every stored pair names its query; the trainer drops pairs whose query it cannot embed.
       taste,
       embedPairQueries: async () => {
@@ -191,28 +198,9 @@ export class TuningState {
   }
 }
 
-/**
- * Rephrasings for training queries without running the model for each: the one applied to
- * the current query, else the one RephraseState cached for this model and style.
- */
-export function storedRephrasings(
-  rephrase: RephraseState,
-  db: () => Promise<LumenDb>,
-): TrainingRephraser {
-  return {
-    get ready() {
-      return rephrase.settings.enabled && rephrase.status === 'ready';
-    },
-    get blend() {
-      return rephrase.settings.blend;
-    },
-    async lookup(query) {
-      const applied = rephrase.applied.textFor(query);
-      if (applied) return applied;
-      const model = rephrase.info?.model;
-      if (!model) return null;
-      const key = rephrasingKey(model, rephrase.settings.style, query);
-      return (await (await db()).get('rephrasings', key))?.text ?? null;
-    },
-  };
+/** How many pairs a taste's training uses, by the rule of taste-weights.ts. */
+function trainedPairs(counts: PairCounts | null, includeAuto: boolean): number {
+  if (!counts) return 0;
+  const picks = counts.liked + counts.chosen;
+  return picks === 0 || includeAuto ? picks + counts.auto : picks;
 }
