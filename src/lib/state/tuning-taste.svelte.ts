@@ -117,9 +117,17 @@ export class TuningTaste {
     if (!pair || this.#asking) return;
     const winner = side === 0 ? pair.a : pair.b;
     const loser = side === 0 ? pair.b : pair.a;
-    this.#pair = null;
-    await this.deps.markAsked(pair);
-    await this.deps.add([chosenPair(pair.query, winner, loser)]);
+    // The answered pair stays on screen (inert while asking) until the next one replaces it,
+    // so the prompt does not blink closed between questions.
+    this.#asking = true;
+    try {
+      await this.deps.markAsked(pair);
+      await this.deps.add([chosenPair(pair.query, winner, loser)]);
+    } catch (e) {
+      this.#message = e instanceof Error ? e.message : String(e);
+      this.#asking = false;
+      return;
+    }
     this.#picks++;
     this.deps.onPick?.(this.#picks);
     await this.ask();
@@ -129,8 +137,8 @@ export class TuningTaste {
   async skip(): Promise<void> {
     const pair = this.#pair;
     if (!pair || this.#asking) return;
-    this.#pair = null;
-    await this.deps.markAsked(pair);
+    this.#asking = true;
+    await this.deps.markAsked(pair).catch(() => undefined);
     await this.ask();
   }
 
