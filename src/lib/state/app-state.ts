@@ -8,6 +8,7 @@ import { LibraryIoClient } from '../clients/library-io-client';
 import { LlmClient } from '../clients/llm-client';
 import { SearchClient } from '../clients/search-client';
 import { TuningClient } from '../clients/tuning-client';
+import { MomentsClient } from '../clients/moments-client';
 import { AppShell } from './app-shell.svelte';
 import { FoldersManager } from './folders.svelte';
 import { IndexingManager } from './indexing.svelte';
@@ -17,6 +18,7 @@ import { LibraryIoManager } from './library-io.svelte';
 import { LastQuery } from './last-query';
 import { LibraryManager } from './library.svelte';
 import { ModelsManager } from './models.svelte';
+import { MomentsState } from './moments.svelte';
 import { Notice } from './notice.svelte';
 import { PhotoSelection } from './photo-selection.svelte';
 import { PersistedSetting, textCodec } from './persisted-setting.svelte';
@@ -65,6 +67,8 @@ export class AppState {
   readonly judgeSystems: JudgeSystems;
   readonly judge: JudgeManager;
   readonly tuning: TuningState;
+  /** The culling view: moments and copies, and the person's keep/reject decisions. */
+  readonly moments: MomentsState;
   readonly #searchClient: SearchClient;
   /** News between this library's tabs (what changed, another tab's indexing progress). */
   readonly tabs = new TabChannel();
@@ -235,6 +239,14 @@ export class AppState {
           : null,
       // Photos that came without scores (or with another head's) are scored here.
       onImported: () => this.#libraryChanged(),
+    });
+    this.moments = new MomentsState({
+      client: new MomentsClient(stopped('moments', () => undefined)),
+      db: this.db,
+      profileId: profile.id,
+      model: modelKey(profile.clip),
+      // Culling pairs are the active taste's picks: its counts are read again.
+      onDecided: () => void this.tuning.pairs.refresh(),
     });
     if (settings.warning) this.notice.show(settings.warning);
   }
