@@ -2,9 +2,10 @@
 // 1% of the library, as ratios against the unfiltered search in the same run (issue 21's goal:
 // 10% kept, median ≤ 10 ms). bench/run.mjs runs it too; alone:
 //   node bench/filter-bench.mjs
-// Writes bench/results/filter.json.
+// Writes bench/results/filter.json and, as `filteredScan`, bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mergeIntoLatest } from './latest.mjs';
 import { machine, root, serveBench } from './serve.mjs';
 
 /** Adds the filtered-search rows to `rows` and the figures to `results.filteredScan`. */
@@ -52,4 +53,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     path.join(root, 'bench', 'results', 'filter.json'),
     JSON.stringify(results, null, 2),
   );
+  mergeIntoLatest({ filteredScan: results });
 }

@@ -1,10 +1,14 @@
 // Big-photo indexing for `npm run bench` (called from bench/run.mjs): on synthetic 4000×3000
-// JPEGs, the app's pipeline against the naive main-thread loop and against the model alone
-// (same ONNX session on ready-made tensors, same threads), for the ViT-B/32 stand-in and the
-// tiny-world model; then the stand-in's WASM rate against native onnxruntime on these cores.
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+// JPEGs with a phone's EXIF (GPS included), the app's pipeline against the naive main-thread
+// loop and against the model alone (same ONNX session on ready-made tensors, same threads), for
+// the ViT-B/32 stand-in and the tiny-world model; the same photos with capture metadata and
+// places off (IndexRequest.skipMetadata); the same pixels as HEICs; then the stand-in's WASM
+// rate against native onnxruntime on these cores.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /** Where models/generator/vit_b32_standin.py writes the stand-in (never inside git). */
 export const standinDir =
@@ -13,9 +17,18 @@ const STANDIN = 'vit-b32-standin';
 const onnxPath = path.join(standinDir, 'onnx', 'vision_model.onnx');
 
 /** Photos per model: the stand-in runs ~0.3 s a photo on 2 threads, the tiny world ~0.01 s. */
-const COUNTS = process.argv.includes('--quick')
-  ? { [STANDIN]: 6, 'tiny-world': 8 } // a smoke run: the ratios mean little
-  : { [STANDIN]: 16, 'tiny-world': 48 };
+const QUICK = process.argv.includes('--quick'); // a smoke run: the ratios mean little
+const COUNTS = QUICK ? { [STANDIN]: 6, 'tiny-world': 8 } : { [STANDIN]: 16, 'tiny-world': 48 };
+/** HEICs per model: heif-enc takes about 3 s of CPU per 4000×3000 photo, even at ultrafast. */
+const HEIC_COUNT = QUICK ? 3 : 8;
+/** The HEIC decoder the app ships, whose download size is reported beside the HEIC rates. */
+const HEIF_BUNDLE = path.resolve(
+  import.meta.dirname,
+  '..',
+  'vendor',
+  'libheif-js-1.23.2',
+  'libheif-bundle.mjs',
+);
 
 /**
  * The stand-in's rate in native onnxruntime (onnxruntime-node, from the npm registry) on the
@@ -72,20 +85,64 @@ export async function benchBigPhotoIndexing(page, { outDir, results, rows }) {
   try {
     await own.goto(page.url());
     await own.waitForFunction(() => 'lumenBench' in window);
-    await measure(own, hasStandin, { results, rows });
+    await measure(own, hasStandin, { outDir, results, rows });
   } finally {
     await cdp.detach();
     await own.close();
   }
 }
 
-async function measure(page, hasStandin, { results, rows }) {
+/**
+ * The first `count` photos as HEICs, made from their JPEGs (so the same pixels, and the same
+ * EXIF, which heif-enc copies) with Debian's heif-enc, served from the bench's build folder.
+ */
+async function makeHeics(page, outDir, count) {
+  const dir = path.join(outDir, 'bench-heic');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const urls = [];
+  for (let i = 0; i < count; i++) {
+    const jpeg = path.join(dir, `camera-${i}.jpg`);
+    const base64 = await page.evaluate((k) => window.lumenBench.bigPhotos.photoBase64(k), i);
+    writeFileSync(jpeg, Buffer.from(base64, 'base64'));
+    // -q 50 gives a phone's size (2–4 MB); ultrafast keeps an encode to seconds on 2 cores.
+    execFileSync('heif-enc', [
+      '-q',
+      '50',
+      '-p',
+      'preset=ultrafast',
+      '-o',
+      `${dir}/camera-${i}.heic`,
+      jpeg,
+    ]);
+    rmSync(jpeg);
+    urls.push(`../bench-heic/camera-${i}.heic`);
+  }
+  const meanMB = await page.evaluate((u) => window.lumenBench.bigPhotos.loadHeics(u), urls);
+  return { count, meanMB, encoder: 'heif-enc -q 50 -p preset=ultrafast (x265)' };
+}
+
+/** The shipped HEIC decoder's size, raw and as gzip -9 sends it. */
+function heifDownload() {
+  const raw = readFileSync(HEIF_BUNDLE);
+  return { rawBytes: raw.length, gzipBytes: gzipSync(raw, { level: 9 }).length };
+}
+
+const rate = (page, model, count, options) =>
+  page.evaluate(
+    ([m, c, o]) => window.lumenBench.bigPhotos.pipelineRate(m, c, o),
+    [model, count, options],
+  );
+const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+async function measure(page, hasStandin, { outDir, results, rows }) {
   const count = Math.max(...Object.values(COUNTS));
   const set = await page.evaluate(
     (n) => window.lumenBench.bigPhotos.makePhotos(n, 4000, 3000),
     count,
   );
-  const section = { photos: set, models: {} };
+  const heic = await makeHeics(page, outDir, HEIC_COUNT);
+  const section = { photos: set, heic: { ...heic, decoder: heifDownload() }, models: {} };
   results.bigPhotoIndexing = section;
   const profile = await page.evaluate(() => window.lumenBench.bigPhotos.stageProfile(6));
   section.stageProfileMs = profile;
@@ -103,13 +160,39 @@ async function measure(page, hasStandin, { results, rows }) {
       ([m, c]) => window.lumenBench.bigPhotos.naiveRate(m, c),
       [model, n],
     );
-    const ours = await page.evaluate(
-      ([m, c]) => window.lumenBench.bigPhotos.pipelineRate(m, c),
-      [model, n],
-    );
+    const ours = await rate(page, model, n, {});
     const vsNaive = ours.imagesPerSecond / naive;
     const vsModel = ours.imagesPerSecond / ours.modelImagesPerSecond;
-    section.models[model] = { photos: n, naiveImagesPerSecond: naive, ...ours, vsNaive, vsModel };
+    // Metadata on and off alternate, best of two each: on a shared machine, one slow run
+    // would otherwise be taken for the cost of reading metadata.
+    const quiet = { modelRate: false };
+    const off = [await rate(page, model, n, { ...quiet, skipMetadata: true })];
+    const on = [ours, await rate(page, model, n, quiet)];
+    off.push(await rate(page, model, n, { ...quiet, skipMetadata: true }));
+    const best = (runs) => Math.max(...runs.map((r) => r.imagesPerSecond));
+    const metadata = {
+      onImagesPerSecond: on.map((r) => r.imagesPerSecond),
+      offImagesPerSecond: off.map((r) => r.imagesPerSecond),
+      addedTime: best(off) / best(on) - 1,
+    };
+    // HEIC against JPEG on the same first photos, one after the other.
+    const jpegRuns = n === HEIC_COUNT ? on : [await rate(page, model, HEIC_COUNT, quiet)];
+    const heicRun = await rate(page, model, HEIC_COUNT, { ...quiet, heic: true });
+    const heicVsJpeg = heicRun.imagesPerSecond / best(jpegRuns);
+    section.models[model] = {
+      photos: n,
+      naiveImagesPerSecond: naive,
+      ...ours,
+      vsNaive,
+      vsModel,
+      metadata,
+      heic: {
+        photos: HEIC_COUNT,
+        imagesPerSecond: heicRun.imagesPerSecond,
+        jpegImagesPerSecond: best(jpegRuns),
+        heicVsJpeg,
+      },
+    };
     rows.push([
       `indexing 4000×3000 JPEGs, ${name}, ${n} photos`,
       `${ours.imagesPerSecond.toFixed(2)} img/s (pipeline)`,
@@ -122,7 +205,26 @@ async function measure(page, hasStandin, { results, rows }) {
       `${ours.modelImagesPerSecond.toFixed(2)} img/s (same session, ready tensors, ${ours.threads} threads)`,
       `${vsModel.toFixed(2)}× (goal ≥ 0.9)`,
     ]);
+    rows.push([
+      `  same, reading metadata and places (every photo has GPS)`,
+      `${best(on).toFixed(2)} img/s (on, best of 2)`,
+      `${best(off).toFixed(2)} img/s (off, best of 2)`,
+      `${pct(metadata.addedTime)} time (goal ≤ +5%)`,
+    ]);
+    rows.push([
+      `  HEIC (${heic.meanMB.toFixed(1)} MB) against JPEG of the same pixels, ${HEIC_COUNT} photos`,
+      `${heicRun.imagesPerSecond.toFixed(2)} img/s (HEIC, libheif in WASM)`,
+      `${best(jpegRuns).toFixed(2)} img/s (JPEG)`,
+      `${heicVsJpeg.toFixed(2)}×${model === STANDIN ? ' (goal ≥ 0.5)' : ''}`,
+    ]);
   }
+  const { rawBytes, gzipBytes } = section.heic.decoder;
+  rows.push([
+    'HEIC decoder download (libheif-js, loaded at the first HEIC)',
+    `${rawBytes.toLocaleString('en')} B raw`,
+    `${gzipBytes.toLocaleString('en')} B gzip -9`,
+    '—',
+  ]);
 
   if (hasStandin) {
     const threads = section.models[STANDIN]?.threads ?? 1;
@@ -141,9 +243,8 @@ async function measure(page, hasStandin, { results, rows }) {
 }
 
 // Alone: `node bench/indexing-bench.mjs` (BENCH_PORT=47xx to pick the port) runs only this
-// section and writes bench/results/indexing.json.
+// section and writes bench/results/indexing.json and, as `bigPhotoIndexing`, latest.json.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { writeFileSync } = await import('node:fs');
   const { machine, root, serveBench } = await import('./serve.mjs');
   const outDir = path.join(os.tmpdir(), `lumen-bench-indexing-${process.pid}`);
   const port = Number(process.env.BENCH_PORT ?? 4700 + Math.floor(Math.random() * 100));
@@ -174,4 +275,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     path.join(root, 'bench', 'results', 'indexing.json'),
     JSON.stringify(results, null, 2),
   );
+  const { mergeIntoLatest } = await import('./latest.mjs');
+  mergeIntoLatest({ bigPhotoIndexing: results.bigPhotoIndexing });
 }

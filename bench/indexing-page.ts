@@ -13,6 +13,9 @@ import { getProfile, type ClipSpec } from '../src/core/manifest';
 import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { decodeImage, sha256Hex } from '../workers/embedding/decode-image';
 import { HEAD_BYTES, TAIL_BYTES, inspectHeader } from '../workers/embedding/image-header';
+import { cameraIfds, tiffBytes, withJpegExif } from '../workers/embedding/exif-test-bytes';
+import { openLibraryDb } from '../src/core/store/db';
+import { readLibraryMetadata } from '../src/core/store/metadata-store';
 import { appBase, deleteDb } from './page-common';
 
 /** CLIP ViT-B/32's vision tower with random weights, served from models/vit-b32-standin/. */
@@ -35,6 +38,35 @@ const specOf = (model: string): ClipSpec =>
   model === STANDIN.id ? STANDIN : getProfile(model).clip;
 
 let photos: File[] = [];
+/** The same photos as HEICs (heif-enc on the JPEGs, by the Node driver), once loaded. */
+let heics: File[] = [];
+
+/** Where the synthetic photos were taken: cities, so that every one gets a place. */
+const CITIES = [
+  [48.8566, 2.3522],
+  [35.6762, 139.6503],
+  [-33.8688, 151.2093],
+  [40.7128, -74.006],
+  [-22.9068, -43.1729],
+] as const;
+
+/** A phone's EXIF block (camera, lens, time with offset, GPS), as spliced into photo `i`. */
+function phoneExif(i: number): Uint8Array {
+  const [lat, lon] = CITIES[i % CITIES.length]!;
+  const day = String(1 + (i % 28)).padStart(2, '0');
+  return tiffBytes(
+    cameraIfds({
+      make: 'Apple',
+      model: 'iPhone 15 Pro',
+      taken: `2023:07:${day} 18:22:05`,
+      offset: '+02:00',
+      lens: 'iPhone 15 Pro back triple camera 6.765mm f/1.78',
+      lat: lat + i * 1e-4,
+      lon: lon - i * 1e-4,
+    }),
+    true,
+  );
+}
 
 /**
  * Synthetic camera photos: gradients and discs under a fine texture, so that a JPEG of
@@ -69,7 +101,11 @@ async function makePhotos(count: number, width: number, height: number) {
     ctx.fillStyle = ctx.createPattern(tile, 'repeat')!;
     ctx.fillRect(-i * 7, -i * 3, width, height);
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    photos.push(new File([blob], `camera-${i}.jpg`, { type: 'image/jpeg', lastModified: 1 }));
+    const jpeg = withJpegExif(new Uint8Array(await blob.arrayBuffer()), phoneExif(i));
+    // (A copy: a File takes an ArrayBuffer-backed view, and the splice may hand back another.)
+    photos.push(
+      new File([new Uint8Array(jpeg)], `camera-${i}.jpg`, { type: 'image/jpeg', lastModified: 1 }),
+    );
   }
   return {
     count,
@@ -77,6 +113,41 @@ async function makePhotos(count: number, width: number, height: number) {
     height,
     meanMB: photos.reduce((a, f) => a + f.size, 0) / count / 1e6,
   };
+}
+
+/** Photo `i`'s JPEG bytes, base64, for the Node driver to make its HEIC. */
+async function photoBase64(i: number): Promise<string> {
+  const url = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () =>
+      typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('no data URL'));
+    reader.onerror = () => reject(new Error('could not read the photo'));
+    reader.readAsDataURL(photos[i]!);
+  });
+  return url.slice(url.indexOf(',') + 1);
+}
+
+/** Fetches the HEICs the Node driver made (same order as the JPEGs); their mean size in MB. */
+async function loadHeics(urls: string[]): Promise<number> {
+  heics = await Promise.all(
+    urls.map(async (url, i) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      const bytes = await response.arrayBuffer();
+      return new File([bytes], `camera-${i}.heic`, { type: 'image/heic', lastModified: 1 });
+    }),
+  );
+  return heics.reduce((a, f) => a + f.size, 0) / heics.length / 1e6;
+}
+
+export interface PipelineOptions {
+  decoders?: number;
+  /** Index the HEICs instead of the JPEGs. */
+  heic?: boolean;
+  /** Read no capture metadata and look up no places (IndexRequest.skipMetadata). */
+  skipMetadata?: boolean;
+  /** Also measure the model alone before and after (default true). */
+  modelRate?: boolean;
 }
 
 /** The naive baseline: one photo at a time through transformers.js on the main thread. */
@@ -104,7 +175,8 @@ async function naiveRate(model: string, count: number): Promise<number> {
  * The app's pipeline (indexing worker, decoders, batches, thumbnails, commits) on a fresh
  * library, then the same worker's model alone, before and after, averaged.
  */
-async function pipelineRate(model: string, count: number, decoders?: number) {
+async function pipelineRate(model: string, count: number, options: PipelineOptions = {}) {
+  const { decoders, heic = false, skipMetadata = false, modelRate = true } = options;
   await deleteDb();
   const clip = specOf(model);
   const client = new EmbeddingClient();
@@ -118,19 +190,31 @@ async function pipelineRate(model: string, count: number, decoders?: number) {
       },
       () => {},
     );
-    const files = photos.slice(0, count);
+    const files = (heic ? heics : photos).slice(0, count);
     // Batches of 16 (the job's), as many runs as half the photos fill, before and after.
     const runs = Math.max(1, Math.round(count / 16 / 2));
-    const before = await client.modelRate(16, runs);
+    const rate = () => (modelRate ? client.modelRate(16, runs) : Promise.resolve(NaN));
+    const before = await rate();
     const t0 = performance.now();
     const result = await client.index(
-      { sources: sourcesFromFileList(files), rootName: 'bench', ...(decoders ? { decoders } : {}) },
+      {
+        sources: sourcesFromFileList(files),
+        rootName: 'bench',
+        ...(decoders ? { decoders } : {}),
+        ...(skipMetadata ? { skipMetadata } : {}),
+      },
       () => {},
     );
     const seconds = (performance.now() - t0) / 1000;
     if (result.indexed !== files.length)
       throw new Error(`indexed ${result.indexed} of ${files.length}: ${result.message ?? ''}`);
-    const after = await client.modelRate(16, runs);
+    const after = await rate();
+    const placed = await photosWithPlaces();
+    // With metadata on, every photo has GPS: fewer places means the comparison measured nothing.
+    if (placed !== (skipMetadata ? 0 : files.length))
+      throw new Error(
+        `${placed} of ${files.length} photos got a place (metadata ${!skipMetadata})`,
+      );
     return {
       imagesPerSecond: files.length / seconds,
       modelImagesPerSecond: (before + after) / 2,
@@ -140,6 +224,15 @@ async function pipelineRate(model: string, count: number, decoders?: number) {
     };
   } finally {
     client.terminate();
+  }
+}
+
+async function photosWithPlaces(): Promise<number> {
+  const db = await openLibraryDb();
+  try {
+    return [...(await readLibraryMetadata(db)).values()].filter((m) => m.place).length;
+  } finally {
+    db.close();
   }
 }
 
@@ -195,6 +288,8 @@ async function stageProfile(count: number) {
 
 export const indexingBench = {
   makePhotos,
+  photoBase64,
+  loadHeics,
   naiveRate,
   pipelineRate,
   stageProfile,

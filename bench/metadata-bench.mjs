@@ -4,9 +4,10 @@
 // in the decoder workers. The budget is ≤ 5% of indexing a 4000×3000 JPEG (README: 130 ms or
 // more per photo in Chromium on these cores), i.e. ≤ 6.5 ms.
 //   node bench/metadata-bench.mjs [--runs=300]
-// Writes bench/results/metadata.json.
+// Writes bench/results/metadata.json and, as `metadata`, bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mergeIntoLatest } from './latest.mjs';
 import { root, tsLoader } from './ts-loader.mjs';
 
 const args = new Map(
@@ -84,3 +85,4 @@ writeFileSync(
   path.join(root, 'bench/results/metadata.json'),
   JSON.stringify(result, null, 2) + '\n',
 );
+mergeIntoLatest({ metadata: result });

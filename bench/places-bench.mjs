@@ -3,10 +3,11 @@
 // 0.05 ms) over 100k seeded positions: near towns, as photos are, and anywhere on Earth.
 //   node bench/places-bench.mjs [--lookups=100000]
 // Writes bench/results/places.json and merges it into bench/results/latest.json as `places`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { mergeIntoLatest } from './latest.mjs';
 import { root, tsLoader } from './ts-loader.mjs';
 
 const args = new Map(
@@ -120,8 +121,5 @@ for (const key of ['nearTowns', 'anywhere']) {
 
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(root, 'bench', 'results', 'places.json'), JSON.stringify(results, null, 2));
-// npm run bench writes latest.json first (bench/run.mjs); the Node benches add their sections.
-const latestFile = path.join(root, 'bench', 'results', 'latest.json');
-const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {};
-writeFileSync(latestFile, JSON.stringify({ ...latest, places: results }, null, 2));
+mergeIntoLatest({ places: results });
 console.log('Written to bench/results/places.json and, as `places`, bench/results/latest.json');

@@ -1,7 +1,8 @@
 // npm run bench: builds the app with a benchmark page, serves it like `vite preview`
 // (COOP/COEP, so WASM gets threads), drives Chromium, prints ratios against baselines
-// measured in the same run, and writes bench/results/latest.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// measured in the same run, and writes its sections into bench/results/latest.json (the other
+// benches' keys stay).
+import { mergeIntoLatest } from './latest.mjs';
 import path from 'node:path';
 import { machine, root, serveBench } from './serve.mjs';
 import { benchScroll } from './scroll-bench.mjs';
@@ -152,6 +153,5 @@ console.log(
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(['what', 'Lumen', 'baseline', 'ratio'].map((h, i) => h.padEnd(widths[i])).join(' | '));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
-mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(path.join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2));
+mergeIntoLatest(results);
 console.log('\nWritten to bench/results/latest.json');

@@ -1,11 +1,13 @@
 // Int8 WASM SIMD scan vs float32 JS, in Node: recall@10 on a CLIP-like synthetic set and
 // scan time at 10k/100k (and 1M with --1m, ~3 GB of RAM) × 512.
 //   node bench/scan-bench.mjs [--1m] [--queries=200] [--runs=15]
-// Writes bench/results/scan.json and merges it into bench/results/latest.json as `scan`.
+// Writes bench/results/scan.json and merges it into bench/results/latest.json as `scanNode`
+// (`scan` is bench/run.mjs's, the same scan in Chromium).
 // TypeScript sources load through Vite's SSR loader.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mergeIntoLatest } from './latest.mjs';
 import { root, tsLoader } from './ts-loader.mjs';
 
 const args = new Map(
@@ -189,8 +191,5 @@ for (const n of [10_000, 100_000, ...(withMillion ? [1_000_000] : [])]) {
 
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(path.join(root, 'bench', 'results', 'scan.json'), JSON.stringify(results, null, 2));
-// npm run bench writes latest.json first (bench/run.mjs); the Node benches add their sections.
-const latestFile = path.join(root, 'bench', 'results', 'latest.json');
-const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {};
-writeFileSync(latestFile, JSON.stringify({ ...latest, scan: results }, null, 2));
-console.log('Written to bench/results/scan.json and, as `scan`, bench/results/latest.json');
+mergeIntoLatest({ scanNode: results });
+console.log('Written to bench/results/scan.json and, as `scanNode`, bench/results/latest.json');

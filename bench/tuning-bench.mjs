@@ -5,9 +5,10 @@
 //   node bench/tuning-bench.mjs [--runs=5] [--train-runs=1]
 // Writes bench/results/tuning.json and merges it into bench/results/latest.json as `tuning`.
 // TypeScript sources load through Vite's SSR loader, as in bench/scan-bench.mjs.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mergeIntoLatest } from './latest.mjs';
 import { root, tsLoader, watPlugin } from './ts-loader.mjs';
 
 const args = new Map(
@@ -290,8 +291,5 @@ if (tasteOnly) {
   process.exit(0);
 }
 writeFileSync(path.join(dir, 'tuning.json'), JSON.stringify(results, null, 2));
-// npm run bench writes latest.json first (bench/run.mjs); the Node benches add their sections.
-const latestFile = path.join(dir, 'latest.json');
-const latest = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : {};
-writeFileSync(latestFile, JSON.stringify({ ...latest, tuning: results }, null, 2));
+mergeIntoLatest({ tuning: results });
 console.log('\nWritten to bench/results/tuning.json and, as `tuning`, bench/results/latest.json');

@@ -3,7 +3,13 @@ import type { PreparedFile } from './prepare-file';
 import type { FileSource } from './protocol';
 
 export type DecoderRequest =
-  | { type: 'library'; byHash: ReadonlyMap<string, number>; model: string }
+  | {
+      type: 'library';
+      byHash: ReadonlyMap<string, number>;
+      model: string;
+      /** False only in the indexing bench's comparison (IndexRequest.skipMetadata). */
+      readsMetadata: boolean;
+    }
   | { type: 'prepare'; id: number; file: File; known: KnownPhoto | undefined };
 
 export interface DecoderReply {
@@ -36,7 +42,12 @@ export class DecoderPool implements FilePreparer {
   readonly #workers: { worker: Worker; pending: Map<number, PendingReply> }[];
   #nextId = 0;
 
-  constructor(count: number, byHash: ReadonlyMap<string, number>, model: string) {
+  constructor(
+    count: number,
+    byHash: ReadonlyMap<string, number>,
+    model: string,
+    readsMetadata = true,
+  ) {
     this.#workers = Array.from({ length: count }, (_, i) => {
       const worker = new Worker(new URL('./decoder-worker.ts', import.meta.url), {
         type: 'module',
@@ -54,7 +65,7 @@ export class DecoderPool implements FilePreparer {
       };
       worker.onerror = (e) => fail(e.message || 'it crashed');
       worker.onmessageerror = () => fail('a reply could not be read');
-      const library: DecoderRequest = { type: 'library', byHash, model };
+      const library: DecoderRequest = { type: 'library', byHash, model, readsMetadata };
       worker.postMessage(library);
       return slot;
     });

@@ -12,14 +12,18 @@ const IN_FLIGHT = 2;
 
 let byHash: ReadonlyMap<string, number> = new Map();
 let model = '';
+let readsMetadata = true;
 const queue: Extract<DecoderRequest, { type: 'prepare' }>[] = [];
 let running = 0;
 
 async function work(request: Extract<DecoderRequest, { type: 'prepare' }>) {
   const { id, file, known } = request;
-  const result = await prepareFile(file, { decode: decodeImage, hash: sha256Hex }, (hash) => {
-    return hashVerdict(hash, known, byHash, model).kind === 'new';
-  });
+  const result = await prepareFile(
+    file,
+    { decode: decodeImage, hash: sha256Hex },
+    (hash) => hashVerdict(hash, known, byHash, model).kind === 'new',
+    readsMetadata,
+  );
   const reply: DecoderReply = { id, result };
   const transfer =
     result.kind === 'read' && result.prepared ? [result.prepared.pixels.data.buffer] : [];
@@ -41,6 +45,7 @@ self.onmessage = (e: MessageEvent<DecoderRequest>) => {
   if (msg.type === 'library') {
     byHash = msg.byHash;
     model = msg.model;
+    readsMetadata = msg.readsMetadata;
   } else {
     queue.push(msg);
     pump();

@@ -60,12 +60,18 @@ export class EmbeddingHandler implements EmbeddingApi {
       decode: decodeImage,
       embed: (images) => vision.embed(images),
       hash: sha256Hex,
-      places: () => loadPlaceLookup(),
+      // skipMetadata: the indexing bench's comparison only (no places, no metadata read).
+      ...(request.skipMetadata ? {} : { places: () => loadPlaceLookup() }),
       // Decoder workers where the browser has them (it does; Node's tests do not).
       preparer: (index) =>
         typeof Worker === 'undefined'
           ? undefined
-          : new DecoderPool(request.decoders ?? decoderCount(), index.byHash, loaded.model),
+          : new DecoderPool(
+              request.decoders ?? decoderCount(),
+              index.byHash,
+              loaded.model,
+              !request.skipMetadata,
+            ),
     });
     this.#job = job;
     if (this.#paused) job.pause();

@@ -88,6 +88,11 @@ export interface IndexRequest {
   handle?: FileSystemDirectoryHandle;
   /** How many decoder workers to use; by default one per two cores (benchmarks vary it). */
   decoders?: number;
+  /**
+   * For bench/indexing-bench.mjs only, which times the same photos with and without it: read
+   * no capture metadata and look up no places. The app never sets it.
+   */
+  skipMetadata?: boolean;
 }
 
 export interface MetadataFillRequest {
