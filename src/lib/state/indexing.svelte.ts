@@ -182,6 +182,8 @@ export class IndexingManager {
   ): Promise<void> {
     this.hooks.onStart?.(sources);
     this.#rootName = rootName;
+    // The other tabs show the job from its start, while the image model loads.
+    if (this.#progress) this.#tell(this.#progress);
     try {
       await this.models.visionModel();
     } catch {
