@@ -108,6 +108,17 @@ export interface MomentThresholds {
   momentWithoutTime: number;
   windowSeconds: number;
   measured: string;
+  /** How the best shot weighs its figures (absent: the moments worker's defaults). */
+  bestShot?: BestShotWeights;
+}
+
+/** Weights of the best shot's figures, each read 0–1 (workers/moments/best-shot.ts). */
+export interface BestShotWeights {
+  aesthetic: number;
+  subjectSharpness: number;
+  exposure: number;
+  /** The person's tuned model, when one is active. */
+  taste: number;
 }
 
 /** Immich's copy figure (cosine distance 0.01 with ViT-B/32); the rest are guesses, unmeasured. */

@@ -1,3 +1,4 @@
+import type { BestShotWeights } from '../../src/core/manifest';
 import { sharpnessScore } from '../../src/core/subject-sharpness';
 import type { MemberReasons } from './protocol';
 
@@ -19,9 +20,10 @@ export interface MemberFigures {
 /**
  * How much each figure counts. Near-identical frames differ least in what the aesthetic head sees
  * and most in focus and light, so sharpness of the subject leads; the person's own tuned model,
- * when active, counts as much as the rest together. docs/moments.md gives the measured accuracy.
+ * when active, counts as much as the rest together. A profile's manifest may set its own, chosen
+ * on measured data (docs/moments.md).
  */
-export const BEST_SHOT_WEIGHTS = {
+export const BEST_SHOT_WEIGHTS: BestShotWeights = {
   aesthetic: 0.3,
   subjectSharpness: 0.45,
   exposure: 0.25,
@@ -53,7 +55,10 @@ function readings(members: readonly MemberFigures[]): Record<Figure, (number | n
  * The group's members best first, with the figures "Why this one?" shows. A figure some members
  * lack is read as the group's mean for them, so a photo not yet scored neither wins nor loses by it.
  */
-export function rankMembers(members: readonly MemberFigures[]): MemberReasons[] {
+export function rankMembers(
+  members: readonly MemberFigures[],
+  weights: BestShotWeights = BEST_SHOT_WEIGHTS,
+): MemberReasons[] {
   const r = readings(members);
   const filled = {} as Record<Figure, number[]>;
   for (const f of Object.keys(r) as Figure[]) {
@@ -63,7 +68,7 @@ export function rankMembers(members: readonly MemberFigures[]): MemberReasons[] 
   }
   const reasons = members.map((m, i) => {
     let total = 0;
-    for (const f of Object.keys(r) as Figure[]) total += BEST_SHOT_WEIGHTS[f] * filled[f][i]!;
+    for (const f of Object.keys(r) as Figure[]) total += weights[f] * filled[f][i]!;
     return {
       photoId: m.photoId,
       aesthetic: r.aesthetic[i]!,

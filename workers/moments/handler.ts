@@ -1,4 +1,9 @@
-import { getProfile, modelKey, momentThresholds } from '../../src/core/manifest';
+import {
+  getProfile,
+  modelKey,
+  momentThresholds,
+  type BestShotWeights,
+} from '../../src/core/manifest';
 import { getLibraryVersion, LibraryConnection, type LumenDb } from '../../src/core/store/db';
 import { loadCompactMatrix } from '../../src/core/store/embedding-store';
 import { readMetaColumns } from '../../src/core/store/metadata-store';
@@ -55,7 +60,8 @@ export class MomentsHandler implements MomentsApi {
       state.libraryVersion = libraryVersion;
     }
     const clusters = state.index.clusters();
-    const groups = await describe(db, clusters, scorerKey(profile), request.taste);
+    const weights = momentThresholds(profile).bestShot;
+    const groups = await describe(db, clusters, scorerKey(profile), request.taste, weights);
     onProgress?.({ state: 'done', done: state.index.size, total: state.index.size });
     return {
       groups,
@@ -110,6 +116,7 @@ async function describe(
   clusters: MomentCluster[],
   key: string,
   taste: MomentsRequest['taste'],
+  weights: BestShotWeights | undefined,
 ): Promise<MomentGroup[]> {
   const duplicates = new Map<number, number[]>();
   for (const p of await db.getAllFromIndex('photos', 'duplicateOf')) {
@@ -147,7 +154,7 @@ async function describe(
         pixels: photo ? photo.width * photo.height : 0,
       });
     }
-    const reasons = rankMembers(figures);
+    const reasons = rankMembers(figures, weights);
     const members = reasons.map((r) => r.photoId);
     const whole = c.copySets.length === 1 && c.copySets[0]!.length === c.members.length;
     const tier = whole ? 'copy' : 'moment';
