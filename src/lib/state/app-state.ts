@@ -31,7 +31,7 @@ import { SearchManager } from './search.svelte';
 import { SearchFilters } from './search-filters.svelte';
 import type { StartupSettings } from './settings';
 import { StorageInfo } from './storage-info.svelte';
-import { TabChannel } from './tab-channel';
+import { coalesced, TabChannel } from './tab-channel';
 import { browserLocks, LOCKS, runExclusive } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
 import { storedRephrasings, TuningState } from './tuning.svelte';
@@ -259,36 +259,23 @@ export class AppState {
     void this.storage.refresh();
     void this.folders.refresh().catch(() => undefined);
     void this.scoring.scoreLibrary();
+    // Groups are regrouped incrementally from what changed (the moments worker).
+    void this.moments.load();
   }
 
   /**
-   * Another tab changed the library: counts, results and folders anew (re-reading is cheap and
-   * bursts of news are a few a second at most); the scoring is that tab's.
+   * Another tab changed the library: counts, results and folders anew; news arriving meanwhile
+   * makes one more pass. Results after counts: an empty library shows no grid. Scoring is
+   * that tab's.
    */
-  #changedElsewhere(): void {
-    if (this.#refreshingElsewhere) {
-      this.#elsewhereAgain = true;
-      return;
-    }
-    this.#refreshingElsewhere = true;
-    // Results after counts: an empty library shows no grid, so the grid waits for the count.
-    void Promise.all([
+  readonly #changedElsewhere = coalesced(() =>
+    Promise.all([
       this.library.refresh().then(() => this.search.refresh()),
       this.library.refreshPendingJob(),
       this.folders.refresh(),
       this.storage.refresh(),
-    ])
-      .catch(() => undefined)
-      .finally(() => {
-        this.#refreshingElsewhere = false;
-        if (this.#elsewhereAgain) {
-          this.#elsewhereAgain = false;
-          this.#changedElsewhere();
-        }
-      });
-  }
-  #refreshingElsewhere = false;
-  #elsewhereAgain = false;
+    ]),
+  );
 
   async start(): Promise<void> {
     this.shell.start();
@@ -296,6 +283,7 @@ export class AppState {
     await this.library.refreshPendingJob();
     await this.library.refresh();
     await this.search.start();
+    void this.moments.load();
     void this.folders.refresh().catch(() => undefined);
     // A removal a closed tab left half-done carries on: the person confirmed it then.
     void this.folders.resumePending().catch(() => undefined);

@@ -88,3 +88,29 @@ export class TabChannel {
     this.#port?.close();
   }
 }
+
+/**
+ * `run` at most once at a time: calls while it runs make one more run after it (news in a burst
+ * costs two re-reads, not one per message). Failures are dropped: the next news reads again.
+ */
+export function coalesced(run: () => Promise<unknown>): () => void {
+  let running = false;
+  let again = false;
+  const call = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void run()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          call();
+        }
+      });
+  };
+  return call;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startingProgress } from '../../../workers/embedding/protocol';
-import { isTabMessage, TabChannel, type TabMessage } from './tab-channel';
+import { coalesced, isTabMessage, TabChannel, type TabMessage } from './tab-channel';
 import { PageLocks, runExclusive, runIfFree } from './tab-locks';
 
 function deferred() {
@@ -141,5 +141,27 @@ describe('tab channel', () => {
     const lonely = new TabChannel('x', () => undefined);
     expect(() => lonely.post({ kind: 'library-changed' })).not.toThrow();
     lonely.close();
+  });
+});
+
+describe('re-reading after news', () => {
+  it('a burst of news while a re-read runs makes one more re-read, not one each', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const refresh = coalesced(async () => {
+      runs++;
+      if (runs === 1) await new Promise<void>((r) => (release = r));
+    });
+    refresh();
+    refresh();
+    refresh();
+    refresh();
+    expect(runs).toBe(1);
+    release();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(runs).toBe(2);
+    refresh();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(runs).toBe(3);
   });
 });
