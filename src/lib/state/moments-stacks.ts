@@ -4,8 +4,8 @@ import type { MomentGroup } from '../../../workers/moments/protocol';
 export type StackGroup = Pick<MomentGroup, 'id' | 'members' | 'best'>;
 
 /** Photo id → its group, for every photo in a group of two or more. */
-export function groupIndex(groups: readonly StackGroup[]): Map<number, StackGroup> {
-  const byPhoto = new Map<number, StackGroup>();
+export function groupIndex<G extends StackGroup>(groups: readonly G[]): Map<number, G> {
+  const byPhoto = new Map<number, G>();
   for (const g of groups) for (const id of g.members) byPhoto.set(id, g);
   return byPhoto;
 }

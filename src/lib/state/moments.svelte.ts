@@ -10,6 +10,7 @@ import {
   type CullDecision,
 } from '../../core/store/cull-store';
 import type { CullRecord, LumenDb } from '../../core/store/db';
+import { groupIndex } from './moments-stacks';
 import type { MomentGroup, MomentsRequest, MomentsResult } from '../../../workers/moments/protocol';
 
 export interface MomentsDeps {
@@ -39,6 +40,12 @@ export class MomentsState {
   photoIndex = $state(0);
   loading = $state(false);
   error = $state<string | null>(null);
+  /** Near-identical photos shown as one stack in the grid (off: every photo). */
+  stacking = $state(true);
+  /** Rejected photos are left out of results unless the person asks for them. */
+  showRejected = $state(false);
+  /** The stack opened from the grid: its group's photos are shown instead of the results. */
+  openStack = $state<MomentGroup | null>(null);
   #undo = $state<UndoStep[]>([]);
   readonly #deps: MomentsDeps;
 
@@ -53,6 +60,9 @@ export class MomentsState {
   get currentPhoto(): number | undefined {
     return this.current?.members[this.photoIndex];
   }
+
+  /** Photo id → its group, for the grid's stacks. */
+  readonly byPhoto = $derived(groupIndex(this.groups));
 
   get canUndo(): boolean {
     return this.#undo.length > 0;
