@@ -24,7 +24,8 @@ import {
 // then are test photos indexed; their taste metric on test queries must rise over base.
 const PERSON = personById('night-lover');
 const PICKS = 20;
-const PICKS_PER_QUERY = 4;
+/** Train/val queries searched before the prompt opens. */
+const SEARCHES = 4;
 /** Every TEST_STRIDE-th test photo: a quarter of them keeps the spec shorter on two cores. */
 const TEST_STRIDE = 4;
 const TEST_QUERIES = 6;
@@ -35,6 +36,7 @@ const truth = parseGroundTruth(
 /** Stored paths start with the picked folder's name; the fixture's sub-path follows it. */
 const key = (p: string) => p.split('/').slice(-2).join('/');
 const byKey = new Map(truth.images.map((img) => [key(img.path), img]));
+const queryOf = new Map(truth.queries.map((q) => [q.text, q]));
 const imageOf = (p: string): TruthImage => {
   const img = byKey.get(key(p));
   if (!img) throw new Error(`${p} is not in the ground truth`);
@@ -90,36 +92,33 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
     await page.getByText('Tune to my taste', { exact: true }).click();
     const panel = page.getByRole('region', { name: 'Tune to my taste' });
     const prompt = page.getByRole('group', { name: 'Which of these two do you prefer?' });
+    // The person searches a few of the train/val queries; the prompt then asks about pairs
+    // from those searches and the profile's training queries (all train split), naming which.
+    for (const q of askQueries.slice(0, SEARCHES)) await search(page, q.text);
+    await panel.getByRole('button', { name: 'Which of these two?' }).click();
+    const imgs = prompt.locator('img');
+    const shown = async () =>
+      `${await prompt.getByTestId('pair-query').textContent()}|` +
+      (await imgs.evaluateAll((e) => e.map((i) => i.getAttribute('alt')).join('|')));
     let picks = 0;
-    for (let n = 0; picks < PICKS && n < askQueries.length * 2; n++) {
-      const query = askQueries[n % askQueries.length]!;
-      await search(page, query.text);
-      await panel.getByRole('button', { name: 'Which of these two?' }).click();
-      let previous = '';
-      for (let asked = 0; asked < PICKS_PER_QUERY * 2 && picks < PICKS; asked++) {
-        if (!(await prompt.isVisible())) break;
-        const imgs = prompt.locator('img');
-        await expect(imgs).toHaveCount(2);
-        await expect
-          .poll(
-            async () =>
-              await imgs.evaluateAll((e) => e.map((i) => i.getAttribute('alt')).join('|')),
-          )
-          .not.toBe(previous);
-        const [a, b] = await imgs.evaluateAll((e) => e.map((i) => i.getAttribute('alt') ?? ''));
-        previous = `${a}|${b}`;
-        const side = prefer(PERSON, query, imageOf(a!), imageOf(b!));
-        if (side === null) {
-          await prompt.getByRole('button', { name: 'Skip' }).click();
-          continue;
-        }
-        await prompt
-          .getByRole('button', { name: `Prefer the ${side === 0 ? 'first' : 'second'} photo` })
-          .click();
-        picks++;
-        if (picks % PICKS_PER_QUERY === 0) break;
+    let previous = '';
+    for (let asked = 0; picks < PICKS && asked < PICKS * 6; asked++) {
+      await expect(imgs).toHaveCount(2);
+      await expect.poll(shown).not.toBe(previous);
+      previous = await shown();
+      const text = (await prompt.getByTestId('pair-query').textContent()) ?? '';
+      const query = queryOf.get(text);
+      const [a, b] = await imgs.evaluateAll((e) => e.map((i) => i.getAttribute('alt') ?? ''));
+      const side = query ? prefer(PERSON, query, imageOf(a!), imageOf(b!)) : null;
+      if (side === null) {
+        await prompt.getByRole('button', { name: 'Similar: skip' }).click();
+        continue;
       }
-      if (await prompt.isVisible()) await prompt.getByRole('button', { name: 'Done' }).click();
+      await prompt
+        .getByRole('button', { name: `Prefer the ${side === 0 ? 'first' : 'second'} photo` })
+        .click();
+      picks++;
+      await expect(prompt.getByText(`${picks} answered`)).toBeVisible();
     }
     expect(picks).toBe(PICKS);
     const pickedAt = Date.now();
