@@ -29,6 +29,20 @@ test('review moments with the keyboard, accept all, reload, export, and train fr
     await waitForIndexing(page);
     await expect(page.getByRole('heading', { name: `Library: ${count} photos` })).toBeVisible();
 
+    // Stacks: near-identical photos show as one cover with a count, which opens the group.
+    const stack = page
+      .getByRole('button', { name: /^Open the stack of \d+ near-identical/ })
+      .first();
+    await expect(stack).toBeVisible({ timeout: 60_000 });
+    const size = Number(/stack of (\d+)/.exec((await stack.getAttribute('aria-label')) ?? '')![1]);
+    expect(size).toBeGreaterThan(1);
+    await stack.click();
+    await expect(page.getByText(`Stack of ${size} photos`)).toBeVisible();
+    await page.getByRole('button', { name: 'Close the stack' }).click();
+    await page.getByRole('checkbox', { name: 'Stack near-identical photos' }).uncheck();
+    await expect(stack).toBeHidden();
+    await page.getByRole('checkbox', { name: 'Stack near-identical photos' }).check();
+
     await page.getByRole('button', { name: 'Review moments' }).click();
     const view = page.getByRole('region', { name: 'Review moments' });
     await expect(where(page)).toContainText(/Group 1 of [4-9] /, { timeout: 60_000 });
@@ -66,7 +80,7 @@ test('review moments with the keyboard, accept all, reload, export, and train fr
     // Export: one row per decided photo, with its path, group and decision.
     const download = page.waitForEvent('download');
     await view.getByRole('button', { name: 'Export CSV' }).click();
-    const csv = readFileSync((await (await download).path()), 'utf8')
+    const csv = readFileSync(await (await download).path(), 'utf8')
       .trim()
       .split('\n');
     expect(csv[0]).toBe('path,group,decision');
