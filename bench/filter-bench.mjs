@@ -53,5 +53,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     path.join(root, 'bench', 'results', 'filter.json'),
     JSON.stringify(results, null, 2),
   );
-  mergeIntoLatest({ filteredScan: results });
+  mergeIntoLatest({ filteredScan: results.filteredScan });
 }
