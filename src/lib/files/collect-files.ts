@@ -10,9 +10,12 @@ const SYSTEM_NAMES = new Set([
   '.ds_store',
 ]);
 
+/** Where the culling view moves rejected photos; left out when the folder is added again. */
+export const REJECTED_FOLDER = 'Lumen rejected';
+
 /** Hidden files and folders and the litter operating systems leave behind are not photos. */
 export function isHiddenOrSystem(name: string): boolean {
-  return name.startsWith('.') || SYSTEM_NAMES.has(name.toLowerCase());
+  return name.startsWith('.') || SYSTEM_NAMES.has(name.toLowerCase()) || name === REJECTED_FOLDER;
 }
 
 export function isHiddenPath(path: string): boolean {
