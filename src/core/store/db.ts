@@ -85,6 +85,20 @@ export interface JobRecord {
 }
 
 /**
+ * A folder picked in a tab while another tab's job held the library (job-queue.ts). A File
+ * cannot travel between tabs, so that tab keeps the files and indexes them in turn, then
+ * deletes this. If the tab closes first, the next start turns this into the `current` record:
+ * an interrupted job, resumed like any other.
+ */
+export interface QueuedJobRecord {
+  id: `queued:${string}`;
+  rootName: string;
+  handle?: FileSystemDirectoryHandle;
+  total: number;
+  queuedAt: number;
+}
+
+/**
  * A removal in progress (removal.ts): the photos still to remove, so that a tab closed half-way
  * carries on where it stopped instead of leaving half a folder behind.
  */
@@ -285,7 +299,7 @@ export interface LumenSchema extends DBSchema {
     indexes: { model: string; modelRows: [string, number] };
   };
   skipped: { key: string; value: SkippedRecord };
-  jobs: { key: string; value: JobRecord | RemovalJobRecord };
+  jobs: { key: string; value: JobRecord | RemovalJobRecord | QueuedJobRecord };
   scores: { key: number; value: ScoreRecord };
   rephrasings: { key: string; value: RephrasingRecord };
   preferences: {

@@ -2,6 +2,7 @@ import { getProfile, modelKey, type Profile } from '../../core/manifest';
 import { activeAdapterId } from '../../core/store/adapter-store';
 import { errorMessage } from '../../core/errors';
 import { LibraryConnection, type LumenDb } from '../../core/store/db';
+import { queueJob, unqueueJob } from '../../core/store/job-queue';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
 import { LibraryIoClient } from '../clients/library-io-client';
@@ -32,7 +33,7 @@ import { SearchFilters } from './search-filters.svelte';
 import type { StartupSettings } from './settings';
 import { StorageInfo } from './storage-info.svelte';
 import { coalesced, TabChannel } from './tab-channel';
-import { browserLocks, LOCKS, runExclusive } from './tab-locks';
+import { browserLocks, LOCKS, runExclusive, runIfFree } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
 import { storedRephrasings, TuningState } from './tuning.svelte';
 
@@ -109,7 +110,11 @@ export class AppState {
     const llm = new LlmClient((message) => this.rephrase.workerStopped(message));
 
     this.models = new ModelsManager({ vision: embedding, text: search }, request);
-    this.library = new LibraryManager(this.db, modelKey(profile.clip));
+    this.library = new LibraryManager(this.db, modelKey(profile.clip), (tab) =>
+      runIfFree(this.#locks, LOCKS.tab(tab), () => Promise.resolve()).then((r) => r !== undefined),
+    );
+    // Held while this tab lives: tells the others whether a folder it queued is orphaned.
+    void this.#locks.request(LOCKS.tab(this.tabs.tab), {}, () => new Promise<void>(() => {}));
     this.rephrase = new RephraseState(new RephraseSettings(), llm, request, this.db, {
       locks: this.#locks,
       channel: this.tabs,
@@ -198,6 +203,15 @@ export class AppState {
           void this.scoring.scoreLibrary();
         },
         onFinished: () => this.#libraryChanged(),
+        // A folder waiting for another tab's job is recorded, to offer it again if this tab closes.
+        onQueued: (run) =>
+          void this.db()
+            .then((db) =>
+              run
+                ? queueJob(db, this.tabs.tab, { ...run, total: run.sources.length })
+                : unqueueJob(db, this.tabs.tab),
+            )
+            .catch(() => undefined),
       },
       { locks: this.#locks, channel: this.tabs },
     );

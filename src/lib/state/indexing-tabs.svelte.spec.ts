@@ -36,15 +36,16 @@ function tab(locks: PageLocks, channelName: string, index: IndexingClient['index
     resume: () => Promise.resolve(),
   };
   const channel = new TabChannel(channelName);
+  const onQueued = vi.fn();
   const indexing = new IndexingManager(
     client,
     models,
     library,
     new Notice(),
-    {},
+    { onQueued },
     { locks, channel },
   );
-  return { indexing, client, channel };
+  return { indexing, client, channel, onQueued };
 }
 
 describe('indexing in two tabs of one library', () => {
@@ -81,11 +82,15 @@ describe('indexing in two tabs of one library', () => {
     await until(() => b.indexing.waiting === 'Holidays');
     expect(b.indexing.isIndexing).toBe(true);
     expect(b.client.index).not.toHaveBeenCalled();
+    // Recorded as waiting, so that closing this tab leaves an interrupted job to resume.
+    expect(b.onQueued).toHaveBeenLastCalledWith(expect.objectContaining({ rootName: 'Holidays' }));
 
     release();
     await Promise.all([first, second]);
     expect(overlapped).toBe(false);
     expect(b.indexing.progress).toMatchObject({ state: 'done', indexed: 4 });
+    expect(b.onQueued).toHaveBeenLastCalledWith(null);
+    expect(a.onQueued).not.toHaveBeenCalled();
     expect(b.indexing.waiting).toBeNull();
     await until(() => a.indexing.elsewhere === null && b.indexing.elsewhere === null);
     a.channel.close();
@@ -110,6 +115,7 @@ describe('indexing in two tabs of one library', () => {
     expect(b.indexing.progress?.state).toBe('cancelled');
     expect(b.indexing.waiting).toBeNull();
     expect(b.client.index).not.toHaveBeenCalled();
+    expect(b.onQueued).toHaveBeenLastCalledWith(null);
     release();
     await first;
     a.channel.close();

@@ -33,6 +33,8 @@ export interface IndexingHooks {
   onBatches?: () => void;
   /** Called once indexing ended, however it ended. */
   onFinished?: () => Promise<void>;
+  /** Called when the files wait for another tab's job, and with null when they stop waiting. */
+  onQueued?: (run: UnstartedRun | null) => void;
 }
 
 const BATCH_REFRESH_MS = 2000;
@@ -158,14 +160,22 @@ export class IndexingManager {
         this.tabs.locks,
         LOCKS.libraryWrite,
         () => {
+          if (this.#waiting !== null) this.hooks.onQueued?.(null);
           this.#waiting = null;
           this.#elsewhere = null;
           return this.#run(sources, rootName, abort, handle);
         },
-        { onWait: () => (this.#waiting = rootName), signal: abort.signal },
+        {
+          onWait: () => {
+            this.#waiting = rootName;
+            this.hooks.onQueued?.({ sources, rootName, ...(handle ? { handle } : {}) });
+          },
+          signal: abort.signal,
+        },
       );
     } catch (e) {
       // Only a wait can end here: #run reports its own failures.
+      if (this.#waiting !== null) this.hooks.onQueued?.(null);
       this.#waiting = null;
       this.#abort = undefined;
       if (isAbort(e) && abort.signal.aborted)

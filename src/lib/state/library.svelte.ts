@@ -2,6 +2,7 @@ import type { FileSource } from '../../../workers/embedding/protocol';
 import type { CompactionProgress } from '../../../workers/search/protocol';
 import type { JobRecord, LumenDb, SkippedRecord } from '../../core/store/db';
 import { importedRanges, inRanges, type IdRange } from '../../core/store/imported-photos';
+import { adoptOrphanedJob } from '../../core/store/job-queue';
 import {
   clearSkipped,
   libraryStats,
@@ -33,6 +34,8 @@ export class LibraryManager {
     private readonly db: () => Promise<LumenDb>,
     /** Which model's vectors count as "embedded" (modelKey of the profile's CLIP). */
     private readonly modelKey: string,
+    /** Whether the tab with this id has closed (its folder waiting to be indexed is orphaned). */
+    private readonly tabGone: (tab: string) => Promise<boolean> = () => Promise.resolve(false),
   ) {}
 
   get stats(): LibraryStats {
@@ -87,8 +90,11 @@ export class LibraryManager {
 
   /** Reads whether an indexing job was interrupted (by a reload, a crash, a closed tab). */
   async refreshPendingJob(): Promise<void> {
-    const job = await (await this.db()).get('jobs', 'current');
-    this.#pendingJob = job?.id === 'current' ? job : null;
+    const db = await this.db();
+    const job = await db.get('jobs', 'current');
+    // A folder a closed tab was waiting to index counts as interrupted too.
+    this.#pendingJob =
+      (job?.id === 'current' ? job : await adoptOrphanedJob(db, this.tabGone)) ?? null;
   }
 
   async dismissPending(): Promise<void> {

@@ -13,6 +13,8 @@ export const LOCKS = {
   compaction: 'lumen:compaction',
   /** The language model on the GPU: one copy, in one tab. */
   llm: 'lumen:llm',
+  /** Held by each tab for its whole life: a free one means that tab has closed. */
+  tab: (tabId: string) => `lumen:tab:${tabId}`,
 } as const;
 
 /** The part of the Web Locks API used here (`navigator.locks`; a same-page stand-in elsewhere). */
