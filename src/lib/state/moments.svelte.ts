@@ -11,6 +11,8 @@ import {
 } from '../../core/store/cull-store';
 import type { CullRecord, LumenDb } from '../../core/store/db';
 import { groupIndex } from './moments-stacks';
+import { moveRejected } from './moments-move';
+import { REJECTED_FOLDER } from '../files/collect-files';
 import type { MomentGroup, MomentsRequest, MomentsResult } from '../../../workers/moments/protocol';
 
 export interface MomentsDeps {
@@ -155,6 +157,23 @@ export class MomentsState {
     for (const { group, undo } of step) await restoreDecisions(db, this.#deps.model, group, undo);
     await this.#readDecisions();
     this.#deps.onDecided?.();
+  }
+
+  /** What the last move of rejected photos did, for the view to say. */
+  moveMessage = $state<string | null>(null);
+
+  /** Moves every rejected photo into its folder's “Lumen rejected” subfolder, where allowed. */
+  async moveRejected(): Promise<void> {
+    const ids = Object.entries(this.decisions)
+      .filter(([, d]) => d === 'reject')
+      .map(([id]) => Number(id));
+    try {
+      const { moved, notMoved } = await moveRejected(await this.#deps.db(), ids);
+      const why = notMoved.map((n) => `${n.folder}: ${n.why}`).join(' ');
+      this.moveMessage = `Moved ${moved} of ${ids.length} rejected photos into “${REJECTED_FOLDER}”.${why ? ` Not moved: ${why}` : ''}`;
+    } catch (e) {
+      this.moveMessage = `Moving stopped: ${errorMessage(e)}`;
+    }
   }
 
   async exportText(format: 'csv' | 'json'): Promise<string> {
