@@ -35,6 +35,7 @@ import { StorageInfo } from './storage-info.svelte';
 import { coalesced, TabChannel } from './tab-channel';
 import { browserLocks, LOCKS, runExclusive, runIfFree } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
+import { workerPolicyReady } from './worker-policy';
 import { storedRephrasings, TuningState } from './tuning.svelte';
 
 export const LAST_QUERY_KEY = 'lumen.lastQuery';
@@ -293,6 +294,8 @@ export class AppState {
 
   async start(): Promise<void> {
     this.shell.start();
+    // No worker without its Content-Security-Policy (worker-policy.ts).
+    await workerPolicyReady();
     void this.storage.refresh();
     await this.library.refreshPendingJob();
     await this.library.refresh();
