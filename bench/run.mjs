@@ -132,6 +132,12 @@ try {
     '—',
   ]);
   rows.push([
+    'the same 100k listed by time taken, month heading rows (300), top-to-bottom scroll',
+    `${scroll.byTime.longTasks} long tasks while scrolling (longest ${scroll.byTime.longestTaskMs.toFixed(0)} ms)`,
+    `${scroll.byTime.steps} frames in ${(scroll.byTime.scrollMs / 1000).toFixed(1)} s; last page ${scroll.byTime.lastPageMs.toFixed(0)} ms`,
+    '—',
+  ]);
+  rows.push([
     'memory for 100k photos',
     `${(cold.scanBytes / 2 ** 20).toFixed(1)} MB of vectors in the scan`,
     `JS heap grew ${(cold.heapGrowthBytes / 2 ** 20).toFixed(1)} MB; origin storage ${(cold.storageUsageBytes / 2 ** 20).toFixed(0)} MB`,

@@ -40,6 +40,12 @@ export function cameraPhotoWrites(
         hash: k.toString(16).padStart(64, '0'),
         mime: 'image/jpeg',
       },
+      // Taken over 25 years, a few photos a day, so a list by time has month headings.
+      metadata: {
+        takenAt: Date.UTC(2000 + (k % 25), Math.floor(k / 25) % 12, 1 + (k % 28), 12),
+        takenSource: 'exif',
+        camera: k % 3 ? 'Apple iPhone 13' : 'Canon EOS 5D',
+      },
       vector: v.map((x) => x / norm),
     };
   });

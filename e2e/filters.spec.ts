@@ -14,6 +14,8 @@ import {
 /** The fixture's capture metadata (its generator splices EXIF into the photos). */
 interface Captured {
   path: string;
+  shape: string;
+  colour: string;
   takenAt: string | null;
   city: string | null;
 }
@@ -47,6 +49,15 @@ test('words for a time, a place filter, and results in the order they were taken
   await addFolder(page, photoSubfolder());
   await waitForIndexing(page);
 
+  // "-red" takes the concept away: fewer red photos among the first ten.
+  const redInTop10 = async () =>
+    (await topPaths(page, 10)).filter((p) => byPath.get(p)!.colour === 'red').length;
+  await search(page, 'a red circle');
+  const red = await redInTop10();
+  await search(page, 'a red circle -red');
+  await expect(page.getByRole('list', { name: 'In force' })).toContainText('Without: red');
+  expect(await redInTop10()).toBeLessThan(red);
+
   // "in 2021" is read as a time: only 2021's photos come back, and it shows as a chip.
   await search(page, 'a red circle in 2021');
   await expect(resultsHeading(page, count(in2021), 'a red circle in 2021')).toBeVisible();
@@ -56,6 +67,13 @@ test('words for a time, a place filter, and results in the order they were taken
   await expect(page.getByRole('searchbox', { name: 'Search your photos' })).toHaveValue(
     'a red circle',
   );
+  await expect(resultsHeading(page, byPath.size, 'a red circle')).toBeVisible();
+
+  // The bar's date range does the same from the filter bar, with a chip of its own.
+  await page.getByRole('combobox', { name: 'Taken from', exact: true }).selectOption('2021');
+  await page.getByRole('combobox', { name: 'to', exact: true }).selectOption('2021');
+  await expect(resultsHeading(page, count(in2021), 'a red circle')).toBeVisible();
+  await chips.getByRole('button', { name: /^Remove Jan 2021/ }).click();
   await expect(resultsHeading(page, byPath.size, 'a red circle')).toBeVisible();
 
   // A place from the filter bar narrows the same words to the photos taken there.
