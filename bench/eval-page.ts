@@ -4,6 +4,8 @@ import { AestheticsClient } from '../src/lib/clients/aesthetics-client';
 import { EmbeddingClient } from '../src/lib/clients/embedding-client';
 import { SearchClient } from '../src/lib/clients/search-client';
 import { TuningClient } from '../src/lib/clients/tuning-client';
+import { MomentsClient } from '../src/lib/clients/moments-client';
+import { stackingFigures } from './eval-stacking';
 import { sourcesFromFileList } from '../src/lib/files/collect-files';
 import { getProfile } from '../src/core/manifest';
 import { openLibraryDb } from '../src/core/store/db';
@@ -251,6 +253,11 @@ async function evaluate(queryTexts: string[], adapterIds: number[], matchedBeaut
   const baseHits = await searchAll(queries, BASE_RANK, 'none');
   const base: EvalRow[] = [];
   for (const hits of baseHits) base.push(await rowOf(hits, truth));
+  // Issue 23: the base rows with stacking off and on; a failure here costs only these figures.
+  const stacking = await new MomentsClient()
+    .groups({ profileId: s.profileId })
+    .then((m) => stackingFigures(queries, baseHits, truth, m.groups, N))
+    .catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
   const axes = qualityAxes(s.prompts);
   const cases = (rows: EvalRow[]): QueryCase[] =>
     queries.map((query, i) => ({
@@ -300,6 +307,7 @@ async function evaluate(queryTexts: string[], adapterIds: number[], matchedBeaut
     base: baseFigures(cases(base)),
     systems,
     missing,
+    stacking,
   };
 }
 

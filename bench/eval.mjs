@@ -108,6 +108,9 @@ try {
     excluded: 'held-out-triple test queries (P@10 capped at 0.2 by design)',
   };
   results.systems = { base: report.base, ...report.systems };
+  // Issue 23: base rows with stacking off (as the table) and on (bench/eval-stacking.ts).
+  results.stacking = report.stacking;
+  log(`stacking off / on: ${JSON.stringify(report.stacking)}`);
   mkdirSync(path.dirname(curveSvg), { recursive: true });
   const texts = queries.map((q) => q.text);
   results.curves = await testCurves(page, texts, adapters, plan, curveSvg, log);
