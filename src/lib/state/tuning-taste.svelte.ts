@@ -26,7 +26,8 @@ export interface TasteDeps {
 export class TuningTaste {
   /** Marks per query and photo ("query\0id"); replaced whole so the page sees each change. */
   #marks = $state<Record<string, Taste>>({});
-  #pair = $state<NextPair | null>(null);
+  // Raw: the pair goes to the worker as it is, and a state proxy cannot be cloned.
+  #pair = $state.raw<NextPair | null>(null);
   #asking = $state(false);
   #picks = $state(0);
   #message = $state<string | null>(null);

@@ -109,7 +109,9 @@ export class TuningState {
           strategy,
           seed,
         }),
-      markAsked: async (pair) => client.markAsked(profileId, await this.tastes.current(), pair),
+      // A plain copy: page state must never reach postMessage (proxies cannot be cloned).
+      markAsked: async ({ query, a, b }) =>
+        client.markAsked(profileId, await this.tastes.current(), { query, a, b }),
       // The taste retrains in the background every few answers; results on screen keep
       // their order until the person asks for the new one or searches again.
       onPick: (picks) => {
