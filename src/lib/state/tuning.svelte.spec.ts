@@ -29,7 +29,7 @@ function fakeWorker(db: Promise<LumenDb>, shown: number[]) {
       (await listPairs(await db, KEY, taste)).map((p) => ({ ...p, id: p.id! }) satisfies PairInfo),
     // The chooser over the shown results, scored by rank, with the asked pairs the page stored.
     nextPair: async (request) => {
-      asked.push(request);
+      asked.push(structuredClone(request));
       const heads = request.queries.map((q) => ({
         query: q.text,
         ids: shown,
@@ -38,8 +38,11 @@ function fakeWorker(db: Promise<LumenDb>, shown: number[]) {
       const done = await askedDuos(await db, request.taste, KEY);
       return choosePair(heads, { ...request, asked: done });
     },
-    markAsked: async (_p, taste, pair) =>
-      markAsked(await db, taste, KEY, pair.query, pair.a, pair.b),
+    // structuredClone as postMessage does: a page state proxy would throw here, as in a browser.
+    markAsked: async (_p, taste, pair) => {
+      const { query, a, b } = structuredClone(pair);
+      await markAsked(await db, taste, KEY, query, a, b);
+    },
     learntOrders: (_p, _t, queries) =>
       Promise.resolve(queries.map((q) => ({ query: q.text, before: [1, 2], after: [2, 1] }))),
     deletePair: async (id) => (await db).delete('preferences', id),
