@@ -106,7 +106,7 @@ describe('library database', () => {
       origin: 'chosen',
       at: 1,
     });
-    for (let w = 1; w <= 3; w++) await old.add('preferences', pair(w) as never);
+    for (let w = 1; w <= 3; w++) await old.add('preferences', pair(w));
     old.close();
     const db = await openLibraryDb(name);
     const pairs = await db.getAllFromIndex('preferences', 'taste', DEFAULT_TASTE);
