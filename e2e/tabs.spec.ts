@@ -3,6 +3,28 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PHOTOS, addFolder, countOf, openApp, waitForIndexing } from './app';
+import { chromiumArgs, chromiumPath } from './chromium.mjs';
+
+// Pages of one context are tabs of one window: all but one are in the background, where
+// Chromium defers animation frames (Playwright's actions wait on them) and throttles timers.
+// These tests are about what tabs tell each other, not about background scheduling.
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [
+      ...chromiumArgs,
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  },
+});
+
+/** Picks a folder in `page`, brought to the front first as a person would. */
+async function addFolderIn(page: Page, dir: string) {
+  await page.bringToFront();
+  await addFolder(page, dir);
+}
 
 const PER_FOLDER = 8;
 
@@ -53,7 +75,8 @@ test('two tabs add the same folder and then different folders at once: each file
     await openApp(other);
 
     // The same folder in both tabs at once: one indexes it, the other waits, then finds it all.
-    await Promise.all([addFolder(page, beach), addFolder(other, beach)]);
+    await addFolderIn(page, beach);
+    await addFolderIn(other, beach);
     // One of them waits, showing the other's job.
     await expect.poll(() => visibleIn([page, other], 'Waiting to index “beach-trip”')).toBe(1);
     await expect
@@ -69,8 +92,12 @@ test('two tabs add the same folder and then different folders at once: each file
     for (const p of [page, other]) await expect(libraryHeading(p, PER_FOLDER)).toBeVisible();
 
     // Different folders at once: both run, one after the other, and both tabs count them all.
-    for (const p of [page, other]) await closeIndexingPanel(p);
-    await Promise.all([addFolder(page, garden), addFolder(other, winter)]);
+    for (const p of [page, other]) {
+      await p.bringToFront();
+      await closeIndexingPanel(p);
+    }
+    await addFolderIn(page, garden);
+    await addFolderIn(other, winter);
     const done = await Promise.all([waitForIndexing(page), waitForIndexing(other)]);
     for (const c of done) expect(countOf(c, /new photos? indexed/)).toBe(PER_FOLDER);
     for (const p of [page, other])
@@ -90,7 +117,7 @@ test('three tabs: a folder added in one is counted in the others within a second
     const pages = [page, await page.context().newPage(), await page.context().newPage()];
     const errors = pages.map(errorsOf);
     for (const p of pages) await openApp(p);
-    await addFolder(page, garden);
+    await addFolderIn(page, garden);
     await expect(page.getByRole('region', { name: 'Indexing' })).toBeVisible();
     await waitForIndexing(page, 120_000);
     for (const p of pages)
