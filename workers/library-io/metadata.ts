@@ -1,4 +1,4 @@
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { ModelScores, ScoreRecord } from '../../src/core/store/db';
@@ -31,6 +31,11 @@ export interface MetadataRow {
   /** When, where and with what it was taken (capture-columns.ts); absent in older exports. */
   capture?: PhotoMetadata | null;
 }
+
+/** Longer than any file system's path: a row with more is not a photo's. */
+const MAX_PATH = 4096;
+/** A model key names a model and its version, as modelKey() makes it. */
+const MAX_MODEL_KEY = 256;
 
 export class MetadataError extends Error {
   override name = 'MetadataError';
@@ -123,12 +128,16 @@ export async function decodeMetadata(bytes: Uint8Array, file: string): Promise<M
   try {
     const meta = parquetMetadata(buffer);
     columns = new Set(meta.schema.slice(1).map((s) => s.name));
-    records = await parquetReadObjects({ file: buffer });
+    // Only the schema's own columns: a damaged file's stray column chunk is then never read,
+    // where hyparquet would leave its failure an unhandled rejection.
+    const names = parquetSchema(meta).children.map((c) => c.element.name);
+    records = await parquetReadObjects({ file: buffer, columns: names });
     if (records.length !== Number(meta.num_rows)) throw new Error('row count mismatch');
   } catch (e) {
-    throw new MetadataError(
-      `${file} is not a readable Parquet file (${e instanceof Error ? e.message : String(e)}).`,
-    );
+    // hyparquet's own errors say what is wrong; a TypeError or RangeError says only that it fell.
+    const reason =
+      e instanceof Error && e.name === 'Error' ? e.message : 'it is damaged or cut short';
+    throw new MetadataError(`${file} is not a readable Parquet file (${reason}).`, { cause: e });
   }
   for (const required of ['image_path', 'model']) {
     if (!columns.has(required)) {
@@ -143,8 +152,12 @@ export async function decodeMetadata(bytes: Uint8Array, file: string): Promise<M
     };
     const path = r.image_path;
     if (typeof path !== 'string' || path.trim() === '') fail('image_path is empty');
+    else if (path.length > MAX_PATH) fail(`image_path is ${path.length} characters long`);
+    else if (/(^|[\\/])\.\.([\\/]|$)|\0/.test(path))
+      fail(`image_path ${path} climbs out of its folder`);
     const model = r.model;
     if (typeof model !== 'string' || model === '') fail('model is empty');
+    else if (model.length > MAX_MODEL_KEY) fail(`model is ${model.length} characters long`);
     const count = (name: string) => {
       const v = optionalNumber(r[name]) ?? 0;
       if (!Number.isFinite(v) || v < 0) fail(`${name} is ${String(r[name])}`);

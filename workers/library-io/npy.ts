@@ -6,6 +6,7 @@
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const ALIGN = 64;
+const MAX_HEADER = 1 << 16;
 
 export type NpyDescr = '<f4' | '<f2';
 
@@ -81,6 +82,8 @@ export function decodeNpy(bytes: Uint8Array): NpyMatrix {
   }
   if (start + headerLength > bytes.length)
     throw new NpyFormatError('The .npy header is cut short.');
+  // NumPy writes a header of a few hundred bytes; a huge one is not a matrix of vectors.
+  if (headerLength > MAX_HEADER) throw new NpyFormatError('The .npy header is implausibly long.');
   let header = '';
   for (let i = start; i < start + headerLength; i++) header += String.fromCharCode(bytes[i]!);
 

@@ -25,6 +25,20 @@ const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const U32_MAX = 0xffffffff;
+/** A central record is at least 46 bytes; a directory cannot list more than its size allows. */
+const CENTRAL_MIN = 46;
+/**
+ * Room for a library of half a million photos with thumbnails; a zip listing more is refused
+ * before its directory is read, so a forged count never allocates.
+ */
+export const MAX_ZIP_ENTRIES = 600_000;
+/**
+ * How far one entry may inflate beyond its compressed bytes. Exports hold floats, WebP and
+ * Snappy-compressed Parquet, which deflate cannot shrink by more than a few times; a zip bomb
+ * inflates a thousand times. Keeps an import's memory within 2× its input plus 64 MiB.
+ */
+const INFLATE_SLACK = 64 << 20;
+const INFLATE_RATIO = 2;
 
 async function bytesOf(blob: Blob, start: number, end: number): Promise<DataView> {
   if (start < 0 || end > blob.size || start > end) {
@@ -66,6 +80,14 @@ export async function readZipDirectory(zip: Blob): Promise<Map<string, ZipEntry>
     count = u64(record, 32);
     directorySize = u64(record, 40);
     directoryOffset = u64(record, 48);
+  }
+  if (count > MAX_ZIP_ENTRIES) {
+    throw new ZipFormatError(
+      `The zip lists ${count.toLocaleString('en')} files; Lumen imports at most ${MAX_ZIP_ENTRIES.toLocaleString('en')}.`,
+    );
+  }
+  if (count * CENTRAL_MIN > directorySize) {
+    throw new ZipFormatError('The zip directory is damaged (it lists more files than it holds).');
   }
   const dir = await bytesOf(zip, directoryOffset, directoryOffset + directorySize);
   const decoder = new TextDecoder();
@@ -112,6 +134,7 @@ export async function readZipDirectory(zip: Blob): Promise<Map<string, ZipEntry>
     at = extraEnd + commentLength;
     if (name.endsWith('/')) continue;
     if (flags & 1) throw new ZipFormatError(`${name} is encrypted; Lumen cannot read it.`);
+    if (entries.has(name)) throw new ZipFormatError(`The zip holds ${name} twice; it is damaged.`);
     entries.set(name, { name, method, crc, compressedSize, size, localOffset });
   }
   return entries;
@@ -119,17 +142,26 @@ export async function readZipDirectory(zip: Blob): Promise<Map<string, ZipEntry>
 
 /** The bytes of one entry, inflated and checked against its CRC-32. */
 export async function readZipEntry(zip: Blob, entry: ZipEntry): Promise<Uint8Array> {
+  const stored = entry.method === 0;
+  if (stored ? entry.size !== entry.compressedSize : entry.size > inflateLimit(entry)) {
+    throw new ZipFormatError(
+      stored
+        ? `${entry.name} is damaged: its sizes disagree.`
+        : `${entry.name} would inflate to ${entry.size} bytes from ${entry.compressedSize}: a zip bomb, or not an export.`,
+    );
+  }
   const local = await bytesOf(zip, entry.localOffset, entry.localOffset + 30);
   if (local.getUint32(0, true) !== LOCAL) {
     throw new ZipFormatError(`${entry.name}: the zip is damaged (no local header).`);
   }
   const start = entry.localOffset + 30 + local.getUint16(26, true) + local.getUint16(28, true);
-  const stored = new Uint8Array((await bytesOf(zip, start, start + entry.compressedSize)).buffer);
+  const raw = new Uint8Array((await bytesOf(zip, start, start + entry.compressedSize)).buffer);
   let bytes: Uint8Array;
-  if (entry.method === 0) bytes = stored;
+  if (stored) bytes = raw;
   else if (entry.method === 8) {
     try {
-      bytes = inflateSync(stored, { out: new Uint8Array(entry.size) });
+      // Into a buffer of the declared size: fflate stops there, so a lying size cannot grow it.
+      bytes = inflateSync(raw, { out: new Uint8Array(entry.size) });
     } catch (e) {
       throw new ZipFormatError(`${entry.name}: the compressed data is damaged (${String(e)}).`);
     }
@@ -140,6 +172,10 @@ export async function readZipEntry(zip: Blob, entry: ZipEntry): Promise<Uint8Arr
     throw new ZipFormatError(`${entry.name} is damaged: its checksum does not match.`);
   }
   return bytes;
+}
+
+function inflateLimit(entry: ZipEntry): number {
+  return entry.compressedSize * INFLATE_RATIO + INFLATE_SLACK;
 }
 
 let table: Uint32Array | undefined;
