@@ -182,6 +182,7 @@ export class AppState {
         await this.#libraryChanged();
       },
       notify: (message) => this.notice.show(message),
+      exclusive: (task) => runExclusive(this.#locks, LOCKS.libraryWrite, task),
     });
     this.indexing = new IndexingManager(
       embedding,
@@ -189,13 +190,15 @@ export class AppState {
       this.library,
       this.notice,
       {
-        // The library is worth keeping: ask the browser not to evict it under pressure.
         onStart: (sources) => {
-          if (this.storage.persisted === false) void this.storage.persist().catch(() => false);
           // Files gone from a folder added again are reported, to be removed in one step.
           void this.folders.folderCollected(sources).catch(() => undefined);
         },
-        onIndexed: (sources, handle) => this.folders.folderIndexed(sources, handle),
+        onIndexed: (sources, handle) => {
+          // A folder is indexed: now the library is worth keeping, ask the browser not to evict it.
+          void this.storage.folderIndexed().catch(() => undefined);
+          return this.folders.folderIndexed(sources, handle);
+        },
         onBatches: () => {
           this.tabs.post({ kind: 'library-changed' });
           void this.library.refresh();

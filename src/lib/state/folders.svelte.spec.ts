@@ -59,6 +59,31 @@ describe('folders manager', () => {
     expect(folders.folders.map((f) => f.name)).toEqual(['garden']);
   });
 
+  it('removes only once the library-write lock is granted, which indexing in any tab also takes', async () => {
+    const db = await openLibraryDb(`folders-spec-${++n}`);
+    for (const [i, path] of ['beach/1.jpg', 'garden/2.jpg'].entries())
+      await db.put('photos', photoRecord(i + 1, { path }));
+    let grant: () => void = () => {};
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    const folders = new FoldersManager({
+      db: () => Promise.resolve(db),
+      blocked: () => null,
+      onRemoved: () => Promise.resolve(),
+      notify: vi.fn(),
+      exclusive: async (task) => {
+        await granted;
+        await task();
+      },
+    });
+    await folders.askRemoveFolder('beach');
+    const done = folders.confirm();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await db.count('photos')).toBe(2);
+    grant();
+    await done;
+    expect(await paths(db)).toEqual(['garden/2.jpg']);
+  });
+
   it('reports files gone from a folder added again, and removes them in one step', async () => {
     const { db, folders } = await setup(['beach/1.jpg', 'beach/2.jpg', 'beach/3.jpg', 'x/4.jpg']);
     await folders.folderCollected(collected('beach/1.jpg', 'beach/5.jpg'));

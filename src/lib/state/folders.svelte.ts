@@ -40,6 +40,11 @@ export interface FoldersDeps {
   onRemoved: () => Promise<void>;
   /** Tells the person something went wrong. */
   notify: (message: string) => void;
+  /**
+   * Runs the removal holding the library-write lock that indexing takes in every tab, so a
+   * removal and another tab's indexing never interleave; runs it at once when absent (specs).
+   */
+  exclusive?: (task: () => Promise<void>) => Promise<void>;
 }
 
 /** The folders a person added, and taking folders or photos out of the library again. */
@@ -131,7 +136,10 @@ export class FoldersManager {
     const job = await pendingRemoval(db);
     this.#progress = { removed: 0, total: job?.total ?? 0 };
     try {
-      await runRemoval(db, { onProgress: (p) => (this.#progress = p) });
+      const remove = async () => {
+        await runRemoval(db, { onProgress: (p) => (this.#progress = p) });
+      };
+      await (this.deps.exclusive ? this.deps.exclusive(remove) : remove());
     } catch (e) {
       this.deps.notify(
         `Removing stopped (${errorMessage(e)}). What was removed is gone; the rest is removed at the next start.`,
