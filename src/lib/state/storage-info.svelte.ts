@@ -1,8 +1,17 @@
-/** How much the library takes, how much the browser allows, and whether it may evict it. */
+/**
+ * How much the library takes, how much the browser allows, and whether it may evict it.
+ *
+ * A browser may evict a site that is not persistent when the device runs short of space, and
+ * eviction takes all of the site's storage at once. Persistence is asked for when it matters:
+ * once a folder has been indexed (not at page load, where a browser may refuse a site it does
+ * not know yet, and the person would not know why it asks).
+ */
 export class StorageInfo {
   #usage = $state<number | null>(null);
   #quota = $state<number | null>(null);
   #persisted = $state<boolean | null>(null);
+  #refused = $state(false);
+  #askedForFolder = false;
 
   get usage(): number | null {
     return this.#usage;
@@ -14,19 +23,42 @@ export class StorageInfo {
   get persisted(): boolean | null {
     return this.#persisted;
   }
+  /** The browser was asked this session and said no. */
+  get refused(): boolean {
+    return this.#refused;
+  }
 
   async refresh(): Promise<void> {
-    if (!navigator.storage?.estimate) return;
-    const { usage, quota } = await navigator.storage.estimate();
-    this.#usage = usage ?? null;
-    this.#quota = quota ?? null;
-    this.#persisted = (await navigator.storage.persisted?.()) ?? null;
+    if (navigator.storage?.estimate) {
+      const { usage, quota } = await navigator.storage.estimate();
+      this.#usage = usage ?? null;
+      this.#quota = quota ?? null;
+    }
+    await this.#readPersisted();
   }
 
   /** Asks the browser not to evict the library under storage pressure. */
   async persist(): Promise<boolean> {
-    const granted = (await navigator.storage?.persist?.()) ?? false;
+    if (!navigator.storage?.persist) return false;
+    const granted = await navigator.storage.persist().catch(() => false);
     this.#persisted = granted;
+    this.#refused = !granted;
     return granted;
+  }
+
+  /**
+   * A folder's photos are indexed: the library now holds work worth keeping, so the browser
+   * is asked once per session, unless it already keeps the library.
+   */
+  async folderIndexed(): Promise<void> {
+    if (this.#askedForFolder) return;
+    this.#askedForFolder = true;
+    await this.#readPersisted();
+    if (this.#persisted === false) await this.persist();
+  }
+
+  async #readPersisted(): Promise<void> {
+    if (!navigator.storage?.persisted) return;
+    this.#persisted = await navigator.storage.persisted().catch(() => null);
   }
 }
