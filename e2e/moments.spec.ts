@@ -29,7 +29,9 @@ test('review moments with the keyboard, accept all, reload, export, and train fr
     await waitForIndexing(page);
     await expect(page.getByRole('heading', { name: `Library: ${count} photos` })).toBeVisible();
 
-    // Stacks: near-identical photos show as one cover with a count, which opens the group.
+    // Stacks: in results (here the best shots), near-identical photos show as one cover with a
+    // count, which opens the group.
+    await page.getByRole('button', { name: 'Best shots' }).click();
     const stack = page
       .getByRole('button', { name: /^Open the stack of \d+ near-identical/ })
       .first();
