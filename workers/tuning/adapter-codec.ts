@@ -16,6 +16,7 @@ export const ADAPTER_FORMAT_VERSION = 1;
 const MAX_DIM = 8192;
 const MAX_RANK = 256;
 const MAX_HEADER = 64 * 1024;
+const MAX_TASTE_NAME = 200;
 
 export interface DecodedAdapter {
   weights: AdapterWeights;
@@ -123,8 +124,18 @@ function readSummary(value: unknown): TrainSummary {
     baseValidationAccuracy: n('baseValidationAccuracy'),
     durationMs: n('durationMs'),
     ...readPairsByOrigin(value['pairsByOrigin']),
-    ...(typeof value['taste'] === 'string' ? { taste: value['taste'] } : {}),
+    ...readTaste(value['taste']),
   };
+}
+
+/** A taste's name becomes a taste in the library: a name, not a page of text. */
+function readTaste(value: unknown): Pick<TrainSummary, 'taste'> {
+  if (typeof value !== 'string') return {};
+  const control = [...value].some((c) => c.charCodeAt(0) < 0x20);
+  if (value.length > MAX_TASTE_NAME || control) {
+    fail(`the taste's name is not a plausible name (${value.length} characters)`);
+  }
+  return { taste: value };
 }
 
 function readPairsByOrigin(value: unknown): Pick<TrainSummary, 'pairsByOrigin'> {
