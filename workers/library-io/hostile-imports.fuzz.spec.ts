@@ -48,6 +48,16 @@ function withFile(name: string, bytes: Uint8Array): Record<string, Uint8Array> {
   return { ...files, [name]: bytes };
 }
 
+/** Renames an entry in its local and central headers (same length): a zip holding a name twice. */
+function renamed(zip: Uint8Array, from: string, to: string): Uint8Array {
+  const out = zip.slice();
+  const [a, b] = [from, to].map((s) => new TextEncoder().encode(s));
+  for (let i = 0; i + a!.length <= out.length; i++) {
+    if (a!.every((byte, k) => out[i + k] === byte)) out.set(b!, i);
+  }
+  return out;
+}
+
 function metadataOf(rows: MetadataRow[]): Uint8Array {
   return encodeMetadata(rows, {});
 }
@@ -184,6 +194,16 @@ add(
   Uint8Array.from({ length: 4096 }, () => pick(256)),
 );
 add('an empty file', new Uint8Array(0));
+const climbing: Record<string, Uint8Array> = {};
+for (const [name, bytes] of Object.entries(files)) climbing[`../../${name}`] = bytes;
+add('a zip whose paths climb out with ../', zipOf(climbing));
+add('a zip with a ..\\ path', zipOf({ ...files, 'a\\..\\..\\b': Uint8Array.of(1) }));
+add('a zip with a file twice', renamed(validZip, 'thumbnails/1.webp', 'thumbnails/0.webp'));
+add(
+  'a zip with a name of 65,535 characters',
+  zipOf({ ...files, ['n'.repeat(65_535)]: Uint8Array.of(1) }),
+  true,
+);
 
 let dbs = 0;
 let largestRise = { bytes: 0, name: '' };

@@ -135,6 +135,10 @@ export async function readZipDirectory(zip: Blob): Promise<Map<string, ZipEntry>
     if (name.endsWith('/')) continue;
     if (flags & 1) throw new ZipFormatError(`${name} is encrypted; Lumen cannot read it.`);
     if (entries.has(name)) throw new ZipFormatError(`The zip holds ${name} twice; it is damaged.`);
+    // Names are only keys here, never paths to write to; one that climbs is still not an export's.
+    if (/(^|[\\/])\.\.([\\/]|$)/.test(name)) {
+      throw new ZipFormatError(`The zip holds ${name}, which climbs out of its folder.`);
+    }
     entries.set(name, { name, method, crc, compressedSize, size, localOffset });
   }
   return entries;
