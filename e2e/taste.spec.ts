@@ -54,13 +54,13 @@ function folderOf(root: string, name: string, images: TruthImage[]): string {
   return dir;
 }
 
-async function measure(page: Page, queries: TruthQuery[]): Promise<number> {
+async function measure(page: Page, queries: TruthQuery[]) {
   const rows: TruthImage[][] = [];
   for (const q of queries) {
     await search(page, q.text);
     rows.push((await topPaths(page, 10)).map(imageOf));
   }
-  return tasteMetric(PERSON, rows);
+  return { taste: tasteMetric(PERSON, rows), orders: rows.map((r) => r.map((i) => i.path).join()) };
 }
 
 test('a simulated person’s 20 picks on train/val photos raise their taste on test photos', async ({
@@ -142,14 +142,15 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
       `${trainVal.length + test.length} photos scored for beauty`,
       { timeout: 180_000 },
     );
-    const tuned = await measure(page, testQueries);
+    const { taste: tuned, orders: tunedOrders } = await measure(page, testQueries);
     await panel.getByRole('button', { name: 'Reset to base' }).click();
     await expect(panel.getByTestId('active-model')).toContainText('the base model');
-    const base = await measure(page, testQueries);
+    const { taste: base, orders: baseOrders } = await measure(page, testQueries);
+    const moved = tunedOrders.filter((o, i) => o !== baseOrders[i]).length;
     const s = (from: number, to: number) => `${((to - from) / 1000).toFixed(0)} s`;
     console.log(
       `taste of ${PERSON.id} on ${testQueries.length} test queries: base ${base.toFixed(3)}, ` +
-        `tuned ${tuned.toFixed(3)}; indexing ${s(startedAt, indexedAt)}, picks ` +
+        `tuned ${tuned.toFixed(3)} (${moved} top 10s moved); indexing ${s(startedAt, indexedAt)}, picks ` +
         `${s(indexedAt, pickedAt)}, training to the end ${s(pickedAt, Date.now())}`,
     );
     expect(tuned).toBeGreaterThan(base);
