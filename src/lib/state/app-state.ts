@@ -196,7 +196,7 @@ export class AppState {
         },
         onIndexed: (sources, handle) => {
           // A folder is indexed: now the library is worth keeping, ask the browser not to evict it.
-          void this.storage.folderIndexed().catch(() => undefined);
+          void this.storage.libraryGrew().catch(() => undefined);
           return this.folders.folderIndexed(sources, handle);
         },
         onBatches: () => {
@@ -256,7 +256,10 @@ export class AppState {
           ? 'Wait until indexing or removing has finished, then try again.'
           : null,
       // Photos that came without scores (or with another head's) are scored here.
-      onImported: () => this.#libraryChanged(),
+      onImported: () => {
+        void this.storage.libraryGrew().catch(() => undefined);
+        return this.#libraryChanged();
+      },
     });
     this.moments = new MomentsState({
       client: new MomentsClient(stopped('moments', () => undefined)),

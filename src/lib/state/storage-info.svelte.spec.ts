@@ -33,22 +33,22 @@ describe('storage that lasts', () => {
   it('asks once a folder is indexed, and shows the library protected when granted', async () => {
     const storage = fakeStorage(true);
     const info = new StorageInfo();
-    await info.folderIndexed();
+    await info.libraryGrew();
     expect(storage.persist).toHaveBeenCalledTimes(1);
     expect(info.persisted).toBe(true);
     expect(info.refused).toBe(false);
     // A second folder does not ask again.
-    await info.folderIndexed();
+    await info.libraryGrew();
     expect(storage.persist).toHaveBeenCalledTimes(1);
   });
 
   it('says when the browser refused, and asks again when the person asks', async () => {
     const storage = fakeStorage(false);
     const info = new StorageInfo();
-    await info.folderIndexed();
+    await info.libraryGrew();
     expect(info.persisted).toBe(false);
     expect(info.refused).toBe(true);
-    await info.folderIndexed();
+    await info.libraryGrew();
     expect(storage.persist).toHaveBeenCalledTimes(1);
     expect(await info.persist()).toBe(false);
     expect(storage.persist).toHaveBeenCalledTimes(2);
@@ -57,7 +57,7 @@ describe('storage that lasts', () => {
   it('does not ask a browser that already keeps the library', async () => {
     const storage = fakeStorage(true, true);
     const info = new StorageInfo();
-    await info.folderIndexed();
+    await info.libraryGrew();
     expect(storage.persist).not.toHaveBeenCalled();
     expect(info.persisted).toBe(true);
   });
@@ -66,7 +66,7 @@ describe('storage that lasts', () => {
     vi.stubGlobal('navigator', {});
     const info = new StorageInfo();
     await info.refresh();
-    await info.folderIndexed();
+    await info.libraryGrew();
     expect(info.persisted).toBeNull();
     expect(await info.persist()).toBe(false);
   });

@@ -11,7 +11,7 @@ export class StorageInfo {
   #quota = $state<number | null>(null);
   #persisted = $state<boolean | null>(null);
   #refused = $state(false);
-  #askedForFolder = false;
+  #askedThisSession = false;
 
   get usage(): number | null {
     return this.#usage;
@@ -47,12 +47,12 @@ export class StorageInfo {
   }
 
   /**
-   * A folder's photos are indexed: the library now holds work worth keeping, so the browser
-   * is asked once per session, unless it already keeps the library.
+   * A folder's photos are indexed, or an export imported: the library now holds work worth
+   * keeping, so the browser is asked once per session, unless it already keeps the library.
    */
-  async folderIndexed(): Promise<void> {
-    if (this.#askedForFolder) return;
-    this.#askedForFolder = true;
+  async libraryGrew(): Promise<void> {
+    if (this.#askedThisSession) return;
+    this.#askedThisSession = true;
     await this.#readPersisted();
     if (this.#persisted === false) await this.persist();
   }
