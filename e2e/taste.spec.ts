@@ -28,7 +28,6 @@ const PICKS = 20;
 const SEARCHES = 4;
 /** Every TEST_STRIDE-th test photo: a quarter of them keeps the spec shorter on two cores. */
 const TEST_STRIDE = 4;
-const TEST_QUERIES = 6;
 
 const truth = parseGroundTruth(
   JSON.parse(readFileSync(path.join(TINY_WORLD, 'ground-truth.json'), 'utf8')),
@@ -80,7 +79,7 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
     const testQueries = tasteQueries(
       PERSON,
       queriesOfSplit(truth, 'test').filter((q) => q.kind !== 'held-out-triple'),
-    ).slice(0, TEST_QUERIES);
+    );
 
     const startedAt = Date.now();
     await openApp(page);
