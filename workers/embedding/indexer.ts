@@ -326,7 +326,10 @@ export class IndexingJob {
           this.#withMetadata.has(known.id);
         const result: Promise<PreparedSource> = unchanged
           ? Promise.resolve({ source, known })
-          : preparer.prepare(source, known).then((file) => ({ source, known, file }));
+          : preparer.prepare(source, known).then((file) => {
+              if (file.kind === 'read') this.#placeNames.prime(file.metadata);
+              return { source, known, file };
+            });
         const i = started.length;
         result.then(
           () => (settled[i] = true),
