@@ -4,7 +4,13 @@ import type {
   ImportResult,
   LibraryIoProgress,
 } from '../../../workers/library-io/protocol';
-import { LibraryIoManager, type LibraryIoClientApi, type LibraryIoDeps } from './library-io.svelte';
+import {
+  INCLUDE_LOCATION_KEY,
+  LibraryIoManager,
+  type LibraryIoClientApi,
+  type LibraryIoDeps,
+} from './library-io.svelte';
+import { memoryStorage } from './test-storage';
 
 const today = () => new Date('2025-03-04T10:00:00Z');
 
@@ -21,6 +27,7 @@ function setup(client: Partial<LibraryIoClientApi>, overrides: Partial<LibraryIo
     blocked: () => null,
     onImported,
     today,
+    storage: memoryStorage(),
     ...overrides,
   });
   return { manager, onImported };
@@ -48,6 +55,7 @@ describe('library io manager', () => {
       profileId: 'tiny-world',
       dtype: 'float16',
       thumbnails: false,
+      includeLocation: true,
       name: 'lumen-Xenova-clip-vit-base-patch32-main-2025-03-04.zip',
     });
     expect(save).toHaveBeenCalledWith(
@@ -59,6 +67,30 @@ describe('library io manager', () => {
     );
     expect(manager.job).toBeNull();
     expect(manager.error).toBeNull();
+  });
+
+  it('leaves location out of the export when the person says so, and remembers it', async () => {
+    const exportLibrary = vi.fn<LibraryIoClientApi['exportLibrary']>(() =>
+      Promise.resolve({ state: 'done', photos: 1, thumbnails: 0, bytes: 10, zip: new Blob([]) }),
+    );
+    const storage = memoryStorage();
+    const { manager } = setup({ exportLibrary }, { storage });
+    expect(manager.includeLocation).toBe(true);
+    manager.includeLocation = false;
+    await manager.exportZip(vi.fn());
+    expect(exportLibrary.mock.calls[0]![0]).toMatchObject({ includeLocation: false });
+
+    // The next visit starts from the remembered choice.
+    const { manager: later } = setup({ exportLibrary }, { storage });
+    expect(later.includeLocation).toBe(false);
+    await later.exportToFolder({ name: 'Exports' } as FileSystemDirectoryHandle);
+    expect(exportLibrary.mock.calls[1]![0]).toMatchObject({ includeLocation: false });
+    // Something unreadable stored under the key is ignored.
+    const { manager: fresh } = setup(
+      {},
+      { storage: memoryStorage({ [INCLUDE_LOCATION_KEY]: '"no"' }) },
+    );
+    expect(fresh.includeLocation).toBe(true);
   });
 
   it('shows progress while running, runs one job at a time, and cancels through the signal', async () => {

@@ -11,6 +11,9 @@ import type {
 } from '../../../workers/library-io/protocol';
 import { errorMessage } from '../../core/errors';
 import { formatBytes, plural } from '../format';
+import { PersistedSetting, type SettingStorage } from './persisted-setting.svelte';
+
+export const INCLUDE_LOCATION_KEY = 'lumen.export.includeLocation';
 
 type Job<Req, Res> = (
   request: Req,
@@ -34,6 +37,8 @@ export interface LibraryIoDeps {
   /** After an import: show the new library, and score what came without scores. */
   onImported: () => Promise<void>;
   today?: () => Date;
+  /** Where the location choice is remembered; localStorage by default (specs pass a fake). */
+  storage?: SettingStorage | null;
 }
 
 const PHASES: Record<LibraryIoPhase, string> = {
@@ -54,9 +59,23 @@ export class LibraryIoManager {
   #error = $state<string | null>(null);
   /** Deeply reactive: the panel binds its checkboxes to these. */
   #options = $state<ExportOptions>({ dtype: 'float32', thumbnails: true });
+  /**
+   * Whether the export carries where photos were taken. On by default: an export is first of all
+   * the person's own copy of their library, for their own tools, and leaving places out would
+   * silently lose them there. The box beside Export says what it holds, so a person sharing the
+   * file can leave location out, and that choice is remembered.
+   */
+  readonly #includeLocation: PersistedSetting<boolean>;
   #abort: AbortController | undefined;
 
-  constructor(private readonly deps: LibraryIoDeps) {}
+  constructor(private readonly deps: LibraryIoDeps) {
+    this.#includeLocation = new PersistedSetting({
+      key: INCLUDE_LOCATION_KEY,
+      fallback: true,
+      validate: (v) => (typeof v === 'boolean' ? v : undefined),
+      ...(deps.storage === undefined ? {} : { storage: deps.storage }),
+    });
+  }
 
   get job(): 'export' | 'import' | null {
     return this.#job;
@@ -78,6 +97,13 @@ export class LibraryIoManager {
   }
   get options(): ExportOptions {
     return this.#options;
+  }
+  /** Whether exports hold GPS positions and place names (remembered across visits). */
+  get includeLocation(): boolean {
+    return this.#includeLocation.value;
+  }
+  set includeLocation(include: boolean) {
+    this.#includeLocation.value = include;
   }
 
   /** `lumen-tiny-world-2-2025-01-31`: which model, and when. */
@@ -153,7 +179,8 @@ export class LibraryIoManager {
     if (!signal) return undefined;
     const { client, profileId } = this.deps;
     try {
-      const request = { profileId, ...this.#options, ...target };
+      const includeLocation = this.#includeLocation.value;
+      const request = { profileId, ...this.#options, includeLocation, ...target };
       const result = await client.exportLibrary(request, (p) => (this.#progress = p), signal);
       if (result.state === 'cancelled') this.#message = 'Export cancelled.';
       return result;
