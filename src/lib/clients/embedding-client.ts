@@ -5,6 +5,9 @@ import type {
   IndexingProgress,
   LoadRequest,
   LoadedModel,
+  MetadataFillProgress,
+  MetadataFillRequest,
+  MetadataFillResult,
   ModelLoadProgress,
 } from '../../../workers/embedding/protocol';
 import { WorkerBridge, type WorkerCrashedError } from './worker-bridge';
@@ -43,6 +46,18 @@ export class EmbeddingClient {
     signal?.throwIfAborted();
     await this.#model.ensure();
     return this.#bridge.call((remote) => remote.index(request, proxy(onProgress)), {
+      ...(signal ? { signal } : {}),
+      cancel: (remote) => remote.cancel(),
+    });
+  }
+
+  /** Reads capture metadata of stored photos (no model needed); aborting stops after the file in hand. */
+  fillMetadata(
+    request: MetadataFillRequest,
+    onProgress: (p: MetadataFillProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<MetadataFillResult> {
+    return this.#bridge.call((remote) => remote.fillMetadata(request, proxy(onProgress)), {
       ...(signal ? { signal } : {}),
       cancel: (remote) => remote.cancel(),
     });
