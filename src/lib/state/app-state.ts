@@ -18,6 +18,8 @@ import { JudgeSystems } from './judge-systems.svelte';
 import { LibraryIoManager } from './library-io.svelte';
 import { LastQuery } from './last-query';
 import { LibraryManager } from './library.svelte';
+import { MetadataFillState } from './metadata-fill.svelte';
+import { photosMissingMetadata } from './missing-metadata';
 import { ModelsManager } from './models.svelte';
 import { MomentsState } from './moments.svelte';
 import { Notice } from './notice.svelte';
@@ -60,6 +62,8 @@ export class AppState {
   readonly library: LibraryManager;
   readonly libraryIo: LibraryIoManager;
   readonly folders: FoldersManager;
+  /** Dates and places for photos stored without them, read again from their files. */
+  readonly metadataFill: MetadataFillState;
   /** Photos picked in the grid, to remove together. */
   readonly selection = new PhotoSelection();
   readonly indexing: IndexingManager;
@@ -261,6 +265,16 @@ export class AppState {
         return this.#libraryChanged();
       },
     });
+    this.metadataFill = new MetadataFillState({
+      client: embedding,
+      missing: async () => photosMissingMetadata(await this.db()),
+      blocked: () =>
+        this.indexing.isIndexing || this.folders.removing || this.libraryIo.job !== null
+          ? 'Wait until indexing, removing, an import or an export has finished, then try again.'
+          : null,
+      // The library-changed path re-reads months, places and cameras, in every tab.
+      onFilled: () => this.#libraryChanged(),
+    });
     this.moments = new MomentsState({
       client: new MomentsClient(stopped('moments', () => undefined)),
       db: this.db,
@@ -279,6 +293,7 @@ export class AppState {
     await this.search.refresh();
     void this.storage.refresh();
     void this.folders.refresh().catch(() => undefined);
+    void this.metadataFill.refresh().catch(() => undefined);
     void this.scoring.scoreLibrary();
     // Groups are regrouped incrementally from what changed (the moments worker).
     void this.moments.load();
@@ -295,6 +310,7 @@ export class AppState {
       this.library.refreshPendingJob(),
       this.folders.refresh(),
       this.storage.refresh(),
+      this.metadataFill.refresh(),
     ]),
   );
 
@@ -308,6 +324,7 @@ export class AppState {
     await this.search.start();
     void this.moments.load();
     void this.folders.refresh().catch(() => undefined);
+    void this.metadataFill.refresh().catch(() => undefined);
     // A removal a closed tab left half-done carries on: the person confirmed it then.
     void this.folders.resumePending().catch(() => undefined);
     // A library stored before compact vectors is rewritten in the background, resumably.

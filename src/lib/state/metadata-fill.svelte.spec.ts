@@ -79,6 +79,16 @@ describe('photos missing dates and places', () => {
     expect(missing.readable.map((r) => r.path)).toEqual(['beach/2.jpg']);
     expect(missing.withoutHandle).toBe(1);
     expect([...missing.folders.keys()]).toEqual(['beach']);
+
+    await writeMetadata(db, [
+      { id: 2, metadata: {} },
+      { id: 3, metadata: {} },
+    ]);
+    expect(await photosMissingMetadata(db)).toEqual({
+      readable: [],
+      withoutHandle: 0,
+      folders: new Map(),
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import type {
 } from '../../../workers/embedding/protocol';
 import { errorMessage } from '../../core/errors';
 import { folderOf } from '../../core/store/folder-store';
+import { canRead } from '../files/handle-permission';
 import { plural } from '../format';
 import type { MissingMetadata } from './missing-metadata';
 
@@ -25,18 +26,6 @@ export interface MetadataFillDeps {
   blocked: () => string | null;
   /** After metadata was stored: facets, filters and results anew. */
   onFilled: () => Promise<void>;
-}
-
-type Permissioned = Pick<FileSystemHandle, 'queryPermission' | 'requestPermission'>;
-
-/** Asks only when not granted already; a refusal or a lost user gesture reads as no. */
-async function readable(handle: Permissioned, ask: boolean): Promise<boolean> {
-  try {
-    if ((await handle.queryPermission({ mode: 'read' })) === 'granted') return true;
-    return ask && (await handle.requestPermission({ mode: 'read' })) === 'granted';
-  } catch {
-    return false;
-  }
 }
 
 /** Gives photos stored without dates and places their capture metadata, from their files. */
@@ -96,7 +85,7 @@ export class MetadataFillState {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const refused = new Set<string>();
       for (const [name, folder] of missing.folders)
-        if (!(await readable(folder, true))) refused.add(name);
+        if (!(await canRead(folder, true))) refused.add(name);
       const sources: FileSource[] = [];
       let ask = true;
       let unreadable = 0;
@@ -105,7 +94,7 @@ export class MetadataFillState {
       this.#progress = { done: 0, total, filled: 0 };
       for (const [i, { path, handle }] of missing.readable.entries()) {
         if (abort.signal.aborted) break;
-        const allowed = !refused.has(folderOf(path)) && (await readable(handle, ask));
+        const allowed = !refused.has(folderOf(path)) && (await canRead(handle, ask));
         // After the first no, asking file by file would only pester.
         if (!allowed) ask = false;
         if (allowed) {
