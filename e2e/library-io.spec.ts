@@ -106,6 +106,23 @@ test('export the library as a zip, import it in a fresh browser, and search it t
     thumbnails: count,
   });
 
+  // Location left out on request: the columns are gone from the file, capture times stay.
+  expect(Object.keys(rows[0]!)).toContain('lat');
+  await panel.getByLabel('Include where photos were taken (GPS and place names)').uncheck();
+  const [withoutPlaces] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Export as zip' }).click(),
+  ]);
+  const placeless = unzipSync(new Uint8Array(readFileSync(await withoutPlaces.path())));
+  const placelessRows = await parquetReadObjects({
+    file: new Uint8Array(placeless['metadata/metadata_0.parquet']!).buffer,
+  });
+  expect(placelessRows).toHaveLength(count);
+  const columns = Object.keys(placelessRows[0]!);
+  expect(columns).toContain('taken_at');
+  for (const column of ['lat', 'lon', 'place', 'region', 'country'])
+    expect(columns).not.toContain(column);
+
   // A fresh browser profile: an empty library.
   const context = await browser.newContext();
   const fresh = await context.newPage();

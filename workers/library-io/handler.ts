@@ -42,7 +42,13 @@ export class LibraryIoHandler implements LibraryIoApi {
         db: await this.#openDb(),
         profile: getProfile(request.profileId),
         sink,
-        options: { dtype: request.dtype, thumbnails: request.thumbnails },
+        options: {
+          dtype: request.dtype,
+          thumbnails: request.thumbnails,
+          ...(request.includeLocation === undefined
+            ? {}
+            : { includeLocation: request.includeLocation }),
+        },
         cancelled: () => this.#cancelled,
         onProgress,
       });
