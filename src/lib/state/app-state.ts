@@ -274,6 +274,7 @@ export class AppState {
           : null,
       // The library-changed path re-reads months, places and cameras, in every tab.
       onFilled: () => this.#libraryChanged(),
+      exclusive: (task) => runExclusive(this.#locks, LOCKS.libraryWrite, task),
     });
     this.moments = new MomentsState({
       client: new MomentsClient(stopped('moments', () => undefined)),

@@ -46,10 +46,15 @@ const done = (r: Partial<MetadataFillResult> = {}): MetadataFillResult => ({
   ...r,
 });
 
-function setup(missing: MissingMetadata, fillMetadata: MetadataFillClientApi['fillMetadata']) {
+function setup(
+  missing: MissingMetadata,
+  fillMetadata: MetadataFillClientApi['fillMetadata'],
+  exclusive?: <T>(task: () => Promise<T>) => Promise<T>,
+) {
   const onFilled = vi.fn(() => Promise.resolve());
   let current = missing;
   const state = new MetadataFillState({
+    ...(exclusive ? { exclusive } : {}),
     client: { fillMetadata: vi.fn(fillMetadata) },
     missing: () => Promise.resolve(current),
     blocked: () => null,
@@ -127,11 +132,21 @@ describe('metadata fill state', () => {
     expect(state.status).toBeNull();
   });
 
-  it('sends each readable file under its stored path', async () => {
+  it('sends each readable file under its stored path, holding the library-write lock', async () => {
     const file = fileHandle('2.jpg', 'granted');
-    const fillMetadata = vi.fn<MetadataFillClientApi['fillMetadata']>(() =>
-      Promise.resolve(done({ filled: 1 })),
-    );
+    let locked = false;
+    const fillMetadata = vi.fn<MetadataFillClientApi['fillMetadata']>(() => {
+      expect(locked).toBe(true);
+      return Promise.resolve(done({ filled: 1 }));
+    });
+    const exclusive = async <T>(task: () => Promise<T>) => {
+      locked = true;
+      try {
+        return await task();
+      } finally {
+        locked = false;
+      }
+    };
     const { state } = setup(
       {
         readable: [{ path: '2.jpg', handle: asHandles(file) }],
@@ -139,9 +154,11 @@ describe('metadata fill state', () => {
         folders: new Map(),
       },
       fillMetadata,
+      exclusive,
     );
     await state.refresh();
     await state.readAll();
+    expect(state.error).toBeNull();
     const { sources } = fillMetadata.mock.calls[0]![0];
     expect(sources.map((s) => [s.path, s.file.name])).toEqual([['2.jpg', '2.jpg']]);
     expect(file.requestPermission).not.toHaveBeenCalled();

@@ -26,6 +26,11 @@ export interface MetadataFillDeps {
   blocked: () => string | null;
   /** After metadata was stored: facets, filters and results anew. */
   onFilled: () => Promise<void>;
+  /**
+   * Runs the fill holding the library-write lock that indexing takes in every tab (another
+   * tab's indexing writes metadata too); runs it at once when absent (specs).
+   */
+  exclusive?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /** Gives photos stored without dates and places their capture metadata, from their files. */
@@ -35,7 +40,8 @@ export class MetadataFillState {
   #opening = $state(false);
   #message = $state<string | null>(null);
   #error = $state<string | null>(null);
-  #abort: AbortController | undefined;
+  // State: `running` shows and hides the progress bar and the button.
+  #abort = $state.raw<AbortController | undefined>();
 
   constructor(private readonly deps: MetadataFillDeps) {}
 
@@ -108,10 +114,9 @@ export class MetadataFillState {
       }
       this.#opening = false;
       if (sources.length > 0 && !abort.signal.aborted) {
-        const result = await this.deps.client.fillMetadata(
-          { sources },
-          (p) => (this.#progress = p),
-          abort.signal,
+        const { client, exclusive = (task) => task() } = this.deps;
+        const result = await exclusive(() =>
+          client.fillMetadata({ sources }, (p) => (this.#progress = p), abort.signal),
         );
         filled = result.filled;
         this.#message = this.#say({ ...result, unreadable: result.unreadable + unreadable });
