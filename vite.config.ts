@@ -114,6 +114,12 @@ export default defineConfig({
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   // Worker bundles get only these plugins, not the page's; the scan kernel lives in a worker.
   worker: { format: 'es', plugins: () => [watBytes()] },
+  // Dependencies that only workers import are found by the dev server's optimizer when a worker
+  // first loads them, and each find reloads the page: on `npm start` the first folder added was
+  // lost to those reloads. Naming them here optimizes them before the page opens.
+  optimizeDeps: {
+    include: ['exifr', 'kdbush', 'geokdbush', 'fflate', 'hyparquet', 'hyparquet-writer'],
+  },
   // The dev server injects <style> elements and talks to its hot-reload websocket: it gets a
   // report-only policy (violations are logged, nothing is blocked); every build enforces.
   server: {
