@@ -1,6 +1,7 @@
 import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  holdWorkersUntil,
   WorkerBridge,
   WorkerCrashedError,
   type Lifeline,
@@ -125,6 +126,22 @@ describe('WorkerBridge', () => {
     expect(await bridge.call((r) => r.echo('a'))).toBe('a');
     expect(await bridge.call((r) => r.echo('b'))).toBe('b');
     expect(workers).toHaveLength(1);
+  });
+
+  it('starts no worker until the policy gate opens, then runs the calls made meanwhile', async () => {
+    let open: () => void = () => {};
+    holdWorkersUntil(new Promise<void>((resolve) => (open = resolve)));
+    const { bridge, workers } = setup();
+    const answer = bridge.call((r) => r.echo('dropped early'));
+    await settle();
+    expect(workers).toHaveLength(0);
+    open();
+    expect(await answer).toBe('dropped early');
+    expect(workers).toHaveLength(1);
+    // Once open, calls start workers at once.
+    const { bridge: later, workers: started } = setup();
+    expect(await later.call((r) => r.echo('now'))).toBe('now');
+    expect(started).toHaveLength(1);
   });
 
   it('asks for the lifeline only after the worker says it holds it', async () => {

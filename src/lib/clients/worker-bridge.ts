@@ -61,6 +61,23 @@ function lifelineName(label: string): string {
   return `lumen-${label.replace(/\W+/g, '-')}:${unique}`;
 }
 
+let gate: Promise<void> | undefined;
+
+/**
+ * Holds back the start of every worker until `ready` settles: a dedicated worker takes its
+ * Content-Security-Policy from its own script's response, which on a host without headers
+ * only the service worker adds (src/lib/state/worker-policy.ts). Calls made meanwhile (a
+ * folder dropped in the first seconds of a first visit) wait, then run.
+ */
+export function holdWorkersUntil(ready: Promise<void>): void {
+  const held: Promise<void> = ready
+    .catch(() => undefined)
+    .finally(() => {
+      if (gate === held) gate = undefined;
+    });
+  gate = held;
+}
+
 /**
  * Starts a worker on first use and runs calls on it. Every call settles: when the worker
  * errors, dies (out of memory, a crash in WASM, closed from outside) or is terminated,
@@ -88,6 +105,7 @@ export class WorkerBridge<T> {
   call<R>(fn: (remote: Remote<T>) => Promise<R>, options: CallOptions<T> = {}): Promise<R> {
     const { signal, cancel } = options;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (gate && !this.#running) return gate.then(() => this.call(fn, options));
     const running = this.#start();
     return new Promise<R>((resolve, reject) => {
       running.pending.add(reject);

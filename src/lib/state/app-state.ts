@@ -10,6 +10,7 @@ import { LlmClient } from '../clients/llm-client';
 import { SearchClient } from '../clients/search-client';
 import { TuningClient } from '../clients/tuning-client';
 import { MomentsClient } from '../clients/moments-client';
+import { holdWorkersUntil } from '../clients/worker-bridge';
 import { AppShell } from './app-shell.svelte';
 import { FoldersManager } from './folders.svelte';
 import { IndexingManager } from './indexing.svelte';
@@ -317,8 +318,11 @@ export class AppState {
 
   async start(): Promise<void> {
     this.shell.start();
-    // No worker without its Content-Security-Policy (worker-policy.ts).
-    await workerPolicyReady();
+    // No worker without its Content-Security-Policy (worker-policy.ts): every worker start,
+    // including one asked for by the person meanwhile, waits for it.
+    const policy = workerPolicyReady();
+    holdWorkersUntil(policy);
+    await policy;
     void this.storage.refresh();
     await this.library.refreshPendingJob();
     await this.library.refresh();
