@@ -38,25 +38,25 @@ const decoder = new HeifDecoder(loadShippedLibheif);
 let noNativeHeic = false;
 
 /**
- * Decodes a HEIC and brings it down to `fit`'s size in one step, so one decode serves both the
+ * Decodes a HEIC and brings it down to `sizeFor`'s size in one step, so one decode serves both the
  * thumbnail and the model (and, for the viewer, the screen). `shown` is the header's displayed
  * size where known, which lets the browser's decoder resize while it decodes.
  */
 export async function decodeHeic(
   blob: Blob,
-  fit: FitSize,
+  sizeFor: FitSize,
   shown?: { width: number; height: number },
 ): Promise<ScaledHeic> {
   if (!noNativeHeic) {
     const native = await decoder
-      .exclusive(() => decodeNatively(blob, fit, shown))
+      .exclusive(() => decodeNatively(blob, sizeFor, shown))
       .catch(() => undefined);
     if (native) return native;
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
   try {
     const scaled = await decoder.decode(bytes, async (pixels) => {
-      const size = fit(pixels.width, pixels.height);
+      const size = sizeFor(pixels.width, pixels.height);
       const full = new ImageData(pixels.data, pixels.width, pixels.height);
       const bitmap = await createImageBitmap(full, {
         resizeWidth: size.width,
@@ -75,7 +75,7 @@ export async function decodeHeic(
 
 async function decodeNatively(
   blob: Blob,
-  fit: FitSize,
+  sizeFor: FitSize,
   shown: { width: number; height: number } | undefined,
 ): Promise<ScaledHeic> {
   const options: ImageBitmapOptions = {
@@ -83,7 +83,7 @@ async function decodeNatively(
     colorSpaceConversion: 'default',
   };
   if (shown) {
-    const size = fit(shown.width, shown.height);
+    const size = sizeFor(shown.width, shown.height);
     Object.assign(options, {
       resizeWidth: size.width,
       resizeHeight: size.height,
@@ -93,7 +93,7 @@ async function decodeNatively(
   const bitmap = await createImageBitmap(blob, options);
   if (shown) return { bitmap, width: shown.width, height: shown.height };
   // No size in the header: the bitmap is full-size; bring it down as libheif's would be.
-  const size = fit(bitmap.width, bitmap.height);
+  const size = sizeFor(bitmap.width, bitmap.height);
   const scaled = await createImageBitmap(bitmap, {
     resizeWidth: size.width,
     resizeHeight: size.height,
@@ -106,14 +106,14 @@ async function decodeNatively(
 
 /** A HEIC as a JPEG the page can show, its long side at most `longSide`. */
 export async function heicForScreen(blob: Blob, longSide: number): Promise<Blob> {
-  const fit: FitSize = (w, h) => {
+  const sizeFor: FitSize = (w, h) => {
     const k = Math.min(1, longSide / Math.max(w, h));
     return { width: Math.max(1, Math.round(w * k)), height: Math.max(1, Math.round(h * k)) };
   };
   const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
-  const { bitmap } = await decodeHeic(blob, fit, heifDisplaySize(head));
+  const { bitmap } = await decodeHeic(blob, sizeFor, heifDisplaySize(head));
   try {
-    const size = fit(bitmap.width, bitmap.height);
+    const size = sizeFor(bitmap.width, bitmap.height);
     const canvas = new OffscreenCanvas(size.width, size.height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('2D canvas unavailable');
