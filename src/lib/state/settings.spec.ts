@@ -68,10 +68,10 @@ describe('ranking settings', () => {
 });
 
 describe('profileHref', () => {
-  it('swaps the profile and keeps the rest of the address, without the view', () => {
+  it('swaps the profile and keeps the rest of the address, the view included', () => {
     expect(
-      profileHref('https://me.github.io/lumen/?profile=default&device=wasm#judge', 'tiny-world'),
-    ).toBe('https://me.github.io/lumen/?profile=tiny-world&device=wasm');
+      profileHref('https://me.github.io/lumen/?profile=default&device=wasm#tune', 'tiny-world'),
+    ).toBe('https://me.github.io/lumen/?profile=tiny-world&device=wasm#tune');
     expect(profileHref('http://localhost:5173/', 'default')).toBe(
       'http://localhost:5173/?profile=default',
     );

@@ -44,10 +44,12 @@ export function resolveSettings(url: URL, profile: PersistedSetting<string>): St
   };
 }
 
-/** The page's address on another profile: the same page, its `?profile=` replaced, no #view. */
+/**
+ * The page's address on another profile: the same page and view (the #hash, see
+ * router.svelte.ts), its `?profile=` replaced.
+ */
 export function profileHref(href: string, profileId: string): string {
   const url = new URL(href);
   url.searchParams.set('profile', profileId);
-  url.hash = '';
   return url.href;
 }
