@@ -1,13 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import {
   addFolder,
+  gotoView,
   groundTruth,
   openApp,
   photoSubfolder,
   search,
   topPaths,
   waitForIndexing,
+  type ViewName,
 } from './app';
 
 type Violations = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'];
@@ -58,8 +62,67 @@ test('the main views have no serious or critical accessibility violations', asyn
   await expectAccessible(page, '"Why?" popover');
   await page.keyboard.press('Escape');
 
+  await gotoView(page, 'Library');
   const models = page.getByText('Downloaded models');
   await models.click();
   await expect(page.locator('details.models')).toHaveAttribute('open', '');
   await expectAccessible(page, 'models panel');
+});
+
+/** The widths every view is checked at: a desktop window and a phone. */
+const WIDTHS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+];
+/** The colour schemes the page follows (prefers-color-scheme); a theme toggle adds to these. */
+const SCHEMES = ['light', 'dark'] as const;
+const VIEWS: ViewName[] = ['Photos', 'Tune', 'Moments', 'Library'];
+
+test('every view, at both widths and in both colour schemes, has no serious or critical violations', async ({
+  page,
+}) => {
+  test.setTimeout(360_000);
+  await openApp(page);
+  const dir = photoSubfolder();
+  const photos = readdirSync(dir)
+    .sort()
+    .slice(0, 12)
+    .map((name) => path.join(dir, name));
+  await page.getByLabel('Photo files').setInputFiles(photos);
+  await waitForIndexing(page);
+  const query = groundTruth().queries[0]!.text;
+
+  for (const { name, width, height } of WIDTHS) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const at = `${name}, ${scheme}`;
+      await gotoView(page, 'Photos');
+      await search(page, query);
+      await topPaths(page, 1);
+      for (const view of VIEWS) {
+        await gotoView(page, view);
+        await expectAccessible(page, `${view} (${at})`);
+      }
+      // The models' popover of the top bar.
+      await page.getByRole('button', { name: /^Models: / }).click();
+      await expect(page.getByRole('combobox', { name: 'Model' })).toBeVisible();
+      await expectAccessible(page, `models popover (${at})`);
+      await page.keyboard.press('Escape');
+      // On a phone, ranking and filters open in a sheet.
+      if (width < 640) {
+        await gotoView(page, 'Photos');
+        await page.getByRole('button', { name: /^Ranking and filters/ }).click();
+        const sheet = page.getByRole('dialog', { name: 'Ranking and filters' });
+        await expect(sheet).toBeVisible();
+        await expectAccessible(page, `ranking and filters sheet (${at})`);
+        await sheet.getByRole('button', { name: 'Done' }).click();
+      }
+      // Compare is full-window, without the navigation: reached by its address.
+      await page.goto('/?profile=tiny-world#compare');
+      await expect(page.getByRole('region', { name: 'Compare systems' })).toBeVisible();
+      await expectAccessible(page, `Compare (${at})`);
+      await page.getByRole('button', { name: 'Back to search' }).click();
+    }
+  }
 });

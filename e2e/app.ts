@@ -205,3 +205,25 @@ export async function killWorker(page: Page, label: string): Promise<void> {
     await cdp.detach();
   }
 }
+
+/** The views of the page, by the name of their link in the navigation. */
+export type ViewName = 'Photos' | 'Tune' | 'Compare' | 'Moments' | 'Library';
+
+/**
+ * Moves to a view through the navigation, as a person would, and waits for its address.
+ * Compare is full-window (no navigation left on screen): its address is what shows it is there.
+ */
+export async function gotoView(page: Page, view: ViewName) {
+  const nav = page.getByRole('navigation', { name: 'Views' });
+  await nav.getByRole('link', { name: view, exact: true }).click();
+  const hash = view === 'Photos' ? '' : `#${view.toLowerCase()}`;
+  await expect(page).toHaveURL((url) => url.hash === hash);
+}
+
+/** Opens the models' popover of the top bar (if it is not open) and returns the model picker. */
+export async function modelPicker(page: Page) {
+  const picker = page.getByRole('combobox', { name: 'Model' });
+  if (!(await picker.isVisible())) await page.getByRole('button', { name: /^Models: / }).click();
+  await expect(picker).toBeVisible();
+  return picker;
+}

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BAD_FILES, addFolder, countOf, openApp, waitForIndexing } from './app';
+import { BAD_FILES, addFolder, countOf, gotoView, openApp, waitForIndexing } from './app';
 
 interface Expected {
   files: { name: string; expect: 'indexed' | 'skipped' | 'ignored'; reason?: string }[];
@@ -30,6 +30,8 @@ test('hostile files are listed with a reason and the library stays intact', asyn
   expect(countOf(counts, /new photos? indexed/)).toBe(indexed.length);
   expect(countOf(counts, /skipped/)).toBe(skipped.length);
 
+  // The skipped files are listed in the Library view.
+  await gotoView(page, 'Library');
   const panel = page.getByRole('group').filter({ hasText: /files? skipped/ });
   await panel.getByText(/files? skipped/).click();
   const list = page.getByRole('list', { name: 'Skipped files' });
@@ -42,6 +44,7 @@ test('hostile files are listed with a reason and the library stays intact', asyn
   for (const f of ignored) await expect(list.getByText(f.name, { exact: false })).toHaveCount(0);
 
   // A file name made of HTML is shown as text, never parsed.
+  await gotoView(page, 'Photos');
   const htmlName = indexed.find((f) => f.name.includes('<'));
   if (htmlName) {
     await expect(
@@ -122,6 +125,7 @@ test('a photo export full of sidecar files lists them by reason, 200 at a time',
     expect(countOf(counts, /new photos? indexed/)).toBe(1);
     expect(countOf(counts, /skipped/)).toBe(230);
 
+    await gotoView(page, 'Library');
     await page.getByText('230 files skipped').click();
     await expect(page.getByText('230 not images', { exact: true })).toBeVisible();
     const list = page.getByRole('list', { name: 'Skipped files' });

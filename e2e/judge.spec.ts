@@ -1,14 +1,18 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openScoredLibrary } from './app';
+import { gotoView, openScoredLibrary } from './app';
 
 test('judging base against re-rank by keyboard survives a reload and exports its verdicts', async ({
   page,
 }) => {
   await openScoredLibrary(page);
 
-  await page.getByRole('button', { name: 'Compare systems' }).click();
+  await gotoView(page, 'Compare');
   const view = page.getByRole('region', { name: 'Compare systems' });
+  // Judging is full-window: no navigation, no search box, no footer beside the two rows.
+  await expect(page.getByRole('navigation', { name: 'Views' })).toHaveCount(0);
+  await expect(page.getByRole('searchbox', { name: 'Search your photos' })).toHaveCount(0);
+  await expect(page.getByRole('contentinfo')).toHaveCount(0);
   await view.getByLabel('First system').selectOption({ label: 'Base' });
   await view.getByLabel('Second system').selectOption({ label: '+re-rank' });
   await view.getByLabel('Queries, one per line').fill('a red circle\na blue square');

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   addFolder,
+  gotoView,
   openApp,
   photoSubfolder,
   search,
@@ -31,7 +32,9 @@ async function searchResults(page: Page, n: number): Promise<string[]> {
   return topPaths(page, n);
 }
 
+/** The panel is in the Library view, folded: each visit there opens it again. */
 async function openPanel(page: Page) {
+  await gotoView(page, 'Library');
   await page.getByText('Export or import the library').click();
   return page.getByRole('region', { name: 'Export and import' });
 }
@@ -146,19 +149,22 @@ test('export the library as a zip, import it in a fresh browser, and search it t
   await expect(freshPanel.getByRole('alert')).toContainText(
     `Nothing was imported. This export was made with the model other-model@1, but this library uses ${TINY_MODEL}.`,
   );
-  await expect(fresh.getByText(/^No photos yet/)).toBeVisible();
   // The open panel, with its refusal, is accessible.
   const { violations } = await new AxeBuilder({ page: fresh }).include('.library-io').analyze();
   expect(
     violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
   ).toEqual([]);
+  await gotoView(fresh, 'Photos');
+  await expect(fresh.getByText(/^No photos yet/)).toBeVisible();
 
   // The real export imports: photos, vectors, scores and thumbnails.
+  await openPanel(fresh);
   await fresh.getByLabel('Export zip to import').setInputFiles(zipPath);
   await expect(freshPanel.getByTestId('library-io-message')).toContainText(
     `Imported ${count} photos with ${count} thumbnails, ${count} with their beauty scores.`,
     { timeout: 120_000 },
   );
+  await gotoView(fresh, 'Photos');
   await expect(fresh.getByRole('heading', { name: `Library: ${count} photos` })).toBeVisible();
   await waitForScores(fresh);
 
@@ -184,10 +190,12 @@ test('export the library as a zip, import it in a fresh browser, and search it t
   expect(similar).not.toContain(after[0]);
 
   // A second import into the now full library is refused, and changes nothing.
+  await openPanel(fresh);
   await fresh.getByLabel('Export zip to import').setInputFiles(zipPath);
   await expect(freshPanel.getByRole('alert')).toContainText(
     `This library already holds ${count} photos.`,
   );
+  await fresh.goBack();
   await expect(
     fresh.getByRole('heading', { name: /photos? like the one you picked/ }),
   ).toBeVisible();

@@ -1,7 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PHOTOS, addFolder, countOf, openApp, photoSubfolder, waitForIndexing } from './app';
+import {
+  PHOTOS,
+  addFolder,
+  countOf,
+  modelPicker,
+  openApp,
+  photoSubfolder,
+  waitForIndexing,
+} from './app';
 
 // page.route cannot see requests the service worker makes on the page's behalf.
 test.use({ serviceWorkers: 'block' });
@@ -50,11 +58,12 @@ test('the model is picked on the page, and a failed download points to the built
   // This workplace cannot reach the Hub anyway; the route makes the test mean the same anywhere.
   await page.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
   await openApp(page);
-  const picker = page.getByRole('combobox', { name: 'Model' });
+  const picker = await modelPicker(page);
   await expect(picker).toHaveValue('tiny-world');
   await picker.selectOption({ label: 'CLIP ViT-B/32 (Hugging Face Hub)' });
   await expect(page).toHaveURL(/[?&]profile=default\b/);
-  await expect(picker).toHaveValue('default');
+  await expect(await modelPicker(page)).toHaveValue('default');
+  await page.keyboard.press('Escape');
   // The empty search box suggests what this model can find.
   const box = page.getByRole('searchbox', { name: 'Search your photos' });
   await expect(box).toHaveAttribute('placeholder', /a dog running on the beach/);
@@ -66,11 +75,11 @@ test('the model is picked on the page, and a failed download points to the built
   await expect(alert).toContainText('“Tiny world (test fixture)” model (pick it under Model)');
   await expect(page.getByRole('region', { name: 'Indexing not started' })).toBeVisible();
 
-  await picker.selectOption('tiny-world');
+  await (await modelPicker(page)).selectOption('tiny-world');
   await expect(page).toHaveURL(/[?&]profile=tiny-world\b/);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(box).toHaveAttribute('placeholder', /a red circle on sand/);
   // The choice is remembered without the URL.
   await page.goto('/');
-  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('tiny-world');
+  await expect(await modelPicker(page)).toHaveValue('tiny-world');
 });

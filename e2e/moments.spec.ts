@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { addFolder, FIXTURES, openApp, waitForIndexing } from './app';
+import { addFolder, FIXTURES, gotoView, openApp, waitForIndexing } from './app';
 
 const MOMENTS = path.join(FIXTURES, 'moments', 'photos');
 /** Two bursts, two sets of copies and a pair of lookalikes: enough groups, short to index. */
@@ -45,7 +45,7 @@ test('review moments with the keyboard, accept all, reload, export, and train fr
     await expect(stack).toBeHidden();
     await page.getByRole('checkbox', { name: 'Stack near-identical photos' }).check();
 
-    await page.getByRole('button', { name: 'Review moments' }).click();
+    await gotoView(page, 'Moments');
     const view = page.getByRole('region', { name: 'Review moments' });
     await expect(where(page)).toContainText(/Group 1 of [4-9] /, { timeout: 60_000 });
     await expect(view.getByText('K', { exact: true })).toBeAttached();
@@ -92,7 +92,7 @@ test('review moments with the keyboard, accept all, reload, export, and train fr
     ).toBe(true);
 
     // The culling pairs are the taste's picks: training from them puts a tuned model in use.
-    await page.getByText('Tune to my taste', { exact: true }).click();
+    await gotoView(page, 'Tune');
     const panel = page.getByRole('region', { name: 'Tune to my taste' });
     await panel.getByRole('button', { name: 'Train a tuned model' }).click();
     await expect(panel.getByTestId('train-message')).toContainText('Trained on', {

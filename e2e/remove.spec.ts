@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PHOTOS, addFolder, groundTruth, openApp, search, topPaths } from './app';
+import { PHOTOS, addFolder, gotoView, groundTruth, openApp, search, topPaths } from './app';
 
 const PER_FOLDER = 20;
 
@@ -41,6 +41,8 @@ test('remove a folder, the files gone from a folder added again, and picked phot
     await addFolder(page, path.join(root, 'garden'));
     await expect(libraryHeading(page, 2 * PER_FOLDER)).toBeVisible({ timeout: 120_000 });
 
+    // The folders are listed in the Library view.
+    await gotoView(page, 'Library');
     await page.getByText('2 folders in the library').click();
     const list = page.getByRole('list', { name: 'Folders in the library' });
     await expect(list.getByRole('listitem').filter({ hasText: 'beach-trip' })).toContainText(
@@ -50,6 +52,8 @@ test('remove a folder, the files gone from a folder added again, and picked phot
     expect((await topPaths(page, 10)).some((p) => p.startsWith('beach-trip/'))).toBe(true);
 
     // It says what goes before anything does; cancelling keeps everything.
+    await gotoView(page, 'Library');
+    await page.getByText('2 folders in the library').click();
     await page.getByRole('button', { name: 'Remove beach-trip from the library' }).click();
     const dialog = page.getByRole('dialog', { name: /Remove the folder “beach-trip”/ });
     await expect(dialog).toContainText(`${PER_FOLDER} photos`);
@@ -64,6 +68,8 @@ test('remove a folder, the files gone from a folder added again, and picked phot
     await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
 
     await expect(page.getByText('1 folder in the library')).toBeVisible();
+    // Back to the results, which no longer hold the folder's photos.
+    await page.goBack();
     expect((await topPaths(page, 10)).filter((p) => p.startsWith('beach-trip/'))).toEqual([]);
     await page.getByRole('button', { name: 'Show whole library' }).click();
     await expect(libraryHeading(page, PER_FOLDER)).toBeVisible();
@@ -71,7 +77,9 @@ test('remove a folder, the files gone from a folder added again, and picked phot
     // Still gone after a reload.
     await page.reload();
     await expect(libraryHeading(page, PER_FOLDER)).toBeVisible();
+    await gotoView(page, 'Library');
     await expect(page.getByText('1 folder in the library')).toBeVisible();
+    await gotoView(page, 'Photos');
 
     // garden, added again with a file gone from it: reported, and removed in one step.
     await addFolder(page, path.join(again, 'garden'));

@@ -11,6 +11,7 @@ import {
 import { personById, prefer, tasteMetric, tasteQueries } from '../src/core/eval/people';
 import {
   addFolder,
+  gotoView,
   openApp,
   search,
   TINY_WORLD,
@@ -88,12 +89,12 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
     await waitForScores(page);
 
     const indexedAt = Date.now();
-    await page.getByText('Tune to my taste', { exact: true }).click();
     const panel = page.getByRole('region', { name: 'Tune to my taste' });
     const prompt = page.getByRole('group', { name: 'Which of these two do you prefer?' });
     // The person searches a few of the train/val queries; the prompt then asks about pairs
     // from those searches and the profile's training queries (all train split), naming which.
     for (const q of askQueries.slice(0, SEARCHES)) await search(page, q.text);
+    await gotoView(page, 'Tune');
     await panel.getByRole('button', { name: 'Which of these two?' }).click();
     const imgs = prompt.locator('img');
     const shown = async () =>
@@ -135,6 +136,7 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
     await expect(panel.getByTestId('active-model')).toContainText('tuned model');
 
     // Test photos arrive only now, so none was ever in a pair.
+    await gotoView(page, 'Photos');
     await addFolder(page, folderOf(tmp, 'later', test));
     await waitForIndexing(page);
     await expect(page.getByRole('region', { name: 'Ranking' })).toContainText(
@@ -142,6 +144,7 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
       { timeout: 180_000 },
     );
     const { taste: tuned, orders: tunedOrders } = await measure(page, testQueries);
+    await gotoView(page, 'Tune');
     await panel.getByRole('button', { name: 'Reset to base' }).click();
     await expect(panel.getByTestId('active-model')).toContainText('the base model');
     const { taste: base, orders: baseOrders } = await measure(page, testQueries);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openScoredLibrary, search } from './app';
+import { gotoView, openScoredLibrary, search } from './app';
 
 // A named taste: its own "Which of these two?" answers, a background retrain every five that
 // leaves the shown order alone, and pairs that are never asked twice, even after a reload.
@@ -8,7 +8,7 @@ test('a named taste learns from its own picks and never asks a pair twice', asyn
   await openScoredLibrary(page);
   await search(page, 'a red circle');
 
-  await page.getByText('Tune to my taste', { exact: true }).click();
+  await gotoView(page, 'Tune');
   const panel = page.getByRole('region', { name: 'Tune to my taste' });
   await panel.getByLabel('Name of a new taste').fill('Night scenes');
   await panel.getByRole('button', { name: 'New taste' }).click();
@@ -44,8 +44,8 @@ test('a named taste learns from its own picks and never asks a pair twice', asyn
   );
 
   // After a reload the taste is still active and the answered pairs are not asked again.
+  // (The reload comes back to the Tune view: it is in the address.)
   await page.reload();
-  await page.getByText('Tune to my taste', { exact: true }).click();
   await expect(panel.getByTestId('active-taste').locator('option:checked')).toHaveText(
     'Night scenes (trained)',
   );

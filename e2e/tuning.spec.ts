@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openScoredLibrary, search, topPaths } from './app';
+import { gotoView, openScoredLibrary, search, topPaths } from './app';
 
 const QUERY = 'a red circle';
 
@@ -42,7 +42,7 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
   await search(page, QUERY);
   const baseOrder = await topPaths(page, 12);
 
-  await page.getByText('Tune to my taste', { exact: true }).click();
+  await gotoView(page, 'Tune');
   const panel = page.getByRole('region', { name: 'Tune to my taste' });
   await expect(panel.getByTestId('active-model')).toContainText('the base model');
   await expect(panel.getByTestId('expected-pairs')).toContainText(/up to [1-9][\d,]* automatic/);
@@ -67,9 +67,12 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
     timeout: 180_000,
   });
   await expect(panel.getByTestId('active-model')).toContainText('tuned model');
-  // Results on screen keep their order until the person asks for the new one.
+  // Results keep their order until the person asks for the new one (which shows them).
+  await gotoView(page, 'Photos');
   expect(await topPaths(page, 12)).toEqual(baseOrder);
+  await gotoView(page, 'Tune');
   await panel.getByRole('button', { name: 'Show with new taste' }).click();
+  await expect(page.getByRole('heading', { name: /results? for/ })).toBeVisible();
   await expect.poll(() => topPaths(page, 12), { timeout: 30_000 }).not.toEqual(baseOrder);
   const tunedOrder = await topPaths(page, 12);
 
@@ -84,6 +87,7 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
   await page.keyboard.press('Escape');
 
   // Export the adapter file.
+  await gotoView(page, 'Tune');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     panel
@@ -98,12 +102,16 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
   // Reset to base: the original order comes back.
   await panel.getByRole('button', { name: 'Reset to base' }).click();
   await expect(panel.getByTestId('active-model')).toContainText('the base model');
+  await gotoView(page, 'Photos');
   await expect.poll(() => topPaths(page, 12), { timeout: 30_000 }).toEqual(baseOrder);
 
   // Importing the exported file brings the tuned order back.
+  await gotoView(page, 'Tune');
   await importFile(page, download.suggestedFilename(), exported);
   await expect(panel.getByTestId('active-model')).toContainText('tuned model');
+  await gotoView(page, 'Photos');
   await expect.poll(() => topPaths(page, 12), { timeout: 30_000 }).toEqual(tunedOrder);
+  await gotoView(page, 'Tune');
   const models = panel.getByRole('radio');
   const modelCount = await models.count();
 
@@ -123,6 +131,7 @@ test('tune to my taste: train from the panel, export, reset, import, and refuse 
   await expect(panel.getByRole('alert')).toContainText('Not a usable Lumen adapter file');
   await expect(models).toHaveCount(modelCount);
   await expect(panel.getByTestId('active-model')).toContainText('tuned model');
+  await gotoView(page, 'Photos');
   expect(await topPaths(page, 12)).toEqual(tunedOrder);
 
   // The tuned model stays in use across a reload.

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PHOTOS, countOf, openApp, search, topPaths, waitForIndexing } from './app';
+import { PHOTOS, countOf, modelPicker, openApp, search, topPaths, waitForIndexing } from './app';
 
 test('indexes and searches on WebGPU when the browser offers an adapter', async ({ page }) => {
   test.setTimeout(480_000);
@@ -25,9 +25,14 @@ test('indexes and searches on WebGPU when the browser offers an adapter', async 
   await page.getByLabel('Photo files').setInputFiles(photos);
   const counts = await waitForIndexing(page, 300_000);
   expect(countOf(counts, /new photos? indexed/)).toBe(photos.length);
+  // The models' details are in the top bar's popover.
+  await modelPicker(page);
   await expect(page.getByTestId('vision-status')).toContainText('WebGPU');
+  await page.keyboard.press('Escape');
   await search(page, 'a blue square');
+  await modelPicker(page);
   await expect(page.getByTestId('text-status')).toContainText('WebGPU');
+  await page.keyboard.press('Escape');
   expect(await topPaths(page, 3)).toHaveLength(3);
 
   // The language model's WebGPU path: the profile has no WebLLM build (its weights cannot
