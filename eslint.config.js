@@ -12,6 +12,7 @@ export default ts.config(
       'dist/',
       'dist-next/',
       'dist-subpath/',
+      'dist-screenshots/',
       'test-results/',
       'playwright-report/',
       'bench/results/',
