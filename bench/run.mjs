@@ -14,10 +14,9 @@ const fixture = path.join(root, 'e2e', 'fixtures', 'tiny-world', 'photos');
 const outDir = path.join(root, 'bench', 'dist');
 const { browser, url, close } = await serveBench({ page: 'index.html', outDir, port: 4175 });
 
+// Only sections go into latest.json; when and where they were measured is latest.mjs's stamp.
+const about = { machine: machine(), browser: browser.version(), crossOriginIsolated: false };
 const results = {
-  date: new Date().toISOString(),
-  machine: machine(),
-  browser: browser.version(),
   indexing: {},
   topK: {},
   scoring: {},
@@ -28,7 +27,7 @@ try {
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   await page.waitForFunction(() => 'lumenBench' in window);
-  results.crossOriginIsolated = await page.evaluate(() => window.lumenBench.crossOriginIsolated());
+  about.crossOriginIsolated = await page.evaluate(() => window.lumenBench.crossOriginIsolated());
   await page.locator('#folder').setInputFiles(fixture);
 
   for (const [name, source, count] of [
@@ -154,10 +153,17 @@ try {
 }
 
 console.log(
-  `\nLumen benchmarks — ${results.machine.cpu}, ${results.machine.cores} cores, Chromium ${results.browser}, cross-origin isolated: ${results.crossOriginIsolated}\n`,
+  `\nLumen benchmarks — ${about.machine.cpu}, ${about.machine.cores} cores, Chromium ${about.browser}, cross-origin isolated: ${about.crossOriginIsolated}\n`,
 );
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(['what', 'Lumen', 'baseline', 'ratio'].map((h, i) => h.padEnd(widths[i])).join(' | '));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
-mergeIntoLatest(results);
+mergeIntoLatest(results, {
+  command: `node bench/run.mjs${process.argv
+    .slice(2)
+    .map((a) => ` ${a}`)
+    .join('')}`,
+  browser: about.browser,
+  crossOriginIsolated: about.crossOriginIsolated,
+});
 console.log('\nWritten to bench/results/latest.json');
