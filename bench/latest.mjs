@@ -37,6 +37,7 @@ export function stampNow(/** @type {About} */ about = {}) {
  * @param {Record<string, unknown>} latest
  * @param {Record<string, unknown>} sections
  * @param {Stamp} stamp
+ * @returns {Record<string, unknown> & { measured: Record<string, Stamp> }}
  */
 export function mergeSections(latest, sections, stamp) {
   if ('measured' in sections) throw new Error('`measured` is latest.json’s own key');

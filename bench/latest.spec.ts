@@ -12,9 +12,9 @@ describe('bench/results/latest.json merging', () => {
     const chromium = mergeSections({}, { scan: { ms: 4.5 }, topK: { ms: 9 } }, stamp('t1'));
     const both = mergeSections(chromium, { scanNode: { ms: 7 } }, stamp('t2'));
     expect(both).toMatchObject({ scan: { ms: 4.5 }, topK: { ms: 9 }, scanNode: { ms: 7 } });
-    expect(both.measured.scan.date).toBe('t1');
-    expect(both.measured.topK.date).toBe('t1');
-    expect(both.measured.scanNode.date).toBe('t2');
+    expect(both.measured.scan?.date).toBe('t1');
+    expect(both.measured.topK?.date).toBe('t1');
+    expect(both.measured.scanNode?.date).toBe('t2');
   });
 
   it('replaces a key a bench writes again, whole, and only that key’s stamp', () => {
@@ -22,8 +22,8 @@ describe('bench/results/latest.json merging', () => {
     const again = mergeSections(first, { scan: { ms: 5.1 } }, stamp('t3'));
     expect(again.scan).toEqual({ ms: 5.1 });
     expect(again.places).toEqual({ n: 3 });
-    expect(again.measured.scan.date).toBe('t3');
-    expect(again.measured.places.date).toBe('t1');
+    expect(again.measured.scan?.date).toBe('t3');
+    expect(again.measured.places?.date).toBe('t1');
   });
 
   it('refuses a section named like its own bookkeeping', () => {
@@ -47,10 +47,10 @@ describe('bench/results/latest.json merging', () => {
       expect(latest.scan).toEqual({ ms: 4.5 });
       expect(latest.scanNode).toEqual({ ms: 7 });
       expect(latest.measured.scan).toMatchObject({ command: 'node bench/run.mjs', browser: '156' });
-      expect(latest.measured.scanNode.command).toBe('node bench/scan-bench.mjs');
-      expect(latest.measured.scanNode.browser).toBeUndefined();
-      expect(latest.measured.scanNode.machine.cores).toBe(os.cpus().length);
-      expect(Date.parse(latest.measured.scanNode.date)).not.toBeNaN();
+      expect(latest.measured.scanNode?.command).toBe('node bench/scan-bench.mjs');
+      expect(latest.measured.scanNode?.browser).toBeUndefined();
+      expect(latest.measured.scanNode?.machine.cores).toBe(os.cpus().length);
+      expect(Date.parse(latest.measured.scanNode?.date ?? '')).not.toBeNaN();
     });
   });
 });

@@ -450,6 +450,9 @@ const sameJson = (a, b) => JSON.stringify(a) === JSON.stringify(b);
  * Every section with when, where and how it was measured: latest.json's own `measured` stamps
  * first; for a section without one (written before the stamps), the date and machine its own
  * file records when that file holds the same figures, else the time latest.json was written.
+ * @param {string} dir bench/results or a copy of it
+ * @returns {Record<string, { value: any, stamp: { date: string, command?: string,
+ *   dateIsFileTime?: boolean, [more: string]: unknown } }>}
  */
 export function readResults(dir) {
   const file = path.join(dir, 'latest.json');
