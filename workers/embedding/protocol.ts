@@ -33,6 +33,8 @@ export interface PreparedImage {
   pixels: ImagePixels;
   /** src/core/subject-sharpness.ts, measured at ≥ 512 px on the long side before downsizing. */
   subjectSharpness?: number;
+  /** src/core/colour-layout.ts, of the working copy (the moments worker's copies and moments). */
+  colourLayout?: Uint8Array;
 }
 
 export interface IndexingProgress {

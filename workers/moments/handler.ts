@@ -1,3 +1,4 @@
+import { COLOUR_LAYOUT_VERSION, LAYOUT_BYTES } from '../../src/core/colour-layout';
 import {
   getProfile,
   modelKey,
@@ -8,6 +9,7 @@ import { getLibraryVersion, LibraryConnection, type LumenDb } from '../../src/co
 import { loadCompactMatrix } from '../../src/core/store/embedding-store';
 import { readMetaColumns } from '../../src/core/store/metadata-store';
 import { latestScores, readScores, rowLaion, rowStats } from '../../src/core/store/score-store';
+import { readColourLayouts } from '../../src/core/store/layout-store';
 import { readSubjectSharpness } from '../../src/core/store/sharpness-store';
 import { SUBJECT_SHARPNESS_VERSION } from '../../src/core/subject-sharpness';
 import { TAKEN_SOURCES } from '../../src/core/photo-metadata';
@@ -85,9 +87,10 @@ async function update(
   dim: number,
   onProgress?: (p: MomentsProgress) => void,
 ): Promise<void> {
-  const [matrix, meta] = await Promise.all([
+  const [matrix, meta, layouts] = await Promise.all([
     loadCompactMatrix(db, model, dim),
     readMetaColumns(db),
+    readColourLayouts(db, COLOUR_LAYOUT_VERSION),
   ]);
   const times = new Map<number, number>();
   meta.ids.forEach((id, i) => {
@@ -102,11 +105,21 @@ async function update(
   onProgress?.({ state: 'running', done: 0, total: rows.length });
   const codes = new Int8Array(rows.length * dim);
   rows.forEach((row, k) => codes.set(matrix.codes.subarray(row * dim, (row + 1) * dim), k * dim));
+  // Photos indexed before layouts were stored have none: they group by the cosine alone.
+  const bytes = new Uint8Array(rows.length * LAYOUT_BYTES);
+  const has = new Uint8Array(rows.length);
+  rows.forEach((row, k) => {
+    const layout = layouts.get(matrix.ids[row]!);
+    if (!layout) return;
+    bytes.set(layout, k * LAYOUT_BYTES);
+    has[k] = 1;
+  });
   index.add(
     Uint32Array.from(rows, (row) => matrix.ids[row]!),
     codes,
     Float32Array.from(rows, (row) => matrix.scales[row]!),
     Float64Array.from(rows, (row) => times.get(matrix.ids[row]!) ?? Number.NaN),
+    { bytes, has },
   );
 }
 
