@@ -138,7 +138,7 @@ try {
       : {}),
   };
   writeFileSync(path.join(resultsDir, 'first-run.json'), JSON.stringify(results, null, 2));
-  mergeIntoLatest({ firstRun: results });
+  mergeIntoLatest({ firstRun: results }, { browser: browser.version() });
   const s = results.sample;
   const ms = (x) => `${Math.round(x).toLocaleString('en')} ms`;
   console.table([
