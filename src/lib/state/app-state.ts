@@ -25,7 +25,7 @@ import { ModelsManager } from './models.svelte';
 import { MomentsState } from './moments.svelte';
 import { Notice } from './notice.svelte';
 import { PhotoSelection } from './photo-selection.svelte';
-import { PersistedSetting, textCodec } from './persisted-setting.svelte';
+import { browserStorage, PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { RankingSettings } from './ranking.svelte';
 import { RephraseSettings } from './rephrase-settings.svelte';
 import { RephraseState } from './rephrase.svelte';
@@ -308,6 +308,7 @@ export class AppState {
       photos: () => this.library.stats.photos,
       folders: () => this.folders.folders,
       removeFolder: (name) => removeFolderNow(this.folders, name),
+      forgetQuery: () => browserStorage()?.removeItem(LAST_QUERY_KEY),
       openProfile: (id, trySample) => location.assign(sampleHref(location.href, id, trySample)),
       requested: () => asksForSample(location.href),
       forgetRequest: () =>

@@ -34,6 +34,7 @@ function fake(over: Partial<SampleDeps> = {}) {
       return Promise.resolve(null);
     }),
     openProfile: vi.fn(),
+    forgetQuery: vi.fn(),
     forgetRequest: vi.fn(),
     requested: () => false,
     ...over,
@@ -142,6 +143,8 @@ describe('leaving the sample', () => {
     await sample.leave();
     expect(deps.removeFolder).toHaveBeenCalledWith(SAMPLE_FOLDER);
     expect(deps.openProfile).toHaveBeenCalledWith('default', false);
+    // The sample's last query would make the default model download itself to answer it.
+    expect(deps.forgetQuery).toHaveBeenCalled();
     expect(sample.status).toBe('Going back to the default model…');
   });
 

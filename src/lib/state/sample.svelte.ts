@@ -25,6 +25,11 @@ export interface SampleDeps {
    * (indexing runs, say), or null once the photos are gone.
    */
   removeFolder: (name: string) => Promise<string | null>;
+  /**
+   * Forgets the words last searched for: the default model would search them again at its
+   * start, downloading itself (150 MB) for a query about shapes in an empty library.
+   */
+  forgetQuery: () => void;
   /** Starts the page again on another profile; `trySample` adds `?sample=try`. */
   openProfile: (profileId: string, trySample: boolean) => void;
   /** Takes `?sample=try` out of the address once it has been acted on. */
@@ -173,6 +178,7 @@ export class SampleLibrary {
       this.#phase = 'idle';
       return;
     }
+    this.deps.forgetQuery();
     this.#phase = 'switching';
     this.#leaving = true;
     this.deps.openProfile(DEFAULT_PROFILE, false);
