@@ -214,7 +214,7 @@ const RENDER = {
       ms(r.firstMs),
       r.topKMs ? ms(r.topKMs) : '— (no float copy)',
       times(r.ratio),
-      `${num(r.recallAt10)} (${r.recallQueries} queries)`,
+      `${isNum(r.recallAt10) ? r.recallAt10.toFixed(3) : '—'} (${r.recallQueries} queries)`,
     ]);
     const any = Object.values(s)[0];
     return [
@@ -331,8 +331,8 @@ const RENDER = {
         med(r.fp32Plain),
         med(r.fp32TopK),
         times(r.speedupVsTopK),
-        num(r.recallAt10, 4),
-        `${num(r.rescored?.recallAt10, 4)} in ${med(r.rescored?.time)}`,
+        isNum(r.recallAt10) ? r.recallAt10.toFixed(3) : '—',
+        `${isNum(r.rescored?.recallAt10) ? r.rescored.recallAt10.toFixed(3) : '—'} in ${med(r.rescored?.time)}`,
         `${ms(r.firstSearchMs?.withoutWarmUp)} / ${ms(r.firstSearchMs?.afterWarmUp)}`,
       ]),
     );

@@ -24,12 +24,27 @@ const { browser, url, close } = await serveBench({ page: 'index.html', outDir, p
 
 // Only sections go into latest.json; when and where they were measured is latest.mjs's stamp.
 const about = { machine: machine(), browser: browser.version(), crossOriginIsolated: false };
-const results = {
-  indexing: {},
-  topK: {},
-  scoring: {},
-};
+const results = {};
 const rows = [];
+const command = `node bench/run.mjs${process.argv
+  .slice(2)
+  .map((a) => ` ${a}`)
+  .join('')}`;
+/**
+ * Runs one section unless skipped, prints its rows and writes its key into latest.json at once,
+ * so that a section that fails later loses nothing measured before it.
+ */
+async function section(key, measure) {
+  if (!want(key)) return;
+  const from = rows.length;
+  await measure();
+  for (const r of rows.slice(from)) console.log(r.join(' | '));
+  if (results[key] !== undefined)
+    mergeIntoLatest(
+      { [key]: results[key] },
+      { command, browser: about.browser, crossOriginIsolated: about.crossOriginIsolated },
+    );
+}
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -38,30 +53,31 @@ try {
   about.crossOriginIsolated = await page.evaluate(() => window.lumenBench.crossOriginIsolated());
   await page.locator('#folder').setInputFiles(fixture);
 
-  for (const [name, source, count] of !want('indexing')
-    ? []
-    : [
-        ['tiny-world fixture (128×128 JPEG/PNG)', 'folder', 200],
-        ['synthetic camera photos (2048×1536 JPEG)', 'synthetic', 40],
-      ]) {
-    const r = await page.evaluate(
-      ([s, c]) => window.lumenBench.indexing('tiny-world', s, c),
-      [source, count],
-    );
-    results.indexing[source] = {
-      name,
-      ...r,
-      ratio: r.ours.imagesPerSecond / r.baseline.imagesPerSecond,
-    };
-    rows.push([
-      `indexing: ${name}, ${r.images} images`,
-      `${r.ours.imagesPerSecond.toFixed(1)} img/s`,
-      `${r.baseline.imagesPerSecond.toFixed(1)} img/s (main thread, one at a time)`,
-      `${(r.ours.imagesPerSecond / r.baseline.imagesPerSecond).toFixed(2)}× faster`,
-    ]);
-  }
-  if (want('bigPhotoIndexing')) await benchBigPhotoIndexing(page, { outDir, results, rows });
-  if (want('scoring')) {
+  await section('indexing', async () => {
+    results.indexing = {};
+    for (const [name, source, count] of [
+      ['tiny-world fixture (128×128 JPEG/PNG)', 'folder', 200],
+      ['synthetic camera photos (2048×1536 JPEG)', 'synthetic', 40],
+    ]) {
+      const r = await page.evaluate(
+        ([s, c]) => window.lumenBench.indexing('tiny-world', s, c),
+        [source, count],
+      );
+      results.indexing[source] = {
+        name,
+        ...r,
+        ratio: r.ours.imagesPerSecond / r.baseline.imagesPerSecond,
+      };
+      rows.push([
+        `indexing: ${name}, ${r.images} images`,
+        `${r.ours.imagesPerSecond.toFixed(1)} img/s`,
+        `${r.baseline.imagesPerSecond.toFixed(1)} img/s (main thread, one at a time)`,
+        `${(r.ours.imagesPerSecond / r.baseline.imagesPerSecond).toFixed(2)}× faster`,
+      ]);
+    }
+  });
+  await section('bigPhotoIndexing', () => benchBigPhotoIndexing(page, { outDir, results, rows }));
+  await section('scoring', async () => {
     const sc = await page.evaluate(() => window.lumenBench.scoring(30));
     results.scoring = {
       ...sc,
@@ -85,18 +101,21 @@ try {
       '—',
       '—',
     ]);
-  }
-  for (const n of want('topK') ? [10_000, 100_000] : []) {
-    const r = await page.evaluate(([n]) => window.lumenBench.topK(n, 512, 50, 15), [n]);
-    results.topK[n] = { dim: 512, k: 50, ...r, ratio: r.baselineMs / r.ms };
-    rows.push([
-      `exact top-50, ${n.toLocaleString('en')} × 512 vectors`,
-      `${r.ms.toFixed(2)} ms`,
-      `${r.baselineMs.toFixed(2)} ms (plain JS loop + sort)`,
-      `${(r.baselineMs / r.ms).toFixed(2)}× faster`,
-    ]);
-  }
-  if (want('scan')) {
+  });
+  await section('topK', async () => {
+    results.topK = {};
+    for (const n of [10_000, 100_000]) {
+      const r = await page.evaluate(([n]) => window.lumenBench.topK(n, 512, 50, 15), [n]);
+      results.topK[n] = { dim: 512, k: 50, ...r, ratio: r.baselineMs / r.ms };
+      rows.push([
+        `exact top-50, ${n.toLocaleString('en')} × 512 vectors`,
+        `${r.ms.toFixed(2)} ms`,
+        `${r.baselineMs.toFixed(2)} ms (plain JS loop + sort)`,
+        `${(r.baselineMs / r.ms).toFixed(2)}× faster`,
+      ]);
+    }
+  });
+  await section('scan', async () => {
     results.scan = {};
     // 100k twice: scanned whole (exact int8) and through the sign prefilter the app uses there.
     const scans = [
@@ -126,9 +145,9 @@ try {
       `${results.scan[10_000].floatBytesPerVector} B (float32 + id)`,
       `${(results.scan[10_000].floatBytesPerVector / results.scan[10_000].bytesPerVector).toFixed(1)}× smaller`,
     ]);
-  }
-  if (want('filteredScan')) await benchFilteredSearch(page, { results, rows });
-  if (want('coldStart')) {
+  });
+  await section('filteredScan', () => benchFilteredSearch(page, { results, rows }));
+  await section('coldStart', async () => {
     const cold = await page.evaluate(() => window.lumenBench.coldStart(100_000, 512));
     results.coldStart = { photos: 100_000, dim: 512, ...cold };
     rows.push([
@@ -138,19 +157,13 @@ try {
       '—',
     ]);
     rows.push([
-      'one-off upgrade of a 100k library to schema 6 (count indexes)',
-      `${(cold.upgradeMs / 1000).toFixed(1)} s, once`,
-      '—',
-      '—',
-    ]);
-    rows.push([
       'memory for 100k photos',
       `${(cold.scanBytes / 2 ** 20).toFixed(1)} MB of vectors in the scan`,
       `JS heap grew ${(cold.heapGrowthBytes / 2 ** 20).toFixed(1)} MB; origin storage ${(cold.storageUsageBytes / 2 ** 20).toFixed(0)} MB`,
       '—',
     ]);
-  }
-  if (want('scroll')) {
+  });
+  await section('scroll', async () => {
     const scroll = await benchScroll(browser, url);
     results.scroll = scroll;
     rows.push([
@@ -165,7 +178,7 @@ try {
       `${scroll.byTime.steps} frames in ${(scroll.byTime.scrollMs / 1000).toFixed(1)} s; last page ${scroll.byTime.lastPageMs.toFixed(0)} ms`,
       '—',
     ]);
-  }
+  });
 } finally {
   await close();
 }
@@ -176,12 +189,4 @@ console.log(
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(['what', 'Lumen', 'baseline', 'ratio'].map((h, i) => h.padEnd(widths[i])).join(' | '));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
-mergeIntoLatest(Object.fromEntries(Object.entries(results).filter(([key]) => want(key))), {
-  command: `node bench/run.mjs${process.argv
-    .slice(2)
-    .map((a) => ` ${a}`)
-    .join('')}`,
-  browser: about.browser,
-  crossOriginIsolated: about.crossOriginIsolated,
-});
-console.log('\nWritten to bench/results/latest.json');
+console.log(`\nWritten to bench/results/latest.json: ${Object.keys(results).join(', ')}`);
