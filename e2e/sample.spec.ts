@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SUBPATH_PORT } from '../playwright.config';
 import { SAMPLE_FOLDER } from '../src/core/sample-library';
-import { foreignRequests, groundTruth, openApp, search, topPaths } from './app';
+import {
+  BAD_FILES,
+  foreignRequests,
+  groundTruth,
+  openApp,
+  search,
+  topPaths,
+  waitForIndexing,
+} from './app';
 
 // The first run (docs/sample-library.md): a fresh page welcomes, "Try it on sample photos" loads
 // the tiny world's sample through the library import, search works at once with nothing fetched
@@ -88,3 +96,27 @@ for (const [where, base] of [
     expect(foreignRequests(requests, appRoot)).toEqual([]);
   });
 }
+
+test('leaving the sample keeps the photos the person added meanwhile', async ({ page }) => {
+  // A link straight to the sample: the built-in model, asking for it.
+  await openApp(page, '?profile=tiny-world&sample=try');
+  const banner = page.getByRole('region', { name: 'Sample library' });
+  await expect(banner).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel('Photo files').setInputFiles(path.join(BAD_FILES, 'good-1.jpg'));
+  await waitForIndexing(page);
+  await expect(page.getByRole('heading', { name: /^Library: / })).toHaveText(
+    `Library: ${truth.images.length + 1} photos`,
+  );
+
+  await banner.getByRole('button', { name: 'Leave the sample' }).click();
+  await expect(page).toHaveURL(/[?&]profile=default(&|$)/, { timeout: 60_000 });
+  // The person's photo is still stored (with the built-in model's vector), so the sample,
+  // which only loads into an empty library, is not offered over it.
+  const welcome = page.getByRole('region', { name: 'Find your photos by describing them' });
+  await expect(welcome).toContainText('this one holds a photo');
+  await expect(welcome.getByRole('button', { name: 'Try it on sample photos' })).toBeDisabled();
+  // Back on the built-in model, it is the whole library.
+  await page.goto('/?profile=tiny-world');
+  await expect(page.getByRole('heading', { name: /^Library: / })).toHaveText('Library: 1 photo');
+  await expect(banner).toBeHidden();
+});
