@@ -16,6 +16,7 @@ import { TAKEN_SOURCES } from '../../src/core/photo-metadata';
 import { appealScores } from '../aesthetics/pixel-stats';
 import { scorerKey } from '../aesthetics/scorer';
 import { rankMembers, type MemberFigures } from './best-shot';
+import { browserThumbnailDecoder, fillLayouts, type ThumbnailDecoder } from './lazy-layouts';
 import { MomentIndex, type MomentCluster } from './moment-index';
 import type {
   MomentGroup,
@@ -32,12 +33,20 @@ interface State {
   profileId: string;
   index: MomentIndex;
   libraryVersion: number;
+  /** Photos whose layout was measured from their thumbnails, or tried (once per worker). */
+  triedLayouts: Set<number>;
 }
 
 /** The moments worker: groups from the stored vectors, updated as the library changes. */
 export class MomentsHandler implements MomentsApi {
   #library = new LibraryConnection();
   #state: State | undefined;
+  readonly #decode: ThumbnailDecoder | null;
+
+  /** `decode`: how stored thumbnails are decoded for missing layouts (none: left missing). */
+  constructor(decode: ThumbnailDecoder | null = browserThumbnailDecoder()) {
+    this.#decode = decode;
+  }
 
   async groups(
     request: MomentsRequest,
@@ -52,13 +61,14 @@ export class MomentsHandler implements MomentsApi {
         profileId: profile.id,
         index: new MomentIndex(dim, momentThresholds(profile)),
         libraryVersion: -1,
+        triedLayouts: new Set(),
       };
     }
     const state = this.#state;
     const incremental = state.libraryVersion >= 0;
     const libraryVersion = await getLibraryVersion(db);
     if (libraryVersion !== state.libraryVersion) {
-      await update(db, state.index, modelKey(profile.clip), dim, onProgress);
+      await update(db, state, modelKey(profile.clip), dim, this.#decode, onProgress);
       state.libraryVersion = libraryVersion;
     }
     const clusters = state.index.clusters();
@@ -79,14 +89,19 @@ export class MomentsHandler implements MomentsApi {
   }
 }
 
-/** Brings the index to the stored library: removed photos out, new or changed vectors in. */
+/**
+ * Brings the index to the stored library: removed photos out, new or changed vectors in, and
+ * photos that gained a colour layout in again.
+ */
 async function update(
   db: LumenDb,
-  index: MomentIndex,
+  state: State,
   model: string,
   dim: number,
+  decode: ThumbnailDecoder | null,
   onProgress?: (p: MomentsProgress) => void,
 ): Promise<void> {
+  const { index } = state;
   const [matrix, meta, layouts] = await Promise.all([
     loadCompactMatrix(db, model, dim),
     readMetaColumns(db),
@@ -96,16 +111,27 @@ async function update(
   meta.ids.forEach((id, i) => {
     if (meta.takenSource[i]! >= FROM_EXIF) times.set(id, meta.takenAt[i]!);
   });
+  // Photos indexed before layouts were stored: measured once from their stored thumbnails.
+  const missing = Array.from(matrix.ids).filter(
+    (id) => !layouts.has(id) && !state.triedLayouts.has(id),
+  );
+  if (decode && missing.length > 0) {
+    for (const id of missing) state.triedLayouts.add(id);
+    await fillLayouts(db, missing, layouts, decode, (done, total) =>
+      onProgress?.({ state: 'running', done, total }),
+    );
+  }
   const present = new Set(matrix.ids);
   index.remove(index.ids().filter((id) => !present.has(id)));
   const rows: number[] = [];
   matrix.ids.forEach((id, row) => {
-    if (index.scaleOf(id) !== matrix.scales[row]) rows.push(row);
+    const gained = layouts.has(id) && index.has(id) && !index.hasLayout(id);
+    if (index.scaleOf(id) !== matrix.scales[row] || gained) rows.push(row);
   });
   onProgress?.({ state: 'running', done: 0, total: rows.length });
   const codes = new Int8Array(rows.length * dim);
   rows.forEach((row, k) => codes.set(matrix.codes.subarray(row * dim, (row + 1) * dim), k * dim));
-  // Photos indexed before layouts were stored have none: they group by the cosine alone.
+  // A photo still without a layout (no thumbnail) groups by the cosine alone.
   const bytes = new Uint8Array(rows.length * LAYOUT_BYTES);
   const has = new Uint8Array(rows.length);
   rows.forEach((row, k) => {

@@ -176,6 +176,10 @@ describe('MomentIndex', () => {
     const old = new MomentIndex(DIM, TL);
     add(old, [1, 2], [a, atCosine(a, 0.95)], undefined, [null, null]);
     expect(old.clusters()).toEqual([]);
+    expect([index.hasLayout(1), old.hasLayout(1)]).toEqual([true, false]);
+    // Once the old library's photo gains a layout (measured from its thumbnail), it is a copy.
+    add(old, [1, 2], [a, atCosine(a, 0.95)], undefined, [same, layoutOf(sceneA, 1.005)]);
+    expect(old.clusters()).toEqual([{ members: [1, 2], copySets: [[1, 2]] }]);
   });
 
   it('never calls two shots taken at different times copies, however alike', () => {

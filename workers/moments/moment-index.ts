@@ -91,6 +91,12 @@ export class MomentIndex {
     return this.#slotOf.has(id);
   }
 
+  /** Whether a photo was added with a colour layout. */
+  hasLayout(id: number): boolean {
+    const slot = this.#slotOf.get(id);
+    return slot !== undefined && this.#hasLayout[slot] === 1;
+  }
+
   /** The int8 scale a photo's vector was added with (a changed vector has another). */
   scaleOf(id: number): number | undefined {
     const slot = this.#slotOf.get(id);
