@@ -13,6 +13,9 @@ const strategies = arg('strategy', 'random,active').split(',');
 const VARIANTS = JSON.parse(arg('variants', JSON.stringify([{ l2: 1, units: 'zcos' }])));
 const LAMBDAS = JSON.parse(arg('lambdas', '[0.004,0.006,0.008,0.01,0.012,0.015]'));
 const PICK_LAMBDA = Number(arg('pick-lambda', '0.01'));
+// --picks=20 --chosen-only: the e2e's scenario (20 "Which of these two?" answers, no likes).
+const PICKS = Number(arg('picks', '50'));
+const CHOSEN_ONLY = process.argv.includes('--chosen-only');
 const BUDGET = 0.02;
 
 const vite = await tsLoader();
@@ -43,10 +46,12 @@ for (const v of VARIANTS) {
     const results = new Map(LAMBDAS.map((l) => [l, []]));
     for (const { person, val, ceiling } of people) {
       for (const seed of seeds) {
+        const headOnly = exp.headTrainer(world, PICK_LAMBDA, { l2 }, extra);
         const picks = await exp.givePicks(world, person, {
           strategy,
           seed,
-          total: 50,
+          total: PICKS,
+          chosenOnly: CHOSEN_ONLY,
           doubt: v.doubt,
           // { adapter: true }: the DPO adapter on the same picks, with the head on top.
           train: adapter
@@ -56,9 +61,11 @@ for (const v of VARIANTS) {
                 PICK_LAMBDA,
                 { l2 },
               )
-            : exp.headTrainer(world, PICK_LAMBDA, { l2 }, extra),
+            : headOnly,
+          // As the page: the chooser refits the head before every question.
+          ...(adapter ? {} : { chooser: headOnly }),
         });
-        const model = picks.adapters.get(50);
+        const model = picks.adapters.get(PICKS);
         for (const lambda of LAMBDAS) {
           const m = await exp.measureTaste(world, person, val, library, { ...model, lambda });
           results.get(lambda).push({
@@ -77,7 +84,7 @@ for (const v of VARIANTS) {
       const per = people
         .map(({ person }) => {
           const r = rows.filter((x) => x.person === person.id);
-          return `${person.id.slice(0, 5)} ${fmt(mean(r.map((x) => x.share)))}%/${(100 * mean(r.map((x) => x.loss))).toFixed(1)}`;
+          return `${person.id.slice(0, 5)} ${fmt(mean(r.map((x) => x.share)))}%/${(100 * mean(r.map((x) => x.loss))).toFixed(1)}${process.argv.includes('--per-seed') ? ` [${r.map((x) => fmt(x.share)).join(' ')}]` : ''}`;
         })
         .join(' ');
       lines.push(`  λ ${lambda}: share ${fmt(share)}% loss ${(100 * loss).toFixed(1)} | ${per}`);

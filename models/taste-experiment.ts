@@ -220,9 +220,18 @@ export async function givePicks(
      * sees the model retrained every RETRAIN_EVERY picks.
      */
     chooser?: (pairs: readonly PreferencePair[]) => Promise<TasteModel>;
+    /** Only "Which of these two?" answers, no likes or dislikes (as e2e/taste.spec.ts). */
+    chosenOnly?: boolean;
+    /** The queries asked about (default: every train and val query). */
+    queries?: readonly TruthQuery[];
+    /** Queries whose pairs the person skips ("Similar: skip"), as the e2e does for some. */
+    skips?: (query: TruthQuery) => boolean;
   },
 ): Promise<PickLog> {
-  const queries = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
+  const queries = options.queries ?? [
+    ...queriesOfSplit(world.truth, 'train'),
+    ...queriesOfSplit(world.truth, 'val'),
+  ];
   const pool = idsOfSplits(world, ['train', 'val']);
   const embedded = await world.embedQueries(queries.map((q) => q.text));
   const asked = new Set<string>();
@@ -246,7 +255,7 @@ export async function givePicks(
       rankings = new Map(queries.map((q) => [q.text, ranker.rank(embedded.get(q.text)!)]));
     }
     const made =
-      (log.picks + 1) % TASTE_EVERY === 0
+      !options.chosenOnly && (log.picks + 1) % TASTE_EVERY === 0
         ? tasteOf(
             world,
             person,
@@ -284,12 +293,9 @@ export async function givePicks(
       if (!duo) break;
       asked.add(duoKeyOf(duo.query, duo.a, duo.b));
       const query = queries.find((q) => q.text === duo.query)!;
-      const side = prefer(
-        person,
-        query,
-        world.truth.images[duo.a - 1]!,
-        world.truth.images[duo.b - 1]!,
-      );
+      const side = options.skips?.(query)
+        ? null
+        : prefer(person, query, world.truth.images[duo.a - 1]!, world.truth.images[duo.b - 1]!);
       if (side === null) {
         log.skipped++;
         continue;
