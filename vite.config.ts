@@ -75,7 +75,8 @@ export default defineConfig({
       injectRegister: false,
       injectManifest: {
         globPatterns: ['**/*.{html,js,css,svg,png,webmanifest}', 'ort/*.{mjs,wasm}'],
-        globIgnores: ['models/**', 'bench/**', 'screenshot.png'],
+        // The sample library (docs/sample-library.md) is fetched only by those who try it.
+        globIgnores: ['models/**', 'bench/**', 'sample/**', 'screenshot.png'],
         // ONNX Runtime's wasm is 27 MB; it must be there offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         buildPlugins: {

@@ -307,9 +307,10 @@ async function benchColdStart(n: number, dim: number) {
   });
   const model = 'bench@1';
   const normal = gaussian(mulberry32(5));
-  // Written as a version-5 library, so that the reload below also times the one-off upgrade
-  // to version 6 (its count indexes) that an existing library goes through once.
-  let db = await openLibraryDb(name, 5);
+  // Written at the current version: commitBatch now also writes stores that a version-5 library
+  // lacks (photoMeta), so the one-off upgrade to version 6 is no longer timed here (it took
+  // 4.9-12.6 s at 100k when it was).
+  let db = await openLibraryDb(name);
   const t0 = performance.now();
   for (let at = 0; at < n; at += 1000) {
     const writes = cameraPhotoWrites(at, Math.min(1000, n - at), dim, normal);
@@ -317,9 +318,6 @@ async function benchColdStart(n: number, dim: number) {
   }
   const writeMs = performance.now() - t0;
   db.close();
-  const tUpgrade = performance.now();
-  (await openLibraryDb(name)).close();
-  const upgradeMs = performance.now() - tUpgrade;
   const heap = () =>
     (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
     NaN;
@@ -342,7 +340,6 @@ async function benchColdStart(n: number, dim: number) {
   const est = await navigator.storage.estimate();
   return {
     writeMs,
-    upgradeMs,
     countMs: t2 - t1,
     searchReadyMs: t3 - t2,
     firstSearchMs,
@@ -420,9 +417,22 @@ const api = {
       source === 'folder'
         ? folderFiles().slice(0, count)
         : await syntheticPhotos(count, 2048, 1536);
-    const baseline = await indexNaively(profileId, files);
-    const ours = await indexWithWorker(profileId, files);
-    return { images: files.length, ours, baseline };
+    // Alternating, best of two each (naive, pipeline, naive, pipeline): on a shared machine one
+    // measurement of each side, a minute apart, gave ratios that the neighbours' load decided.
+    const baselines = [await indexNaively(profileId, files)];
+    const runs = [await indexWithWorker(profileId, files)];
+    baselines.push(await indexNaively(profileId, files));
+    runs.push(await indexWithWorker(profileId, files));
+    const best = (xs: { imagesPerSecond: number }[]) =>
+      xs.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+    return {
+      images: files.length,
+      meanMB: files.reduce((a, f) => a + f.size, 0) / files.length / 1e6,
+      ours: best(runs),
+      baseline: best(baselines),
+      oursRuns: runs.map((r) => r.imagesPerSecond),
+      baselineRuns: baselines.map((r) => r.imagesPerSecond),
+    };
   },
   topK: benchTopK,
   scan: benchScan,

@@ -29,6 +29,12 @@ export const PICK_SETTINGS = {
   learningRate: 0.01,
 };
 
+/**
+ * The taste head (src/core/tuning/taste-head.ts), chosen on val by bench/taste-head-sweep.mjs;
+ * the page's own constants (workers/tuning/protocol.ts TASTE_HEAD), read from there.
+ */
+export const HEAD_SOURCE = '/workers/tuning/protocol.ts';
+
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -37,6 +43,7 @@ export async function runTasteEval({ quick = false, log = console.log } = {}) {
   const { PEOPLE, tasteQueries } = await vite.load('/src/core/eval/people.ts');
   const { queriesOfSplit } = await vite.load('/src/core/eval/ground-truth.ts');
   const { trainSettingsOf } = await vite.load('/workers/tuning/manifest-settings.ts');
+  const { TASTE_HEAD } = await vite.load(HEAD_SOURCE);
   const exp = await vite.load('/models/taste-experiment.ts');
   const { loadTinyWorld } = await vite.load('/models/tiny-world-harness.ts');
   await vite.close();
@@ -52,6 +59,7 @@ export async function runTasteEval({ quick = false, log = console.log } = {}) {
       'Node harness (models/taste-experiment.ts): the page chooser, pair rules, origin weights ' +
       'and trainer on the tiny world, not the browser; e2e/taste.spec.ts drives the page',
     settings: { ...settings, seeds, checkpoints, rerankBeauties: RERANK_BEAUTIES },
+    head: TASTE_HEAD,
     people: {},
   };
   for (const person of people) {
@@ -73,7 +81,10 @@ export async function runTasteEval({ quick = false, log = console.log } = {}) {
       base,
       rerank,
       runs: [],
+      headRuns: [],
     };
+    const headTrain = exp.headTrainer(world, TASTE_HEAD.lambda, { l2: TASTE_HEAD.l2 });
+    const lift = (m) => ({ ...m, lift: m.taste / base.taste - 1 });
     for (const strategy of ['active', 'random']) {
       for (const seed of seeds) {
         const t0 = performance.now();
@@ -90,10 +101,19 @@ export async function runTasteEval({ quick = false, log = console.log } = {}) {
           if (!adapter) continue;
           const tuned = await exp.measureTaste(world, person, test, library, adapter);
           const both = await exp.measureTaste(world, person, test, library, adapter, 0.2);
+          // The head on the very same picks, alone and on top of the adapter (matched).
+          const same = await headTrain(picks.pairs.slice(0, picks.pairsAfter[n - 1]));
+          const headSame = await exp.measureTaste(world, person, test, library, same);
+          const adapterHead = await exp.measureTaste(world, person, test, library, {
+            ...same,
+            adapter: adapter.adapter,
+          });
           at[n] = {
             pairs: picks.pairsAfter[n - 1],
             tuned: { ...tuned, lift: tuned.taste / base.taste - 1 },
             tunedRerank: { ...both, lift: both.taste / base.taste - 1 },
+            headSamePicks: lift(headSame),
+            adapterHead: lift(adapterHead),
           };
           at[n].share = at[n].tuned.lift / ceiling.lift;
           at[n].shareOfTestCeiling = at[n].tuned.lift / testCeiling.lift;
@@ -123,23 +143,74 @@ export async function runTasteEval({ quick = false, log = console.log } = {}) {
               .join(', ') +
             ` [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
         );
+        // The head's own run: its chooser sees the head (active asks what it is least sure of).
+        const h0 = performance.now();
+        const headPicks = await exp.givePicks(world, person, {
+          strategy,
+          seed,
+          total: Math.max(...checkpoints),
+          train: headTrain,
+          chooser: headTrain,
+          doubt: TASTE_HEAD.doubt,
+        });
+        const hat = {};
+        for (const n of checkpoints) {
+          const model = headPicks.adapters.get(n);
+          if (!model) continue;
+          const m = await exp.measureTaste(world, person, test, library, model);
+          const both = await exp.measureTaste(world, person, test, library, model, 0.2);
+          hat[n] = {
+            pairs: headPicks.pairsAfter[n - 1],
+            tuned: lift(m),
+            tunedRerank: lift(both),
+            share: (m.taste / base.taste - 1) / ceiling.lift,
+            shareOfTestCeiling: (m.taste / base.taste - 1) / testCeiling.lift,
+          };
+        }
+        row.headRuns.push({
+          strategy,
+          seed,
+          picks: headPicks.picks,
+          kinds: headPicks.kinds,
+          skipped: headPicks.skipped,
+          checkpoints: hat,
+          picksToHalfCeiling: checkpoints.find((n) => hat[n] && hat[n].share >= 0.5) ?? null,
+          picksToHalfTestCeiling:
+            checkpoints.find((n) => hat[n] && hat[n].shareOfTestCeiling >= 0.5) ?? null,
+          seconds: (performance.now() - h0) / 1000,
+        });
+        log(
+          `taste head ${person.id} ${strategy} seed ${seed}: ` +
+            checkpoints
+              .map((n) =>
+                hat[n]
+                  ? `${n} picks ${pct(hat[n].tuned.lift)} (${pct(hat[n].share)}, P@10 ${hat[n].tuned.precision.toFixed(3)})`
+                  : `${n}: —`,
+              )
+              .join(', ') +
+            ` [${((performance.now() - h0) / 1000).toFixed(0)} s]`,
+        );
       }
     }
     out.people[person.id] = row;
   }
-  out.summary = summarise(out, checkpoints);
+  out.summary = summarise(out, checkpoints, 'runs');
+  out.summary.head = summarise(out, checkpoints, 'headRuns');
   out.seconds = Math.round((performance.now() - started) / 1000);
   return out;
 }
 
-/** Means over seeds per person, strategy and checkpoint, and the goals read from them. */
-function summarise(out, checkpoints) {
+/**
+ * Means over seeds per person, strategy and checkpoint, and the goals read from them, for the
+ * adapter's runs (`runs`) or the taste head's own runs (`headRuns`).
+ */
+function summarise(out, checkpoints, key) {
   const last = Math.max(...checkpoints);
   const table = [];
   const goals = { people: {}, picksToHalf: {} };
   for (const [id, row] of Object.entries(out.people)) {
     for (const strategy of ['active', 'random']) {
-      const runs = row.runs.filter((r) => r.strategy === strategy);
+      const runs = row[key].filter((r) => r.strategy === strategy);
       for (const n of checkpoints) {
         const at = runs.map((r) => r.checkpoints[n]).filter(Boolean);
         if (!at.length) continue;
@@ -159,6 +230,14 @@ function summarise(out, checkpoints) {
           tunedRerank: mean(at.map((a) => a.tunedRerank.taste)),
           tunedRerankLift: mean(at.map((a) => a.tunedRerank.lift)),
           tunedRerankPrecision: mean(at.map((a) => a.tunedRerank.precision)),
+          ...(at[0].headSamePicks
+            ? {
+                headSamePicksLift: mean(at.map((a) => a.headSamePicks.lift)),
+                headSamePicksPrecision: mean(at.map((a) => a.headSamePicks.precision)),
+                adapterHeadLift: mean(at.map((a) => a.adapterHead.lift)),
+                adapterHeadPrecision: mean(at.map((a) => a.adapterHead.precision)),
+              }
+            : {}),
         });
       }
       // Runs that never get there within the last checkpoint count as twice it (censored).
@@ -208,20 +287,33 @@ function summarise(out, checkpoints) {
 
 /** The table as text, one row per person × strategy × checkpoint. */
 export function formatTasteTable(tastes) {
+  return [
+    'Adapter (DPO on the picks); head = the taste head on the same picks, alone and on the adapter:',
+    formatOne(tastes.summary, tastes),
+    '',
+    `Taste head, its own runs (λ ${tastes.head?.lambda}, chooser ${tastes.head?.doubt ?? 'margin'}):`,
+    tastes.summary.head ? formatOne(tastes.summary.head, tastes) : '(not run)',
+  ].join('\n');
+}
+
+function formatOne(summary, tastes) {
   const head =
     'person                    strategy picks  base   tuned (lift, share of val / test ceiling, P@10)  re-rank 0.2   tuned+re-rank';
-  const lines = tastes.summary.table.map(
+  const lines = summary.table.map(
     (t) =>
       `${t.person.padEnd(25)} ${t.strategy.padEnd(8)} ${String(t.picks).padStart(5)}  ${t.base.toFixed(3)}  ` +
       `${t.tuned.toFixed(3)} (${pct(t.tunedLift)}, ${pct(t.share)} / ${pct(t.shareOfTestCeiling)}, ${t.tunedPrecision.toFixed(3)} vs ${t.basePrecision.toFixed(3)})  ` +
-      `${t.rerank.toFixed(3)} (${pct(t.rerankLift)})  ${t.tunedRerank.toFixed(3)} (${pct(t.tunedRerankLift)})`,
+      `${t.rerank.toFixed(3)} (${pct(t.rerankLift)})  ${t.tunedRerank.toFixed(3)} (${pct(t.tunedRerankLift)})` +
+      (t.headSamePicksLift !== undefined
+        ? `  head ${pct(t.headSamePicksLift)} P@10 ${t.headSamePicksPrecision.toFixed(3)}, adapter+head ${pct(t.adapterHeadLift)} P@10 ${t.adapterHeadPrecision.toFixed(3)}`
+        : ''),
   );
   const ceilings = Object.entries(tastes.people).map(
     ([id, r]) =>
       `${id}: val ceiling +${pct(r.ceiling.val.lift)} (λ ${r.ceiling.val.lambda}), test ceiling +${pct(r.ceiling.test.lift)}; ` +
       `re-rank 0.2 ${pct(r.rerank[0.2].lift)}, 0.7 ${pct(r.rerank[0.7].lift)}`,
   );
-  const g = tastes.summary.goals;
+  const g = summary.goals;
   return [
     head,
     ...lines,
@@ -243,4 +335,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...tastes }, null, 2));
   console.log(JSON.stringify(tastes.summary.goals, null, 2));
+  console.log(JSON.stringify(tastes.summary.head.goals, null, 2));
 }

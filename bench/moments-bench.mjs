@@ -2,7 +2,10 @@
 // shared direction plus a random one, so unlike photos sit near cosine 0.5 as CLIP's do) with
 // planted groups of copies and of moments, and no capture times, the worst case (every pair must
 // come from the sign-bit bands). Times grouping from scratch, then a batch of new photos, and
-// reports the recall of planted pairs and how many unplanted pairs were grouped.
+// reports the recall of planted pairs and how many unplanted pairs were grouped. Each photo also has
+// a colour layout (src/core/colour-layout.ts: copies' barely differ, moments' differ in light),
+// compared on every candidate pair as the worker does; the same run also groups without layouts
+// (a library indexed before they were stored), the cost they add.
 //   node bench/moments-bench.mjs [--photos=100000] [--batch=500]
 // Prints JSON; writes nothing.
 import { tsLoader } from './ts-loader.mjs';
@@ -21,6 +24,7 @@ const loader = await tsLoader();
 const { MomentIndex } = await loader.load('/workers/moments/moment-index.ts');
 const { DEFAULT_MOMENT_THRESHOLDS } = await loader.load('/src/core/manifest.ts');
 const { quantizeBatch } = await loader.load('/src/core/int8-codec.ts');
+const { LAYOUT_BYTES } = await loader.load('/src/core/colour-layout.ts');
 
 let seed = 1;
 const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
@@ -52,6 +56,7 @@ const KINDS = [0.05, 0.18, 0.21];
 function makePhotos(first, n) {
   const vectors = new Float32Array(n * DIM);
   const label = new Int32Array(n).fill(-1);
+  const layouts = new Uint8Array(n * LAYOUT_BYTES);
   let i = 0;
   while (i < n) {
     const r = random();
@@ -59,13 +64,20 @@ function makePhotos(first, n) {
     const kind = Math.floor(random() * KINDS.length);
     const eps = KINDS[kind];
     const centre = base();
+    const picture = Uint8Array.from({ length: LAYOUT_BYTES }, () => 30 + random() * 190);
     for (let k = 0; k < size && i < n; k++, i++) {
       vectors.set(size === 1 ? centre : near(centre, eps), i * DIM);
       if (size > 1) label[i] = (first + i - k) * 4 + kind;
+      // Copies: within a grey level; moments: another light and a little noise.
+      const light = size === 1 || kind === 0 ? 1 : 0.85 + 0.3 * random();
+      const spread = size === 1 || kind === 0 ? 1 : 8;
+      for (let j = 0; j < LAYOUT_BYTES; j++) {
+        layouts[i * LAYOUT_BYTES + j] = picture[j] * light + (random() - 0.5) * 2 * spread;
+      }
     }
   }
   const ids = Uint32Array.from({ length: n }, (_, k) => first + k);
-  return { ids, vectors, label };
+  return { ids, vectors, label, layouts: { bytes: layouts, has: new Uint8Array(n).fill(1) } };
 }
 
 const t0 = performance.now();
@@ -76,13 +88,34 @@ const q = quantizeBatch(library.vectors, DIM);
 const qx = quantizeBatch(extra.vectors, DIM);
 const noTimes = (n) => new Float64Array(n).fill(NaN);
 
-const index = new MomentIndex(DIM, DEFAULT_MOMENT_THRESHOLDS);
-let t = performance.now();
-index.add(library.ids, q.codes, q.scales, noTimes(PHOTOS));
-const scratchMs = performance.now() - t;
-t = performance.now();
-index.add(extra.ids, qx.codes, qx.scales, noTimes(BATCH));
-const batchMs = performance.now() - t;
+/** Groups from scratch, then the batch: milliseconds of each, and the index. */
+function run(withLayouts) {
+  const index = new MomentIndex(DIM, DEFAULT_MOMENT_THRESHOLDS);
+  let t = performance.now();
+  index.add(
+    library.ids,
+    q.codes,
+    q.scales,
+    noTimes(PHOTOS),
+    withLayouts ? library.layouts : undefined,
+  );
+  const scratchMs = performance.now() - t;
+  t = performance.now();
+  index.add(
+    extra.ids,
+    qx.codes,
+    qx.scales,
+    noTimes(BATCH),
+    withLayouts ? extra.layouts : undefined,
+  );
+  return { index, scratchMs, batchMs: performance.now() - t };
+}
+// Without layouts first; its index is let go before the run with layouts, so that the two runs
+// share the machine's memory alike.
+const without = (({ index, ...times }) => ({ ...times, groups: index.clusters().length }))(
+  run(false),
+);
+const { index, scratchMs, batchMs } = run(true);
 
 // Recall of planted pairs; "extra" groups are planted among the new photos.
 const groupOf = new Map();
@@ -131,6 +164,12 @@ console.log(
       generateMs: Math.round(made),
       fromScratchMs: Math.round(scratchMs),
       batchMs: Math.round(batchMs),
+      withoutLayouts: {
+        fromScratchMs: Math.round(without.scratchMs),
+        batchMs: Math.round(without.batchMs),
+        groups: without.groups,
+      },
+      groups: index.clusters().length,
       plantedPairs: sum(pairs),
       recall: Number((sum(found) / sum(pairs)).toFixed(4)),
       recallCopies: recallOf(0),

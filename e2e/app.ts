@@ -227,3 +227,12 @@ export async function modelPicker(page: Page) {
   await expect(picker).toBeVisible();
   return picker;
 }
+
+/** The model the page runs, as the models' popover shows it (closed again afterwards). */
+export async function currentModel(page: Page): Promise<string> {
+  const picker = await modelPicker(page);
+  const value = await picker.inputValue();
+  await page.keyboard.press('Escape');
+  await expect(picker).toBeHidden();
+  return value;
+}

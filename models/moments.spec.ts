@@ -8,17 +8,18 @@ import {
   type MomentsFixture,
 } from './moments-harness';
 
-// The moments fixture's test split, thresholds and best-shot weights chosen on train + val.
-// Issue 23's goals (pairwise precision and recall ≥ 0.95 for copies and ≥ 0.90 for moments,
-// best shot ≥ 0.90) are NOT met with the tiny world's stand-in model, which embeds spoilings as
-// large moves (docs/moments.md, "Measured"): the floors below are today's measured levels, a
-// margin under them, so that a change that makes grouping or the best shot worse fails here.
+// The moments fixture's test split, thresholds and best-shot weights chosen on train + val (tie
+// rules picked by fitting on train and scoring on val: models/moments-ties.mjs).
+// Grouping meets issue 23's goals here (pairwise precision and recall ≥ 0.95 for copies and
+// ≥ 0.90 for moments), so they are asserted as they stand. The best shot does NOT meet its goal
+// (≥ 0.90) with the tiny world's stand-in model (docs/moments.md, "Measured"): its floor is
+// today's measured level, a margin under it, so that a change that makes it worse fails here.
 const FLOORS = {
-  copyPrecision: 0.85,
-  copyRecall: 0.55,
-  momentPrecision: 0.8,
-  momentRecall: 0.7,
-  bestShot: 0.8,
+  copyPrecision: 0.95,
+  copyRecall: 0.95,
+  momentPrecision: 0.9,
+  momentRecall: 0.9,
+  bestShot: 0.75,
 };
 
 let fixture: MomentsFixture;
@@ -32,7 +33,7 @@ describe('moments fixture', () => {
     const thresholds = chooseThresholds(fixture);
     const chosen = { ...thresholds, bestShot: chooseWeights(fixture, thresholds) };
     expect(momentThresholds(getProfile('tiny-world'))).toEqual(chosen);
-  }, 300_000);
+  }, 600_000);
 
   it('groups the test split and picks best shots at least as well as measured', () => {
     const report = measure(fixture, ['test'], momentThresholds(getProfile('tiny-world')));

@@ -16,6 +16,15 @@ import {
 import { rerank } from '../workers/search/rerank';
 import { DEFAULT_RANK } from '../workers/search/protocol';
 import type { AdapterWeights, PreferencePair, TrainSettings } from '../workers/tuning/protocol';
+import {
+  headDoubt,
+  headValues,
+  laplaceSolver,
+  standardise,
+  trainTasteHead,
+  type HeadSettings,
+  type TasteHead,
+} from '../src/core/tuning/taste-head';
 import { idsOfSplits, Scorer, trainOnWorld } from './alignment-experiment';
 import type { TinyWorld } from './tiny-world-harness';
 
@@ -40,9 +49,59 @@ interface Ranked {
   scores: number[];
 }
 
-function rankPool(world: TinyWorld, scorer: Scorer, query: Float32Array, pool: readonly number[]) {
-  const hits = scorer.scores(query, pool).sort((x, y) => y.score - x.score || x.id - y.id);
-  return { ids: hits.map((h) => h.id), scores: hits.map((h) => h.score), hits };
+/**
+ * What a taste is at ranking: an adapter (the DPO-tuned embedding), a preference head applied
+ * with weight `lambda` among the relevant results, or both. Empty = the base model.
+ */
+export interface TasteModel {
+  adapter?: AdapterWeights;
+  head?: TasteHead;
+  lambda?: number;
+  /** Train with each pair's relevance gap as a feature (κ), so relevance answers explain less of v. */
+  gap?: boolean;
+}
+
+/** Hits the re-ranker sees, as the search worker's result limit. */
+const RERANK_HITS = 200;
+
+/** A photo pool under a taste: cosines (tuned when it has an adapter) and head z-scores. */
+class PoolRanker {
+  private readonly scorer: Scorer;
+  private readonly z: Map<number, number> | undefined;
+  constructor(
+    private readonly world: TinyWorld,
+    private readonly model: TasteModel,
+    private readonly pool: readonly number[],
+  ) {
+    this.scorer = new Scorer(world, model.adapter);
+    if (model.head && model.lambda) {
+      const vectors = new Float32Array(pool.length * world.dim);
+      pool.forEach((id, i) => vectors.set(world.vectorOf(id), i * world.dim));
+      const z = standardise(headValues(model.head, vectors, pool.length, world.dim));
+      this.z = new Map(pool.map((id, i) => [id, z[i]!]));
+    }
+  }
+
+  /** The pool's order for a query: by cosine, then re-ranked (beauty, head) as the page does. */
+  rank(query: Float32Array, beauty = 0) {
+    const hits = this.scorer
+      .scores(query, this.pool)
+      .sort((x, y) => y.score - x.score || x.id - y.id);
+    if (beauty <= 0 && !this.z) {
+      return { ids: hits.map((h) => h.id), scores: hits.map((h) => h.score) };
+    }
+    const mean = hits.reduce((s, h) => s + h.score, 0) / hits.length;
+    const z = this.z;
+    const ranked = rerank(
+      hits.slice(0, RERANK_HITS).map((h) => (z ? { ...h, taste: z.get(h.id)! } : h)),
+      mean,
+      this.world.scoreIndex,
+      { ...DEFAULT_RANK, beauty },
+      -Infinity,
+      z ? { weight: this.model.lambda! } : undefined,
+    );
+    return { ids: ranked.map((h) => h.id), scores: ranked.map((h) => h.final) };
+  }
 }
 
 /** The taste metric and P@10 of `queries` over `pool`, plain or re-ranked at `beauty`. */
@@ -51,22 +110,15 @@ export async function measureTaste(
   person: SimulatedPerson,
   queries: readonly TruthQuery[],
   pool: readonly number[],
-  adapter: AdapterWeights | undefined,
+  model: TasteModel | undefined,
   beauty = 0,
 ): Promise<TasteMetrics> {
-  const scorer = new Scorer(world, adapter);
+  const ranker = new PoolRanker(world, model ?? {}, pool);
   const embedded = await world.embedQueries(queries.map((q) => q.text));
   let taste = 0;
   let precision = 0;
   for (const query of queries) {
-    const { hits } = rankPool(world, scorer, embedded.get(query.text)!, pool);
-    let top = hits.slice(0, 10).map((h) => h.id);
-    if (beauty > 0) {
-      const mean = hits.reduce((s, h) => s + h.score, 0) / hits.length;
-      top = rerank(hits.slice(0, 200), mean, world.scoreIndex, { ...DEFAULT_RANK, beauty })
-        .slice(0, 10)
-        .map((h) => h.id);
-    }
+    const top = ranker.rank(embedded.get(query.text)!, beauty).ids.slice(0, 10);
     const row = top.map((id) => world.truth.images[id - 1]!);
     taste += tasteAt(person, row) / queries.length;
     precision += precisionAt(10, row, query) / queries.length;
@@ -138,8 +190,8 @@ export interface PickLog {
   pairsAfter: number[];
   kinds: Record<'chosen' | 'like' | 'dislike', number>;
   skipped: number;
-  /** The adapter trained from scratch on the first n picks, for n = every RETRAIN_EVERY. */
-  adapters: Map<number, AdapterWeights>;
+  /** The taste trained from scratch on the first n picks, for n = every RETRAIN_EVERY. */
+  adapters: Map<number, TasteModel>;
 }
 
 /**
@@ -155,10 +207,31 @@ export async function givePicks(
     strategy: Strategy;
     seed: number;
     total: number;
-    train: (pairs: readonly PreferencePair[]) => Promise<AdapterWeights>;
+    train: (pairs: readonly PreferencePair[]) => Promise<TasteModel>;
+    /**
+     * How 'active' measures doubt: 'margin' (the chooser's smallest score gap under the current
+     * order) or 'laplace' (the head's posterior: the pair with the largest chance of being
+     * ordered wrong, |margin| / sd smallest). Default 'margin'.
+     */
+    doubt?: 'margin' | 'laplace';
+    /**
+     * The taste "Which of these two?" sees, refit before every question from all picks so far
+     * (the page refits the head in the worker's nextPair: milliseconds). Without it the chooser
+     * sees the model retrained every RETRAIN_EVERY picks.
+     */
+    chooser?: (pairs: readonly PreferencePair[]) => Promise<TasteModel>;
+    /** Only "Which of these two?" answers, no likes or dislikes (as e2e/taste.spec.ts). */
+    chosenOnly?: boolean;
+    /** The queries asked about (default: every train and val query). */
+    queries?: readonly TruthQuery[];
+    /** Queries whose pairs the person skips ("Similar: skip"), as the e2e does for some. */
+    skips?: (query: TruthQuery) => boolean;
   },
 ): Promise<PickLog> {
-  const queries = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
+  const queries = options.queries ?? [
+    ...queriesOfSplit(world.truth, 'train'),
+    ...queriesOfSplit(world.truth, 'val'),
+  ];
   const pool = idsOfSplits(world, ['train', 'val']);
   const embedded = await world.embedQueries(queries.map((q) => q.text));
   const asked = new Set<string>();
@@ -171,19 +244,18 @@ export async function givePicks(
     skipped: 0,
     adapters: new Map(),
   };
-  let adapter: AdapterWeights | undefined;
+  let model: TasteModel = {};
+  let chooserAt = 0;
   let rankings: Map<string, Ranked> | undefined;
   let round = 0;
   while (log.picks < options.total && round < options.total * 20) {
     round++;
     if (!rankings) {
-      const scorer = new Scorer(world, adapter);
-      rankings = new Map(
-        queries.map((q) => [q.text, rankPool(world, scorer, embedded.get(q.text)!, pool)]),
-      );
+      const ranker = new PoolRanker(world, model, pool);
+      rankings = new Map(queries.map((q) => [q.text, ranker.rank(embedded.get(q.text)!)]));
     }
     const made =
-      (log.picks + 1) % TASTE_EVERY === 0
+      !options.chosenOnly && (log.picks + 1) % TASTE_EVERY === 0
         ? tasteOf(
             world,
             person,
@@ -195,24 +267,35 @@ export async function givePicks(
     let pairs = made?.pairs;
     if (made) log.kinds[made.kind]++;
     else {
+      if (options.chooser && log.pairs.length > 0 && chooserAt !== log.pairs.length) {
+        chooserAt = log.pairs.length;
+        model = await options.chooser(log.pairs);
+        const ranker = new PoolRanker(world, model, pool);
+        rankings = new Map(queries.map((q) => [q.text, ranker.rank(embedded.get(q.text)!)]));
+      }
       const candidates: QueryCandidates[] = queries.map((q) => {
         const r = rankings!.get(q.text)!;
         return { query: q.text, ids: r.ids.slice(0, 20), scores: r.scores.slice(0, 20) };
       });
+      const head = model.head;
+      const solver = options.doubt === 'laplace' && head ? laplaceSolver(head) : undefined;
       const duo = choosePair(candidates, {
         strategy: options.strategy,
         seed: options.seed * 7919 + round,
         asked,
+        ...(solver && head
+          ? {
+              doubt: (_q: string, a: number, b: number) =>
+                headDoubt(head, world.vectorOf(a), world.vectorOf(b), solver),
+            }
+          : {}),
       });
       if (!duo) break;
       asked.add(duoKeyOf(duo.query, duo.a, duo.b));
       const query = queries.find((q) => q.text === duo.query)!;
-      const side = prefer(
-        person,
-        query,
-        world.truth.images[duo.a - 1]!,
-        world.truth.images[duo.b - 1]!,
-      );
+      const side = options.skips?.(query)
+        ? null
+        : prefer(person, query, world.truth.images[duo.a - 1]!, world.truth.images[duo.b - 1]!);
       if (side === null) {
         log.skipped++;
         continue;
@@ -225,8 +308,8 @@ export async function givePicks(
     log.picks++;
     log.pairsAfter.push(log.pairs.length);
     if (log.picks % RETRAIN_EVERY === 0 || log.picks === options.total) {
-      adapter = await options.train(log.pairs);
-      log.adapters.set(log.picks, adapter);
+      model = await options.train(log.pairs);
+      log.adapters.set(log.picks, model);
       rankings = undefined;
     }
   }
@@ -261,9 +344,96 @@ function tasteOf(
   return { kind: 'dislike', pairs: dislikePairs(query.text, ids, worst, new Set()) };
 }
 
+function dotOf(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += a[j]! * b[j]!;
+  return s;
+}
+
 /** Few-pick training: the pairs only (no automatic pairs), the KL over train/val photos. */
 export function pickTrainer(world: TinyWorld, settings: Partial<TrainSettings>) {
   const klPool = idsOfSplits(world, ['train', 'val']);
-  return async (pairs: readonly PreferencePair[]) =>
-    (await trainOnWorld(world, pairs, klPool, settings)).weights;
+  return async (pairs: readonly PreferencePair[]): Promise<TasteModel> => ({
+    adapter: (await trainOnWorld(world, pairs, klPool, settings)).weights,
+  });
+}
+
+/** The adapter and the head, both trained on the picks (the head on base embeddings). */
+export function adapterHeadTrainer(
+  world: TinyWorld,
+  settings: Partial<TrainSettings>,
+  lambda: number,
+  head: Partial<HeadSettings>,
+) {
+  const adapter = pickTrainer(world, settings);
+  const heads = headTrainer(world, lambda, head);
+  return async (pairs: readonly PreferencePair[]): Promise<TasteModel> => ({
+    ...(await heads(pairs)),
+    ...(await adapter(pairs)),
+  });
+}
+
+/** The picks as the head's pairs: winner and loser base embeddings, origin weights. */
+export function headPairs(
+  world: TinyWorld,
+  pairs: readonly PreferencePair[],
+  relevance?: (query: string, id: number) => number,
+) {
+  return pairs.map((p) => ({
+    winner: world.vectorOf(p.winner),
+    loser: world.vectorOf(p.loser),
+    weight: p.weight ?? 1,
+    ...(relevance
+      ? { gap: relevance(p.queryText, p.winner) - relevance(p.queryText, p.loser) }
+      : {}),
+  }));
+}
+
+/** Base relevance (rerank's: 0 at the pool's mean cosine, 1 at the best) of a photo for a query. */
+export async function relevanceOver(
+  world: TinyWorld,
+  pool: readonly number[],
+  queries: readonly string[],
+): Promise<(query: string, id: number) => number> {
+  const embeddedText = await world.embedQueries(queries);
+  const cache = new Map<string, { mean: number; span: number; q: Float32Array }>();
+  return (query, id) => {
+    let c = cache.get(query);
+    if (!c) {
+      const q = embeddedText.get(query)!;
+      const scores = pool.map((p) => dotOf(q, world.vectorOf(p)));
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      const span = Math.max(...scores) - mean || 1;
+      c = { mean, span, q };
+      cache.set(query, c);
+    }
+    return (dotOf(c.q, world.vectorOf(id)) - c.mean) / c.span;
+  };
+}
+
+/** A preference head on the picks (base embeddings), applied with weight `lambda`. */
+export function headTrainer(
+  world: TinyWorld,
+  lambda: number,
+  settings: Partial<HeadSettings>,
+  extra: Pick<TasteModel, 'gap'> = {},
+) {
+  const pool = idsOfSplits(world, ['train', 'val']);
+  const texts = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
+  const relevance = extra.gap
+    ? relevanceOver(
+        world,
+        pool,
+        texts.map((q) => q.text),
+      )
+    : undefined;
+  return async (pairs: readonly PreferencePair[]): Promise<TasteModel> => ({
+    head: trainTasteHead(
+      headPairs(world, pairs, relevance && (await relevance)),
+      world.dim,
+      settings,
+    ),
+    lambda,
+    ...extra,
+  });
 }

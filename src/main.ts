@@ -1,3 +1,5 @@
+// First: the stored light or dark choice, before anything is drawn (docs/design.md).
+import './lib/theme/apply-early';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';

@@ -107,6 +107,18 @@ export interface MomentThresholds {
   /** Moments where a photo has no capture time: similarity alone, so stricter. */
   momentWithoutTime: number;
   windowSeconds: number;
+  /**
+   * Copies by their colour layouts (src/core/colour-layout.ts), whatever the cosine: colour
+   * distance at most `colour` and structure at least `structure`. Absent, or where a photo has no
+   * layout (indexed before layouts were stored): the cosine alone decides.
+   */
+  copyLayout?: { colour: number; structure: number };
+  /**
+   * Moments: the similarity that `moment`, `momentDiameter` and `momentWithoutTime` bound is
+   * (1 − w) × cosine + w × the layouts' structure, where both photos have a layout (absent or 0,
+   * or a photo without a layout: the cosine alone).
+   */
+  structureWeight?: number;
   measured: string;
   /** How the best shot weighs its figures (absent: the moments worker's defaults). */
   bestShot?: BestShotWeights;
@@ -121,13 +133,19 @@ export interface BestShotWeights {
   taste: number;
 }
 
-/** Immich's copy figure (cosine distance 0.01 with ViT-B/32); the rest are guesses, unmeasured. */
+/**
+ * Immich's copy figure (cosine distance 0.01 with ViT-B/32); the colour-layout copy rule, which
+ * reads pixels and not the model, as chosen on the moments fixture (docs/moments.md); the rest are
+ * guesses, unmeasured. The manifest's default profile holds the same.
+ */
 export const DEFAULT_MOMENT_THRESHOLDS: MomentThresholds = {
   copy: 0.99,
   moment: 0.9,
   momentWithoutTime: 0.95,
   windowSeconds: 60,
-  measured: 'unmeasured: copy from Immich (cosine distance 0.01, ViT-B/32); moments guessed',
+  copyLayout: { colour: 2.25, structure: 0.96 },
+  measured:
+    'unmeasured: copy from Immich (cosine distance 0.01, ViT-B/32); copyLayout (pixels, not the model) from the moments fixture; moments guessed',
 };
 
 export function momentThresholds(profile: Profile): MomentThresholds {

@@ -16,7 +16,7 @@ export interface PlaceName {
 /** The place data, under the app's base URL (committed; built by scripts/build-places.mjs). */
 export const PLACES_DATA_FILE = 'places/cities.bin';
 /** The data's revision, written by the build script: a new revision is a new cached file. */
-export const PLACES_DATA_REVISION = '38bd53ebc117';
+export const PLACES_DATA_REVISION = 'f50827293a07';
 /** The service worker's cache for the place data, kept apart from model files. */
 export const PLACES_CACHE = 'lumen-places';
 

@@ -1,6 +1,7 @@
 import { decodeHeic, type FitSize } from './heic/decode-heic';
 import { MAX_PIXELS, scalesJpeg, type HeaderInfo } from './image-header';
 import type { PreparedImage } from './protocol';
+import { colourLayout } from '../../src/core/colour-layout';
 import { MEASURE_LONG_SIDE, measureSize, subjectSharpness } from '../../src/core/subject-sharpness';
 
 /** Thumbnails and model inputs share one downsized decode: shortest side at most this. */
@@ -135,12 +136,15 @@ export async function decodeImage(blob: Blob, info: HeaderInfo): Promise<Prepare
   }
 }
 
-/** The thumbnail and the model's pixels, both from one picture drawn at the working size. */
+/**
+ * The thumbnail, the model's pixels and the colour layout, all from one picture drawn at the
+ * working size.
+ */
 async function fromWorkingCopy(
   source: VideoFrame | ImageBitmap,
   width: number,
   height: number,
-): Promise<Pick<PreparedImage, 'thumbnail' | 'pixels' | 'subjectSharpness'>> {
+): Promise<Pick<PreparedImage, 'thumbnail' | 'pixels' | 'subjectSharpness' | 'colourLayout'>> {
   if (width === 0 || height === 0) throw new Error('no pixels');
   const subject = measureSubject(source);
   const canvas = new OffscreenCanvas(width, height);
@@ -150,7 +154,12 @@ async function fromWorkingCopy(
   ctx.drawImage(source, 0, 0, width, height);
   const pixels = ctx.getImageData(0, 0, width, height);
   const thumbnail = await canvas.convertToBlob({ type: 'image/webp', quality: 0.82 });
-  return { thumbnail, pixels: { data: pixels.data, width, height }, ...subject };
+  return {
+    thumbnail,
+    pixels: { data: pixels.data, width, height },
+    colourLayout: colourLayout({ data: pixels.data, width, height }),
+    ...subject,
+  };
 }
 
 /**

@@ -32,6 +32,44 @@ export function decoderCount(cores = globalThis.navigator?.hardwareConcurrency ?
   return Math.max(1, Math.min(4, Math.floor(cores / 2)));
 }
 
+/** A file saved as HEIC/HEIF, by its name or type: what a job can tell before reading it. */
+export function looksLikeHeic(file: { name: string; type: string }): boolean {
+  return /\.(heic|heif|hif)$/i.test(file.name) || /^image\/hei[cf](-sequence)?$/i.test(file.type);
+}
+
+/** What one decoder may hold while it decodes a HEIC at the 64 MP limit (docs/heic.md). */
+export const HEIC_DECODER_PEAK_GB = 0.7;
+
+/**
+ * Decoders for a job with HEICs. A HEIC is decoded whole by libheif in WebAssembly, on the
+ * decoder's own thread and without threads of its own (about 0.8 s of a core for 12 MP), so
+ * a decoder per two cores, as for JPEGs, leaves HEICs waiting on one core while the model
+ * idles: one per core, up to 4. Each decodes one full-size HEIC at a time, so N decoders hold
+ * up to N × HEIC_DECODER_PEAK_GB at once: they are kept to half the device's memory where the
+ * browser says it (navigator.deviceMemory, Chromium; 4 GB assumed elsewhere).
+ */
+export function heicDecoderCount(
+  cores = globalThis.navigator?.hardwareConcurrency ?? 2,
+  memoryGB = deviceMemory() ?? 4,
+): number {
+  const byMemory = Math.floor(memoryGB / 2 / HEIC_DECODER_PEAK_GB);
+  return Math.max(1, Math.min(4, cores, byMemory));
+}
+
+/** The decoders for a job: more when it holds HEICs (heicDecoderCount). */
+export function decodersFor(
+  files: readonly { name: string; type: string }[],
+  cores?: number,
+  memoryGB?: number,
+): number {
+  return files.some(looksLikeHeic) ? heicDecoderCount(cores, memoryGB) : decoderCount(cores);
+}
+
+function deviceMemory(): number | undefined {
+  const memory = (globalThis.navigator as { deviceMemory?: unknown } | undefined)?.deviceMemory;
+  return typeof memory === 'number' && memory > 0 ? memory : undefined;
+}
+
 /**
  * A pool of decoder workers. Requests are posted as soon as they are known, so the decoders
  * keep working while the model holds the indexing worker's thread; each goes to the decoder

@@ -2,7 +2,7 @@ import { LibraryConnection } from '../../src/core/store/db';
 import { loadPlaceLookup } from '../places/place-lookup';
 import { loadWorkerTower, type ClipVision } from '../shared/clip-models';
 import { decodeImage, sha256Hex } from './decode-image';
-import { DecoderPool, decoderCount } from './decoder-pool';
+import { DecoderPool, decodersFor } from './decoder-pool';
 import { IndexingJob } from './indexer';
 import { fillMetadata } from './metadata-fill';
 import type {
@@ -67,7 +67,7 @@ export class EmbeddingHandler implements EmbeddingApi {
         typeof Worker === 'undefined'
           ? undefined
           : new DecoderPool(
-              request.decoders ?? decoderCount(),
+              request.decoders ?? decodersFor(request.sources.map((s) => s.file)),
               index.byHash,
               loaded.model,
               !request.skipMetadata,

@@ -2,8 +2,10 @@ import { errorMessage } from '../../src/core/errors';
 import type { PhotoMetadata } from '../../src/core/photo-metadata';
 import type { LumenDb, SkippedRecord } from '../../src/core/store/db';
 import { photosWithMetadata } from '../../src/core/store/metadata-store';
+import { writeColourLayouts } from '../../src/core/store/layout-store';
 import { writeSubjectSharpness } from '../../src/core/store/sharpness-store';
 import { SUBJECT_SHARPNESS_VERSION } from '../../src/core/subject-sharpness';
+import { COLOUR_LAYOUT_VERSION } from '../../src/core/colour-layout';
 import {
   commitBatch,
   loadLibraryIndex,
@@ -465,6 +467,13 @@ export class IndexingJob {
         return value === undefined ? [] : [{ id: ids[i]!, value }];
       });
       await writeSubjectSharpness(db, SUBJECT_SHARPNESS_VERSION, rows);
+      // And the colour layouts, which tell copies and moments apart (layout-store.ts).
+      const layouts = new Map(plan.toEmbed.map((t) => [t.write, t.prepared.colourLayout]));
+      const layoutRows = writes.flatMap((w, i) => {
+        const layout = layouts.get(w);
+        return layout === undefined ? [] : [{ id: ids[i]!, layout }];
+      });
+      await writeColourLayouts(db, COLOUR_LAYOUT_VERSION, layoutRows);
     }
     for (const t of plan.toEmbed) this.#claimed.delete(t.write.fields.hash);
     if (twins.length) {

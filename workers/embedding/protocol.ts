@@ -33,6 +33,8 @@ export interface PreparedImage {
   pixels: ImagePixels;
   /** src/core/subject-sharpness.ts, measured at ≥ 512 px on the long side before downsizing. */
   subjectSharpness?: number;
+  /** src/core/colour-layout.ts, of the working copy (the moments worker's copies and moments). */
+  colourLayout?: Uint8Array;
 }
 
 export interface IndexingProgress {
@@ -86,7 +88,10 @@ export interface IndexRequest {
   sources: FileSource[];
   rootName: string;
   handle?: FileSystemDirectoryHandle;
-  /** How many decoder workers to use; by default one per two cores (benchmarks vary it). */
+  /**
+   * How many decoder workers to use; by default one per two cores, or one per core when the
+   * job holds HEICs (decoder-pool.ts' decodersFor; benchmarks vary it).
+   */
   decoders?: number;
   /**
    * For bench/indexing-bench.mjs only, which times the same photos with and without it: read

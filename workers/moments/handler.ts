@@ -1,3 +1,4 @@
+import { COLOUR_LAYOUT_VERSION, LAYOUT_BYTES } from '../../src/core/colour-layout';
 import {
   getProfile,
   modelKey,
@@ -8,12 +9,14 @@ import { getLibraryVersion, LibraryConnection, type LumenDb } from '../../src/co
 import { loadCompactMatrix } from '../../src/core/store/embedding-store';
 import { readMetaColumns } from '../../src/core/store/metadata-store';
 import { latestScores, readScores, rowLaion, rowStats } from '../../src/core/store/score-store';
+import { readColourLayouts } from '../../src/core/store/layout-store';
 import { readSubjectSharpness } from '../../src/core/store/sharpness-store';
 import { SUBJECT_SHARPNESS_VERSION } from '../../src/core/subject-sharpness';
 import { TAKEN_SOURCES } from '../../src/core/photo-metadata';
 import { appealScores } from '../aesthetics/pixel-stats';
 import { scorerKey } from '../aesthetics/scorer';
 import { rankMembers, type MemberFigures } from './best-shot';
+import { browserThumbnailDecoder, fillLayouts, type ThumbnailDecoder } from './lazy-layouts';
 import { MomentIndex, type MomentCluster } from './moment-index';
 import type {
   MomentGroup,
@@ -30,12 +33,20 @@ interface State {
   profileId: string;
   index: MomentIndex;
   libraryVersion: number;
+  /** Photos whose layout was measured from their thumbnails, or tried (once per worker). */
+  triedLayouts: Set<number>;
 }
 
 /** The moments worker: groups from the stored vectors, updated as the library changes. */
 export class MomentsHandler implements MomentsApi {
   #library = new LibraryConnection();
   #state: State | undefined;
+  readonly #decode: ThumbnailDecoder | null;
+
+  /** `decode`: how stored thumbnails are decoded for missing layouts (none: left missing). */
+  constructor(decode: ThumbnailDecoder | null = browserThumbnailDecoder()) {
+    this.#decode = decode;
+  }
 
   async groups(
     request: MomentsRequest,
@@ -50,13 +61,14 @@ export class MomentsHandler implements MomentsApi {
         profileId: profile.id,
         index: new MomentIndex(dim, momentThresholds(profile)),
         libraryVersion: -1,
+        triedLayouts: new Set(),
       };
     }
     const state = this.#state;
     const incremental = state.libraryVersion >= 0;
     const libraryVersion = await getLibraryVersion(db);
     if (libraryVersion !== state.libraryVersion) {
-      await update(db, state.index, modelKey(profile.clip), dim, onProgress);
+      await update(db, state, modelKey(profile.clip), dim, this.#decode, onProgress);
       state.libraryVersion = libraryVersion;
     }
     const clusters = state.index.clusters();
@@ -77,36 +89,63 @@ export class MomentsHandler implements MomentsApi {
   }
 }
 
-/** Brings the index to the stored library: removed photos out, new or changed vectors in. */
+/**
+ * Brings the index to the stored library: removed photos out, new or changed vectors in, and
+ * photos that gained a colour layout in again.
+ */
 async function update(
   db: LumenDb,
-  index: MomentIndex,
+  state: State,
   model: string,
   dim: number,
+  decode: ThumbnailDecoder | null,
   onProgress?: (p: MomentsProgress) => void,
 ): Promise<void> {
-  const [matrix, meta] = await Promise.all([
+  const { index } = state;
+  const [matrix, meta, layouts] = await Promise.all([
     loadCompactMatrix(db, model, dim),
     readMetaColumns(db),
+    readColourLayouts(db, COLOUR_LAYOUT_VERSION),
   ]);
   const times = new Map<number, number>();
   meta.ids.forEach((id, i) => {
     if (meta.takenSource[i]! >= FROM_EXIF) times.set(id, meta.takenAt[i]!);
   });
+  // Photos indexed before layouts were stored: measured once from their stored thumbnails.
+  const missing = Array.from(matrix.ids).filter(
+    (id) => !layouts.has(id) && !state.triedLayouts.has(id),
+  );
+  if (decode && missing.length > 0) {
+    for (const id of missing) state.triedLayouts.add(id);
+    await fillLayouts(db, missing, layouts, decode, (done, total) =>
+      onProgress?.({ state: 'running', done, total }),
+    );
+  }
   const present = new Set(matrix.ids);
   index.remove(index.ids().filter((id) => !present.has(id)));
   const rows: number[] = [];
   matrix.ids.forEach((id, row) => {
-    if (index.scaleOf(id) !== matrix.scales[row]) rows.push(row);
+    const gained = layouts.has(id) && index.has(id) && !index.hasLayout(id);
+    if (index.scaleOf(id) !== matrix.scales[row] || gained) rows.push(row);
   });
   onProgress?.({ state: 'running', done: 0, total: rows.length });
   const codes = new Int8Array(rows.length * dim);
   rows.forEach((row, k) => codes.set(matrix.codes.subarray(row * dim, (row + 1) * dim), k * dim));
+  // A photo still without a layout (no thumbnail) groups by the cosine alone.
+  const bytes = new Uint8Array(rows.length * LAYOUT_BYTES);
+  const has = new Uint8Array(rows.length);
+  rows.forEach((row, k) => {
+    const layout = layouts.get(matrix.ids[row]!);
+    if (!layout) return;
+    bytes.set(layout, k * LAYOUT_BYTES);
+    has[k] = 1;
+  });
   index.add(
     Uint32Array.from(rows, (row) => matrix.ids[row]!),
     codes,
     Float32Array.from(rows, (row) => matrix.scales[row]!),
     Float64Array.from(rows, (row) => times.get(matrix.ids[row]!) ?? Number.NaN),
+    { bytes, has },
   );
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MomentThresholds } from '../../src/core/manifest';
+import { LAYOUT_BYTES } from '../../src/core/colour-layout';
 import { quantizeBatch } from '../../src/core/int8-codec';
 import { MomentIndex } from './moment-index';
 
@@ -28,11 +29,40 @@ function atCosine(a: number[], c: number): number[] {
   return a.map((x, j) => c * x + Math.sqrt(1 - c * c) * ortho[j]!);
 }
 
-function add(index: MomentIndex, ids: number[], vectors: number[][], times?: number[]): void {
+/** `layouts[i]`: photo i's colour layout, or null for none (indexed before layouts). */
+function add(
+  index: MomentIndex,
+  ids: number[],
+  vectors: number[][],
+  times?: number[],
+  layouts?: (Uint8Array | null)[],
+): void {
   const q = quantizeBatch(Float32Array.from(vectors.flat()), DIM);
   const t = Float64Array.from(times ?? ids.map(() => NaN));
-  index.add(Uint32Array.from(ids), q.codes, q.scales, t);
+  if (!layouts) return index.add(Uint32Array.from(ids), q.codes, q.scales, t);
+  const bytes = new Uint8Array(ids.length * LAYOUT_BYTES);
+  layouts.forEach((l, i) => l && bytes.set(l, i * LAYOUT_BYTES));
+  const has = Uint8Array.from(layouts, (l) => (l ? 1 : 0));
+  index.add(Uint32Array.from(ids), q.codes, q.scales, t, { bytes, has });
 }
+
+/** A colour layout: an 8 × 8 grid of grey levels from `cell(x, y)`, scaled by `light`. */
+function layoutOf(cell: (x: number, y: number) => number, light = 1): Uint8Array {
+  const out = new Uint8Array(LAYOUT_BYTES);
+  for (let y = 0; y < 8; y++)
+    for (let x = 0; x < 8; x++)
+      out.fill(Math.round(cell(x, y) * light), (y * 8 + x) * 3, (y * 8 + x + 1) * 3);
+  return out;
+}
+const sceneA = (x: number, y: number) => 40 + 20 * x + (x > 2 && x < 6 && y > 2 ? 100 : 0);
+const sceneB = (x: number, y: number) => 200 - 15 * y + (x < 3 ? 30 : 0);
+/** Layout rules as the tiny world's manifest sets them (values of that order). */
+const TL: MomentThresholds = {
+  ...T,
+  copyLayout: { colour: 2, structure: 0.96 },
+  structureWeight: 0.5,
+  moment: 0.75,
+};
 
 const groupsOf = (index: MomentIndex) => index.clusters().map((c) => c.members);
 
@@ -134,5 +164,48 @@ describe('MomentIndex', () => {
     expect(
       groupsOf(scratch).every((g) => planted.some((p) => g.every((id) => p.includes(id)))),
     ).toBe(true);
+  });
+
+  it('finds a copy by its colour layout where the cosine alone misses it', () => {
+    const index = new MomentIndex(DIM, TL);
+    const a = randomUnit();
+    const same = layoutOf(sceneA);
+    add(index, [1, 2], [a, atCosine(a, 0.95)], undefined, [same, layoutOf(sceneA, 1.005)]);
+    expect(index.clusters()).toEqual([{ members: [1, 2], copySets: [[1, 2]] }]);
+    // Without layouts (a library indexed before them), the cosine alone decides: not a copy.
+    const old = new MomentIndex(DIM, TL);
+    add(old, [1, 2], [a, atCosine(a, 0.95)], undefined, [null, null]);
+    expect(old.clusters()).toEqual([]);
+    expect([index.hasLayout(1), old.hasLayout(1)]).toEqual([true, false]);
+    // Once the old library's photo gains a layout (measured from its thumbnail), it is a copy.
+    add(old, [1, 2], [a, atCosine(a, 0.95)], undefined, [same, layoutOf(sceneA, 1.005)]);
+    expect(old.clusters()).toEqual([{ members: [1, 2], copySets: [[1, 2]] }]);
+  });
+
+  it('never calls two shots taken at different times copies, however alike', () => {
+    const index = new MomentIndex(DIM, TL);
+    const a = randomUnit();
+    const same = layoutOf(sceneA);
+    // Two frames of a burst, 2 s apart: identical by cosine and layout, but a moment.
+    add(index, [1, 2], [a, atCosine(a, 0.999)], [0, 2000], [same, same]);
+    expect(index.clusters()).toEqual([{ members: [1, 2], copySets: [] }]);
+    // The same frame's copy keeps its time (or has none): a copy.
+    add(index, [3], [atCosine(a, 0.999)], [0], [same]);
+    expect(index.clusters()[0]!.copySets).toEqual([[1, 3]]);
+  });
+
+  it('links a moment by structure where the cosine is low, but not a lookalike', () => {
+    const index = new MomentIndex(DIM, TL);
+    const a = randomUnit();
+    // A darker frame of the same scene 3 s later (cosine 0.6: the model sees the spoiling), and
+    // the same subject on another background 3 s after that (cosine 0.85).
+    add(
+      index,
+      [1, 2, 3],
+      [a, atCosine(a, 0.6), atCosine(a, 0.85)],
+      [0, 3000, 6000],
+      [layoutOf(sceneA), layoutOf(sceneA, 0.6), layoutOf(sceneB)],
+    );
+    expect(groupsOf(index)).toEqual([[1, 2]]);
   });
 });

@@ -1,3 +1,4 @@
+import { LAYOUT_BYTES, layoutColourDistance, layoutStructure } from '../../src/core/colour-layout';
 import type { MomentThresholds } from '../../src/core/manifest';
 import { completeLinkage, type PairJudge } from './linkage';
 import {
@@ -14,8 +15,8 @@ import {
  *
  * Candidate pairs come from two places: capture times (each photo with the shots within
  * `windowSeconds` after it) and sign-bit bands (SignBands), for copies and photos without a
- * time. Each candidate is judged on its cosine (int8 codes, as stored) and kept as an edge if it
- * could group. Groups are then formed per connected component of the edges by complete linkage
+ * time. Each candidate is judged on its cosine (int8 codes, as stored) and, where both photos have
+ * one, their colour layouts (src/core/colour-layout.ts), and kept as an edge if it could group. Groups are then formed per connected component of the edges by complete linkage
  * (linkage.ts), so a chain of similar photos never joins unlike photos at its ends. Adding or
  * removing photos regroups only the components they touch, which gives the same groups as
  * grouping everything from scratch.
@@ -27,6 +28,21 @@ export interface MomentCluster {
   /** Subsets of two or more photos that are copies of each other. */
   copySets: number[][];
 }
+
+/** Colour layouts of a batch: `bytes` n × LAYOUT_BYTES, `has[i]` 1 where photo i has one. */
+export interface BatchLayouts {
+  bytes: Uint8Array;
+  has: Uint8Array;
+}
+
+/**
+ * An edge's weight: copies weigh COPY_WEIGHT + cosine, so that they always link before any moment
+ * does; moments weigh their similarity (cosine, or cosine blended with structure).
+ */
+const COPY_WEIGHT = 2;
+
+/** Capture times this far apart or more are two shots, never copies of one (EXIF counts seconds). */
+const SAME_SHOT_MS = 1000;
 
 /** Most later shots a photo is paired with by time (a burst longer than this chains through). */
 const TIME_NEIGHBOURS = 48;
@@ -46,6 +62,10 @@ export class MomentIndex {
   #times = new Float64Array(0);
   #ids = new Uint32Array(0);
   #alive = new Uint8Array(0);
+  #layouts = new Uint8Array(0);
+  #hasLayout = new Uint8Array(0);
+  /** Each layout's mean red, green and blue (three a slot): #meanColourGap. */
+  #layoutMeans = new Float64Array(0);
   #n = 0;
   #slotOf = new Map<number, number>();
   #edges: Map<number, number>[] = [];
@@ -71,6 +91,12 @@ export class MomentIndex {
     return this.#slotOf.has(id);
   }
 
+  /** Whether a photo was added with a colour layout. */
+  hasLayout(id: number): boolean {
+    const slot = this.#slotOf.get(id);
+    return slot !== undefined && this.#hasLayout[slot] === 1;
+  }
+
   /** The int8 scale a photo's vector was added with (a changed vector has another). */
   scaleOf(id: number): number | undefined {
     const slot = this.#slotOf.get(id);
@@ -91,10 +117,16 @@ export class MomentIndex {
   }
 
   /**
-   * Adds photos: int8 codes (n × dim) with their scales, and capture times in ms (NaN: none).
-   * A photo already held is replaced.
+   * Adds photos: int8 codes (n × dim) with their scales, capture times in ms (NaN: none) and,
+   * optionally, colour layouts. A photo already held is replaced.
    */
-  add(ids: Uint32Array, codes: Int8Array, scales: Float32Array, times: Float64Array): void {
+  add(
+    ids: Uint32Array,
+    codes: Int8Array,
+    scales: Float32Array,
+    times: Float64Array,
+    layouts?: BatchLayouts,
+  ): void {
     this.remove(Array.from(ids).filter((id) => this.#slotOf.has(id)));
     const n = ids.length;
     const first = this.#n;
@@ -104,6 +136,20 @@ export class MomentIndex {
     this.#scales.set(scales.subarray(0, n), first);
     this.#times.set(times.subarray(0, n), first);
     this.#ids.set(ids, first);
+    if (layouts) {
+      this.#layouts.set(layouts.bytes.subarray(0, n * LAYOUT_BYTES), first * LAYOUT_BYTES);
+      this.#hasLayout.set(layouts.has.subarray(0, n), first);
+      for (let i = 0; i < n; i++) {
+        const at = (first + i) * LAYOUT_BYTES;
+        for (let c = 0; c < 3; c++) {
+          let sum = 0;
+          for (let k = c; k < LAYOUT_BYTES; k += 3) sum += this.#layouts[at + k]!;
+          this.#layoutMeans[(first + i) * 3 + c] = sum / (LAYOUT_BYTES / 3);
+        }
+      }
+    } else {
+      this.#hasLayout.fill(0, first, first + n);
+    }
     const slots = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       slots[i] = first + i;
@@ -116,10 +162,10 @@ export class MomentIndex {
     const touched = new Set<number>(slots);
     const judge = (a: number, b: number) => {
       if (a === b || this.#edges[a]!.has(b)) return;
-      const sim = this.similarity(a, b);
-      if (!this.#canGroup(a, b, sim)) return;
-      this.#edges[a]!.set(b, sim);
-      this.#edges[b]!.set(a, sim);
+      const w = this.#weigh(a, b);
+      if (!this.#canGroup(a, b, w)) return;
+      this.#edges[a]!.set(b, w);
+      this.#edges[b]!.set(a, w);
       touched.add(a).add(b);
     };
     const bandJudge = (a: number, b: number) => {
@@ -176,10 +222,10 @@ export class MomentIndex {
       if (seen.has(cluster) || cluster.length < 2) continue;
       seen.add(cluster);
       const copyJudge: PairJudge = (a, b) => {
-        const sim = this.similarity(a, b);
-        return sim >= this.#t.copy ? sim : null;
+        const w = this.#edges[a]!.get(b) ?? this.#weigh(a, b);
+        return w >= COPY_WEIGHT ? w : null;
       };
-      const edges = this.#edgeList(cluster, (sim) => sim >= this.#t.copy);
+      const edges = this.#edgeList(cluster, (w) => w >= COPY_WEIGHT);
       const copySets = completeLinkage(cluster, edges, copyJudge, () => true)
         .filter((c) => c.length > 1)
         .map((c) => this.#toIds(c));
@@ -196,20 +242,65 @@ export class MomentIndex {
     return !Number.isNaN(this.#times[slot]!);
   }
 
-  /** Whether two photos are similar enough to link (an edge that may merge their groups). */
-  #canGroup(a: number, b: number, sim: number): boolean {
+  /**
+   * A pair's weight: COPY_WEIGHT + cosine for copies (cosine at least `copy`, or colour layouts
+   * within `copyLayout`), else the moment similarity: the cosine, blended with the layouts'
+   * structure by `structureWeight` where both photos have a layout. Two photos taken at different
+   * times (both known, a second or more apart) are never copies: a copy keeps its original's
+   * capture time or has none, while frames of a burst each have their own (Immich's users object
+   * to bursts reported as duplicates, issue 23).
+   */
+  #weigh(a: number, b: number): number {
     const t = this.#t;
-    if (sim >= t.copy) return true;
-    if (this.#hasTime(a) && this.#hasTime(b)) return sim >= t.moment;
-    return sim >= t.momentWithoutTime;
+    const sim = this.similarity(a, b);
+    const copyTimes = !(Math.abs(this.#times[a]! - this.#times[b]!) >= SAME_SHOT_MS);
+    if (copyTimes && sim >= t.copy) return COPY_WEIGHT + sim;
+    const w = t.structureWeight ?? 0;
+    if ((!t.copyLayout && w === 0) || !this.#hasLayout[a] || !this.#hasLayout[b]) return sim;
+    const layouts = this.#layouts;
+    const [ao, bo] = [a * LAYOUT_BYTES, b * LAYOUT_BYTES];
+    let structure: number | undefined;
+    const copy = t.copyLayout;
+    if (
+      copy &&
+      copyTimes &&
+      this.#meanColourGap(a, b) <= copy.colour &&
+      layoutColourDistance(layouts, ao, layouts, bo) <= copy.colour &&
+      (structure = layoutStructure(layouts, ao, layouts, bo)) >= copy.structure
+    ) {
+      return COPY_WEIGHT + sim;
+    }
+    if (w === 0) return sim;
+    structure ??= layoutStructure(layouts, ao, layouts, bo);
+    return (1 - w) * sim + w * structure;
+  }
+
+  /**
+   * The RMS over red, green and blue of the two layouts' mean colour differences: never more
+   * than their colour distance (the mean of a cell's differences is at most their RMS), so a
+   * pair it puts past `copyLayout.colour` is rejected for three subtractions, not 48.
+   */
+  #meanColourGap(a: number, b: number): number {
+    const m = this.#layoutMeans;
+    let sum = 0;
+    for (let c = 0; c < 3; c++) sum += (m[a * 3 + c]! - m[b * 3 + c]!) ** 2;
+    return Math.sqrt(sum / 3) - 1e-9;
+  }
+
+  /** Whether two photos are similar enough to link (an edge that may merge their groups). */
+  #canGroup(a: number, b: number, w: number): boolean {
+    const t = this.#t;
+    if (w >= COPY_WEIGHT) return true;
+    if (this.#hasTime(a) && this.#hasTime(b)) return w >= t.moment;
+    return w >= t.momentWithoutTime;
   }
 
   /** Whether two photos may share a group at all (asked of every pair: the diameter bound). */
-  #canShare(a: number, b: number, sim: number): boolean {
+  #canShare(a: number, b: number, w: number): boolean {
     const t = this.#t;
-    if (sim >= t.copy) return true;
-    if (this.#hasTime(a) && this.#hasTime(b)) return sim >= (t.momentDiameter ?? t.moment);
-    return sim >= t.momentWithoutTime;
+    if (w >= COPY_WEIGHT) return true;
+    if (this.#hasTime(a) && this.#hasTime(b)) return w >= (t.momentDiameter ?? t.moment);
+    return w >= t.momentWithoutTime;
   }
 
   /** A group's shots with times must follow each other within the window: a burst, a moment. */
@@ -267,8 +358,8 @@ export class MomentIndex {
         }
       }
       const judge: PairJudge = (a, b) => {
-        const sim = this.#edges[a]!.get(b) ?? this.similarity(a, b);
-        return this.#canShare(a, b, sim) ? sim : null;
+        const w = this.#edges[a]!.get(b) ?? this.#weigh(a, b);
+        return this.#canShare(a, b, w) ? w : null;
       };
       const groups = completeLinkage(
         component,
@@ -297,6 +388,9 @@ export class MomentIndex {
     this.#times = grow(this.#times, (k) => new Float64Array(k));
     this.#ids = grow(this.#ids, (k) => new Uint32Array(k));
     this.#alive = grow(this.#alive, (k) => new Uint8Array(k));
+    this.#layouts = grow(this.#layouts, (k) => new Uint8Array(k), LAYOUT_BYTES);
+    this.#hasLayout = grow(this.#hasLayout, (k) => new Uint8Array(k));
+    this.#layoutMeans = grow(this.#layoutMeans, (k) => new Float64Array(k), 3);
     this.#signs = grow(this.#signs, (k) => new Uint32Array(k), 2);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * GPS position → place name, offline: GeoNames cities (public/places/cities.bin) in a
- * kd-tree on the sphere (kdbush + geokdbush), built in the worker that asks, on first use.
+ * kd-tree on the sphere (kdbush + geokdbush), loaded in the worker that asks, on first use.
+ * The file comes as the finished tree of all towns, with its reach mask.
  */
 import KDBush from 'kdbush';
 import { around, distance } from 'geokdbush';
@@ -29,25 +30,34 @@ const MIN_POPULATION = 1000;
 const BIG_CITY_KM = 1;
 /** How many of the nearest towns are weighed: enough that a smaller, nearer one is rarely missed. */
 const NEAREST = 4;
-/** kd-tree leaf size: geokdbush weighs a whole leaf at once; 16 was fastest here (bench). */
+/**
+ * Leaf size of the big cities' kd-tree (the tree of all towns comes built in the file, with
+ * the build script's leaf size, also 16): geokdbush weighs a whole leaf at once; 16 was
+ * fastest here (bench).
+ */
 const NODE_SIZE = 16;
 
 function radiusKm(population: number): number {
   return Math.sqrt(Math.max(population, MIN_POPULATION) / (Math.PI * PEOPLE_PER_KM2));
 }
 
-function indexOf(table: PlacesTable, ids: Iterable<number>): { index: KDBush; ids: number[] } {
-  const kept = [...ids];
-  const index = new KDBush(Math.max(kept.length, 1), NODE_SIZE);
-  for (const id of kept) index.add(table.lon[id]!, table.lat[id]!);
+/** The cities at least BIG_CITY_KM wide, in a tree of their own (a few thousand: quick to sort). */
+function bigCityIndex(table: PlacesTable, ids: number[]): KDBush {
   // KDBush cannot be empty: a stand-in point that maps to no town, so it is never chosen.
-  if (kept.length === 0) index.add(0, 90);
-  return { index: index.finish(), ids: kept };
+  const index = new KDBush(Math.max(ids.length, 1), NODE_SIZE);
+  for (const id of ids) index.add(table.lon[id]!, table.lat[id]!);
+  if (ids.length === 0) index.add(0, 90);
+  return index.finish();
 }
 
 /** Builds the lookup from the place data's bytes (pure: Node specs and the bench use it). */
 export function buildPlaceIndex(bytes: ArrayBuffer | Uint8Array): PlaceLookup {
   const table = decodePlacesFile(bytes);
+  // The mask shipped in the file marks cells within its reach: another reach needs another.
+  const mask =
+    table.reachKm === MAX_PLACE_KM
+      ? table.reach
+      : new ReachMask(table.lat, table.lon, MAX_PLACE_KM);
   const radius = new Float64Array(table.count);
   const big: number[] = [];
   let biggestKm = 0;
@@ -56,12 +66,7 @@ export function buildPlaceIndex(bytes: ArrayBuffer | Uint8Array): PlaceLookup {
     if (radius[i]! >= BIG_CITY_KM) big.push(i);
     biggestKm = Math.max(biggestKm, radius[i]!);
   }
-  const all = indexOf(
-    table,
-    Array.from({ length: table.count }, (_, i) => i),
-  );
-  const bigOnes = indexOf(table, big);
-  const mask = new ReachMask(table.lat, table.lon, MAX_PLACE_KM);
+  const bigOnes = bigCityIndex(table, big);
 
   return (lat, lon) => {
     if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90) return undefined;
@@ -75,19 +80,20 @@ export function buildPlaceIndex(bytes: ArrayBuffer | Uint8Array): PlaceLookup {
         bestScore = score;
       }
     };
-    for (const i of around(all.index, lon, lat, NEAREST, MAX_PLACE_KM)) weigh(all.ids[i]!);
+    // The file's tree: its ids are city numbers.
+    for (const id of around(table.tree, lon, lat, NEAREST, MAX_PLACE_KM)) weigh(id);
     if (best < 0) return undefined;
     // A big city wins only if its edge is nearer than the best town's: its centre lies within
     // bestScore + its radius, and no radius exceeds biggestKm.
     const reach = Math.min(MAX_PLACE_KM, bestScore + biggestKm);
     if (reach > 0 && big.length > 0) {
-      for (const i of around(bigOnes.index, lon, lat, Infinity, reach)) weigh(bigOnes.ids[i]!);
+      for (const i of around(bigOnes, lon, lat, Infinity, reach)) weigh(big[i]!);
     }
-    const region = table.regions[best];
+    const region = table.region(best);
     return {
-      place: table.names[best]!,
+      place: table.name(best),
       ...(region ? { region } : {}),
-      country: table.countries[best]!,
+      country: table.country(best),
     };
   };
 }

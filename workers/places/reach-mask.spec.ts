@@ -1,7 +1,7 @@
 import { distance } from 'geokdbush';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../tuning/random';
-import { ReachMask } from './reach-mask';
+import { REACH_MASK_BYTES, ReachMask } from './reach-mask';
 
 /** The point `km` from (lat, lon) on the initial bearing `bearingDeg` (great circle). */
 function destination(lat: number, lon: number, km: number, bearingDeg: number): [number, number] {
@@ -58,5 +58,27 @@ describe('the cells within reach of a town', () => {
   it('holds a whole polar cap around a town near the pole', () => {
     expect(mask.mayReach(90, -170)).toBe(true);
     expect(mask.mayReach(89.8, -140)).toBe(true);
+  });
+});
+
+describe('a mask shipped as bits', () => {
+  it('answers as the mask it was made from', () => {
+    const made = new ReachMask(
+      towns.map((t) => t[1]),
+      towns.map((t) => t[2]),
+      50,
+    );
+    const shipped = ReachMask.fromBits(Uint8Array.from(made.bits));
+    const random = mulberry32(11);
+    for (let i = 0; i < 5000; i++) {
+      const lat = random() * 180 - 90;
+      const lon = random() * 360 - 180;
+      expect(shipped.mayReach(lat, lon)).toBe(made.mayReach(lat, lon));
+    }
+    expect(shipped.mayReach(38.7, -9.1)).toBe(true);
+  });
+
+  it('refuses bits of the wrong size', () => {
+    expect(() => ReachMask.fromBits(new Uint8Array(REACH_MASK_BYTES - 1))).toThrow('wrong size');
   });
 });

@@ -19,11 +19,25 @@ const colOf = (lon: number) => {
   return Math.min(COLS - 1, Math.floor(wrapped / CELL_DEG));
 };
 
+/** Bytes of a mask: one bit per cell, row by row from the south pole, west to east from −180°. */
+export const REACH_MASK_BYTES = (ROWS * COLS) / 8;
+
 export class ReachMask {
-  private readonly cells = new Uint8Array(ROWS * COLS);
+  /** Bit `row * COLS + col`, least significant bit first. */
+  readonly bits: Uint8Array;
+
+  /**
+   * A mask shipped in the place data (built by the same constructor when the file was made),
+   * so a worker need not mark 130,000 towns' cells itself.
+   */
+  static fromBits(bits: Uint8Array): ReachMask {
+    if (bits.length !== REACH_MASK_BYTES) throw new Error('A reach mask has the wrong size');
+    return new ReachMask([], [], 0, bits);
+  }
 
   /** Marks every cell that a circle of `km` around any of the points touches. */
-  constructor(lat: ArrayLike<number>, lon: ArrayLike<number>, km: number) {
+  constructor(lat: ArrayLike<number>, lon: ArrayLike<number>, km: number, bits?: Uint8Array) {
+    this.bits = bits ?? new Uint8Array(REACH_MASK_BYTES);
     const reach = km / EARTH_KM; // radians of arc
     const dLat = reach / RAD + MARGIN_DEG;
     for (let i = 0; i < lat.length; i++) {
@@ -36,7 +50,8 @@ export class ReachMask {
       const lastCol = wholeRow ? COLS - 1 : Math.floor((lon[i]! + dLon + 180) / CELL_DEG);
       for (let row = rowOf(la - dLat); row <= rowOf(la + dLat); row++) {
         for (let col = firstCol; col <= lastCol; col++) {
-          this.cells[row * COLS + (((col % COLS) + COLS) % COLS)] = 1;
+          const cell = row * COLS + (((col % COLS) + COLS) % COLS);
+          this.bits[cell >> 3]! |= 1 << (cell & 7);
         }
       }
     }
@@ -44,6 +59,7 @@ export class ReachMask {
 
   /** False where no town can be within reach; true where one may be. */
   mayReach(lat: number, lon: number): boolean {
-    return this.cells[rowOf(lat) * COLS + colOf(lon)] === 1;
+    const cell = rowOf(lat) * COLS + colOf(lon);
+    return (this.bits[cell >> 3]! & (1 << (cell & 7))) !== 0;
   }
 }

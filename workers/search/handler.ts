@@ -11,6 +11,7 @@ import type { LoadRequest, LoadedModel, ModelLoadProgress } from '../embedding/p
 import { loadWorkerTower, type ClipText } from '../shared/clip-models';
 import { transformQuery, tunedEmbedding, tunedScales } from '../tuning/adapter';
 import { decodeAdapter } from '../tuning/adapter-codec';
+import { headZInt8 } from '../../src/core/tuning/taste-head';
 import type { AdapterWeights } from '../tuning/protocol';
 import { getMetadataVersion } from '../../src/core/store/metadata-store';
 import { MetaColumns } from './meta-columns';
@@ -36,6 +37,8 @@ interface TunedView {
   version: number;
   weights: AdapterWeights;
   scales: Float32Array;
+  /** The taste head's z per scan row and its weight, when the adapter file carries one. */
+  taste?: { z: Float32Array; lambda: number };
 }
 
 /**
@@ -135,10 +138,19 @@ export class SearchHandler implements SearchApi {
     if (cached?.version === version) return cached;
     const record = await getAdapter(db, id);
     if (!record || record.baseModel !== model) return undefined;
-    const { weights } = decodeAdapter(record.bytes);
+    const { weights, summary } = decodeAdapter(record.bytes);
     // From the int8 codes: each photo's scale cancels, so the folded norm replaces it.
     const { codes, dim } = scan.matrix;
-    const view = { version, weights, scales: tunedScales(weights, codes, scan.size, dim) };
+    const view: TunedView = {
+      version,
+      weights,
+      scales: tunedScales(weights, codes, scan.size, dim),
+    };
+    // A taste's head (issue 22): its z over the base vectors of this library, once per version.
+    if (summary.head && summary.head.w.length === dim) {
+      const z = headZInt8(summary.head.w, codes, scan.matrix.scales, scan.size, dim);
+      view.taste = { z, lambda: summary.head.lambda };
+    }
     // Views of an older library version are stale; keep the rest for instant switching.
     for (const [key, v] of this.#adapters) if (v.version !== version) this.#adapters.delete(key);
     this.#adapters.set(id, view);
@@ -161,7 +173,7 @@ export class SearchHandler implements SearchApi {
     const excludeRow = exclude === undefined ? -1 : scan.rowOf(exclude);
     // The filter is a list of rows before the scan picks any candidate.
     const rows = filters(options.filter) ? meta.rows(options.filter) : undefined;
-    let hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[];
+    let hits: { id: number; score: number; tuned?: RankedHit['tuned']; taste?: number }[];
     let mean: number;
     let best: number | undefined;
     if (tuned) {
@@ -177,14 +189,17 @@ export class SearchHandler implements SearchApi {
       const base = scan.search(query, options.limit, undefined, excludeRow, rows);
       const baseRank = new Map(base.hits.map((h, i) => [h.id, i + 1]));
       ({ mean, best } = ranked);
+      const z = tuned.taste?.z;
       hits = ranked.hits.map((h, i) => ({
         ...h,
         tuned: { rank: i + 1, baseRank: baseRank.get(h.id) ?? null },
+        ...(z ? { taste: z[scan.rowOf(h.id)] ?? 0 } : {}),
       }));
     } else {
       ({ hits, mean, best } = scan.search(query, options.limit, undefined, excludeRow, rows));
     }
-    const ranked = rerank(hits, mean, scores, options.rank, best);
+    const nudge = tuned?.taste ? { weight: tuned.taste.lambda } : undefined;
+    const ranked = rerank(hits, mean, scores, options.rank, best, nudge);
     for (const h of ranked) {
       const t = meta.takenAt[scan.rowOf(h.id)]!;
       if (!Number.isNaN(t)) h.takenAt = t;

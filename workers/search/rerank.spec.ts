@@ -133,4 +133,28 @@ describe('rerank', () => {
     const order = rerank(hits.slice(0, 4), 0.3, undefined, opts({ beauty: 1 })).map((h) => h.id);
     expect(order).toEqual([1, 2, 3, 4]);
   });
+
+  describe('a taste head', () => {
+    // Photo 5 (irrelevant) and photo 4 (relevant, last of the head) carry the strongest taste.
+    const tasted = hits.map((h) => ({ ...h, taste: h.id === 4 || h.id === 5 ? 3 : -0.5 }));
+
+    it('lifts the relevant photo the taste likes, in cosine units', () => {
+      // 0.1 of the span 0.6 = relevance 0.17 per z: photo 4 (0.83) + 0.5 beats 1 (1.0) − 0.08.
+      const order = rerank(tasted, 0.3, index, opts({}), -Infinity, { weight: 0.1 });
+      expect(order.map((h) => h.id)).toEqual([4, 1, 2, 3, 5, 6]);
+    });
+
+    it('never lifts an irrelevant photo above the relevant head, whatever its taste', () => {
+      const order = rerank(tasted, 0.3, index, opts({}), -Infinity, { weight: 10 });
+      expect(order.map((h) => h.id).slice(4)).toEqual([5, 6]);
+    });
+
+    it('changes nothing at weight 0, and adds to beauty when both are on', () => {
+      const plain = rerank(hits, 0.3, index, opts({ beauty: 0.5 })).map((h) => h.id);
+      const none = rerank(tasted, 0.3, index, opts({ beauty: 0.5 }), -Infinity, { weight: 0 });
+      expect(none.map((h) => h.id)).toEqual(plain);
+      const small = rerank(tasted, 0.3, index, opts({}), -Infinity, { weight: 0.001 });
+      expect(small.map((h) => h.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+  });
 });

@@ -15,11 +15,13 @@ const UNSCORED = 0.5;
  * taken keep the head in relevance order here; the search worker then sorts it by time.
  */
 export function rerank(
-  hits: { id: number; score: number; tuned?: RankedHit['tuned'] }[],
+  hits: { id: number; score: number; tuned?: RankedHit['tuned']; taste?: number }[],
   meanSimilarity: number,
   index: ScoreIndex | undefined,
   options: RankOptions,
   best = -Infinity,
+  /** A taste head's nudge among the relevant head (issue 22); hits carry its z as `taste`. */
+  taste?: TasteNudge,
 ): RankedHit[] {
   if (hits.length === 0) return [];
   const top = Math.max(best, hits[0]!.score);
@@ -55,8 +57,30 @@ export function rerank(
         ? (1 - b) * Math.min(1, h.relevance) + b * beautyOf(h)
         : beautyOf(h);
   }
-  if (!byTime && !(options.order === 'fusion' && b === 0)) {
+  const nudged = !byTime && taste && taste.weight !== 0 && span > 1e-9;
+  if (nudged) nudgeByTaste(head, hits, taste, span);
+  if (!byTime && !(options.order === 'fusion' && b === 0 && !nudged)) {
     head.sort((x, y) => y.final - x.final || y.score - x.score);
   }
   return [...head, ...rest];
+}
+
+/**
+ * How a taste head reorders the relevant head: final += weight·z/span, so `weight` is in
+ * cosine units (as the ceiling's base cosine + λ·z(person's score)), whatever the query's span.
+ */
+export interface TasteNudge {
+  /** λ, in cosine units per standard deviation of the head's score over the library. */
+  weight: number;
+}
+
+function nudgeByTaste(
+  head: RankedHit[],
+  hits: readonly { id: number; taste?: number }[],
+  taste: TasteNudge,
+  span: number,
+): void {
+  const z = new Map<number, number>();
+  for (const h of hits) if (h.taste !== undefined) z.set(h.id, h.taste);
+  for (const h of head) h.final += (taste.weight * (z.get(h.id) ?? 0)) / span;
 }

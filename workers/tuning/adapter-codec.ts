@@ -125,7 +125,20 @@ function readSummary(value: unknown): TrainSummary {
     durationMs: n('durationMs'),
     ...readPairsByOrigin(value['pairsByOrigin']),
     ...readTaste(value['taste']),
+    ...readHead(value['head']),
   };
+}
+
+/** A taste head: a finite direction and weight; its length is checked against the weights'. */
+function readHead(value: unknown): Pick<TrainSummary, 'head'> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) fail('head is not an object');
+  const w = value['w'];
+  if (!Array.isArray(w) || w.length > MAX_DIM || !w.every(isFiniteNumber)) {
+    fail('head direction is not a list of numbers');
+  }
+  const n = (key: string) => field(value, key, isFiniteNumber);
+  return { head: { w, lambda: n('lambda'), l2: n('l2'), pairs: n('pairs') } };
 }
 
 /** A taste's name becomes a taste in the library: a name, not a page of text. */
@@ -181,6 +194,7 @@ export function decodeAdapter(input: Uint8Array | ArrayBuffer): DecodedAdapter {
   const summary = readSummary(header.summary);
   if (summary.baseModel !== baseModel) fail('summary names a different base model');
   if (summary.settings.rank !== rank) fail('summary rank differs from the weights');
+  if (summary.head && summary.head.w.length !== dim) fail('head direction differs from dim');
   const a = new Float32Array(rank * dim);
   const b = new Float32Array(dim * rank);
   let at = weightsAt;

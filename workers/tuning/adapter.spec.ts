@@ -170,6 +170,23 @@ describe('adapter file', () => {
     expect(() => encodeAdapter({ ...w, rank: 3 }, summary)).toThrow(/rank and dim/);
   });
 
+  it('carries a taste head, and refuses one that does not fit the weights', () => {
+    const w = randomAdapter(24, 3, 11);
+    const head = {
+      w: Array.from({ length: 24 }, (_, j) => (j - 12) / 100),
+      lambda: 0.01,
+      l2: 1,
+      pairs: 9,
+    };
+    const decoded = decodeAdapter(encodeAdapter(w, { ...summary, head }));
+    expect(decoded.summary.head).toEqual(head);
+    expect(() =>
+      decodeAdapter(encodeAdapter(w, { ...summary, head: { ...head, w: head.w.slice(1) } })),
+    ).toThrow(/head direction differs/);
+    const bad = { ...head, w: [...head.w.slice(1), 'x'] } as unknown as typeof head;
+    expect(() => decodeAdapter(encodeAdapter(w, { ...summary, head: bad }))).toThrow(/head/);
+  });
+
   it('keeps identity adapters an identity through the file', () => {
     const w = identityAdapter('clip-test@1', 6, 3);
     const decoded = decodeAdapter(encodeAdapter(w, summary)).weights;

@@ -33,8 +33,24 @@ import { decodeAdapter, encodeAdapter } from './adapter-codec';
 import { buildPreferenceSet } from './dpo-pairs';
 import { trainAdapter } from './dpo-trainer';
 import { trainSettingsOf } from './manifest-settings';
-import { FEW_PAIR_LIMIT, FEW_PAIR_SETTINGS } from './protocol';
+import {
+  DEFAULT_TRAIN_SETTINGS,
+  FEW_PAIR_LIMIT,
+  FEW_PAIR_SETTINGS,
+  TASTE_HEAD,
+  type StoredHead,
+} from './protocol';
+import {
+  headDoubt,
+  laplaceSolver,
+  trainTasteHead,
+  type TasteHead,
+} from '../../src/core/tuning/taste-head';
+import type { PreferenceRecord, TasteRecord } from '../../src/core/store/db';
+import { identityAdapter } from './adapter';
 import type {
+  TrainSettings,
+  TrainSummary,
   AdapterInfo,
   BuildPairsRequest,
   BuildPairsResult,
@@ -50,7 +66,7 @@ import type {
 } from './protocol';
 import { adapterLabel, infoOf } from './adapter-info';
 import { klCandidates } from './kl-candidates';
-import { scoredHeads, tasteWeights } from './taste-orders';
+import { headNudge, scoredHeads, tasteModel, tasteWeights } from './taste-orders';
 
 /** Builds the preference set D_po, trains adapters and keeps them, all from stored vectors. */
 export class TuningHandler implements TuningApi {
@@ -153,6 +169,22 @@ export class TuningHandler implements TuningApi {
         ? undefined
         : matrix.vectors.subarray(row * matrix.dim, (row + 1) * matrix.dim);
     };
+    const settings: Partial<TrainSettings> = {
+      logitScale: profile.clip.logitScale,
+      ...trainSettingsOf(profile.tuning),
+      ...fewPairs,
+      ...request.settings,
+    };
+    // A taste trained on its own picks is a taste head only (issue 22): on VAL the head alone
+    // kept precision, and the DPO adapter beside it cost 3 to 7 points of P@10
+    // (bench/taste-head-sweep.mjs, docs/simulated-people.md). The adapter file then carries
+    // identity weights and the head; with the automatic pairs ticked the adapter trains as before.
+    if (taste && !request.includeAuto && pairs.every((p) => p.origin !== 'auto')) {
+      return this.#trainHeadOnly(db, model, taste, pairs, queries, vectors, matrix.dim, {
+        settings: { ...DEFAULT_TRAIN_SETTINGS, ...settings },
+        onProgress,
+      });
+    }
     const candidates = klCandidates(matrix, queries);
 
     this.#abort?.abort();
@@ -168,18 +200,21 @@ export class TuningHandler implements TuningApi {
         candidates: (text) => candidates.get(text) ?? [],
         // The DPO margin and the KL softmax are in units of the model's own logit scale (as in
         // models/alignment-experiment.ts); the trainer's default of 100 suits only OpenAI CLIP.
-        settings: {
-          logitScale: profile.clip.logitScale,
-          ...trainSettingsOf(profile.tuning),
-          ...fewPairs,
-          ...request.settings,
-        },
+        settings,
         signal: abort.signal,
         onProgress,
       });
       const pairsByOrigin: PairCounts = { auto: 0, liked: 0, chosen: 0 };
       for (const p of pairs) if (queries.has(p.queryText)) pairsByOrigin[p.origin]++;
-      const full = { ...summary, pairsByOrigin, ...(taste ? { taste: taste.name } : {}) };
+      // A taste also gets its head: the picks' preference direction (milliseconds).
+      const head = taste ? pickHead(stored, vectors, matrix.dim) : undefined;
+      const storedHead = head && storedHeadOf(head);
+      const full = {
+        ...summary,
+        pairsByOrigin,
+        ...(taste ? { taste: taste.name } : {}),
+        ...(storedHead ? { head: storedHead } : {}),
+      };
       const label = adapterLabel(full.pairsByOrigin, full.validationAccuracy);
       const record: Omit<AdapterRecord, 'id'> = {
         baseModel: model,
@@ -200,19 +235,114 @@ export class TuningHandler implements TuningApi {
     this.#abort?.abort();
   }
 
+  /** Trains a taste's head on its picks and stores it with identity adapter weights. */
+  async #trainHeadOnly(
+    db: LumenDb,
+    model: string,
+    taste: TasteRecord,
+    pairs: readonly PreferenceRecord[],
+    queries: ReadonlyMap<string, Float32Array>,
+    vectors: (id: number) => Float32Array | undefined,
+    dim: number,
+    { settings, onProgress }: { settings: TrainSettings; onProgress: (p: TrainProgress) => void },
+  ): Promise<AdapterInfo> {
+    const started = performance.now();
+    const head = pickHead(pairs, vectors, dim);
+    if (!head) throw new Error('None of this taste’s picks has photos still in the library.');
+    // How the picks are ordered: by the head alone, and by the base model for their query.
+    let inOrder = 0;
+    let baseInOrder = 0;
+    let loss = 0;
+    let total = 0;
+    const used = pairs.filter((p) => vectors(p.winner) && vectors(p.loser));
+    for (const p of used) {
+      const w = vectors(p.winner)!;
+      const l = vectors(p.loser)!;
+      let m = 0;
+      for (let j = 0; j < dim; j++) m += head.w[j]! * (w[j]! - l[j]!);
+      if (m > 0) inOrder++;
+      loss += p.weight * Math.log1p(Math.exp(-m));
+      total += p.weight;
+      const q = queries.get(p.queryText);
+      if (q) {
+        let d = 0;
+        for (let j = 0; j < dim; j++) d += q[j]! * (w[j]! - l[j]!);
+        if (d > 0) baseInOrder++;
+      }
+    }
+    const accuracy = used.length ? inOrder / used.length : 0;
+    const trainLoss = total ? loss / total : 0;
+    onProgress({
+      epoch: 1,
+      step: 1,
+      trainLoss,
+      validationLoss: trainLoss,
+      validationAccuracy: accuracy,
+    });
+    const rank = Math.max(1, Math.min(settings.rank, dim));
+    const weights = identityAdapter(model, dim, rank);
+    const pairsByOrigin: PairCounts = { auto: 0, liked: 0, chosen: 0 };
+    for (const p of used) pairsByOrigin[p.origin]++;
+    const summary: TrainSummary = {
+      baseModel: model,
+      settings: { ...settings, rank },
+      trainPairs: used.length,
+      validationPairs: 0,
+      droppedPairs: pairs.length - used.length,
+      queries: new Set(used.map((p) => p.queryText)).size,
+      epochs: 1,
+      bestEpoch: 1,
+      steps: 1,
+      stoppedEarly: false,
+      trainLoss,
+      validationLoss: trainLoss,
+      validationAccuracy: accuracy,
+      baseValidationAccuracy: used.length ? baseInOrder / used.length : 0,
+      durationMs: performance.now() - started,
+      pairsByOrigin,
+      taste: taste.name,
+      head: storedHeadOf(head),
+    };
+    const label = adapterLabel(pairsByOrigin, accuracy);
+    const record: Omit<AdapterRecord, 'id'> = {
+      baseModel: model,
+      createdAt: Date.now(),
+      bytes: encodeAdapter(weights, summary),
+      label: `${taste.name}: ${label}`,
+    };
+    const id = await saveAdapter(db, record);
+    await setTasteAdapter(db, taste.id, id);
+    return infoOf({ ...record, id });
+  }
+
   async nextPair(request: NextPairRequest): Promise<NextPair | null> {
     const profile = getProfile(request.profileId);
     const db = await this.#openDb();
     const model = modelOf(profile);
     const weights = await tasteWeights(db, request.taste, model);
-    const heads = scoredHeads(
-      await this.#matrix(db, profile),
-      request.queries,
-      weights,
-      CHOOSER_TOP,
-    );
+    const matrix = await this.#matrix(db, profile);
+    // The chooser sees the head refit on every pick so far (milliseconds), beside the adapter
+    // trained every few picks; active asks the pair that head is least sure of.
+    const vectors = rowVectors(matrix);
+    const head = pickHead(await listPairs(db, model, request.taste), vectors, matrix.dim);
+    const nudge = head ? headNudge(matrix, head.w, TASTE_HEAD.lambda) : undefined;
+    const heads = scoredHeads(matrix, request.queries, weights, CHOOSER_TOP, nudge);
     const asked = await askedDuos(db, request.taste, model);
-    return choosePair(heads, { strategy: request.strategy, seed: request.seed, asked });
+    const solver = head && TASTE_HEAD.doubt === 'laplace' ? laplaceSolver(head) : undefined;
+    const doubt =
+      head && solver
+        ? (_q: string, a: number, b: number) => {
+            const va = vectors(a);
+            const vb = vectors(b);
+            return va && vb ? headDoubt(head, va, vb, solver) : Infinity;
+          }
+        : undefined;
+    return choosePair(heads, {
+      strategy: request.strategy,
+      seed: request.seed,
+      asked,
+      ...(doubt ? { doubt } : {}),
+    });
   }
 
   async markAsked(profileId: string, taste: string, pair: Omit<NextPair, 'margin'>): Promise<void> {
@@ -229,9 +359,10 @@ export class TuningHandler implements TuningApi {
     const profile = getProfile(profileId);
     const db = await this.#openDb();
     const matrix = await this.#matrix(db, profile);
-    const weights = await tasteWeights(db, taste, modelOf(profile));
+    const learnt = await tasteModel(db, taste, modelOf(profile));
     const before = scoredHeads(matrix, queries, null, k);
-    const after = weights ? scoredHeads(matrix, queries, weights, k) : before;
+    const nudge = learnt?.head && headNudge(matrix, learnt.head.w, learnt.head.lambda);
+    const after = learnt ? scoredHeads(matrix, queries, learnt.weights, k, nudge) : before;
     return before.map((b, i) => ({ query: b.query, before: b.ids, after: after[i]!.ids }));
   }
 
@@ -300,6 +431,47 @@ export class TuningHandler implements TuningApi {
     if (matrix.ids.length === 0) throw new Error('The library has no indexed photos yet.');
     return matrix;
   }
+}
+
+/** The head as the adapter file keeps it, with the page's weight. */
+function storedHeadOf(head: TasteHead): StoredHead {
+  return {
+    w: Array.from(head.w, (v) => Number(v.toPrecision(7))),
+    lambda: TASTE_HEAD.lambda,
+    l2: TASTE_HEAD.l2,
+    pairs: head.pairs,
+  };
+}
+
+/** A photo's base vector by id, from the loaded matrix. */
+function rowVectors(matrix: VectorMatrix): (id: number) => Float32Array | undefined {
+  const rows = new Map<number, number>();
+  matrix.ids.forEach((id, row) => rows.set(id, row));
+  return (id) => {
+    const row = rows.get(id);
+    return row === undefined
+      ? undefined
+      : matrix.vectors.subarray(row * matrix.dim, (row + 1) * matrix.dim);
+  };
+}
+
+/**
+ * The taste head on a taste's own picks (automatic pairs teach the scorers' order, not the
+ * person's), over base vectors with the picks' origin weights; undefined without picks.
+ */
+function pickHead(
+  stored: readonly Pick<PreferenceRecord, 'winner' | 'loser' | 'weight' | 'origin'>[],
+  vectors: (id: number) => Float32Array | undefined,
+  dim: number,
+): TasteHead | undefined {
+  const pairs = [];
+  for (const p of stored) {
+    if (p.origin === 'auto') continue;
+    const winner = vectors(p.winner);
+    const loser = vectors(p.loser);
+    if (winner && loser) pairs.push({ winner, loser, weight: p.weight });
+  }
+  return pairs.length ? trainTasteHead(pairs, dim, { l2: TASTE_HEAD.l2 }) : undefined;
 }
 
 function modelOf(profile: Profile): string {

@@ -136,6 +136,19 @@ export interface TrainSummary {
   pairsByOrigin?: Record<PreferencePair['origin'], number>;
   /** The taste's name, so an exported adapter file says whose taste it is (issue 22). */
   taste?: string;
+  /** The taste head trained on the same picks (issue 22), applied by search beside the adapter. */
+  head?: StoredHead;
+}
+
+/** A taste head as the adapter file keeps it (src/core/tuning/taste-head.ts). */
+export interface StoredHead {
+  /** The preference direction over base embeddings (length dim). */
+  w: number[];
+  /** Its weight at ranking, in cosine units per standard deviation over the library. */
+  lambda: number;
+  l2: number;
+  /** Picks (pairs) it was trained on. */
+  pairs: number;
 }
 
 // ---- The tuning worker's interface (the page reaches it through Comlink) ----
@@ -197,6 +210,21 @@ export const FEW_PAIR_SETTINGS: Partial<TrainSettings> = {
   patience: 30,
   semanticWeight: 2,
   learningRate: 0.01,
+};
+
+/**
+ * The taste head (issue 22, src/core/tuning/taste-head.ts): a Bradley–Terry direction learnt
+ * from a taste's picks, applied among the relevant results as relevance + λ·z(head)/span, i.e.
+ * λ in cosine units per standard deviation of the head over the library, as the ceiling shifts
+ * base cosine by λ·z(person's score). Chosen on VAL by bench/taste-head-sweep.mjs (4 simulated
+ * people, 3 seeds, random and active picks): the λ with the largest mean share of the val
+ * ceiling whose mean P@10 loss stays within 2 points. `doubt` is how "Which of these two?"
+ * measures what the taste is least sure of once it has a head.
+ */
+export const TASTE_HEAD = {
+  l2: 1,
+  lambda: 0.01,
+  doubt: 'laplace' as 'laplace' | 'margin',
 };
 
 /** Below this many pairs a training run uses FEW_PAIR_SETTINGS. */

@@ -7,6 +7,7 @@ import { addPairs } from '../../src/core/store/preference-store';
 import { createTaste, listTastes } from '../../src/core/store/taste-store';
 import { duoKeyOf } from '../../src/core/tuning/active-pairs';
 import { normalize } from '../../src/core/vectors';
+import { decodeAdapter } from './adapter-codec';
 import { TuningHandler } from './handler';
 import { gaussian, mulberry32 } from './random';
 
@@ -64,6 +65,55 @@ describe('tastes in the tuning worker', () => {
     expect(imported.label).toMatch(/^Imported: Night: /);
     const names = (await listTastes(db)).map((t) => t.name);
     expect(names.filter((n) => n.startsWith('Night'))).toEqual(['Night', 'Night (imported)']);
+    db.close();
+  });
+
+  it('a taste trained on its picks alone is a taste head: identity weights and the picks’ direction', async () => {
+    const { db, vectors } = await library('taste-handler-3');
+    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const queries = [{ text: 'q', embedding: vectors[0]! }];
+    // The person prefers photos 41–52 to photos 2–13.
+    const picks = Array.from({ length: 12 }, (_, i) => ({
+      model,
+      queryText: 'q',
+      winner: 41 + i,
+      loser: 2 + i,
+      weight: 3,
+      origin: 'chosen' as const,
+      taste: 'default',
+    }));
+    await addPairs(db, picks);
+    const epochs: number[] = [];
+    const info = await tuning.train(
+      { profileId: 'tiny-world', queries, taste: 'default', settings: {} },
+      (p) => void epochs.push(p.epoch),
+    );
+    expect(epochs).toEqual([1]);
+    const head = info.summary.head!;
+    expect(head.w).toHaveLength(dim);
+    expect(head.pairs).toBe(12);
+    expect(info.summary.validationAccuracy).toBe(1);
+    const decoded = decodeAdapter(await tuning.exportAdapter(info.id));
+    expect(decoded.weights.b.every((v) => v === 0)).toBe(true);
+    expect(decoded.summary.head).toEqual(head);
+    // Every picked winner scores above its loser under the head.
+    const score = (id: number) => vectors[id - 1]!.reduce((s, v, j) => s + v * head.w[j]!, 0);
+    for (const p of picks) expect(score(p.winner)).toBeGreaterThan(score(p.loser));
+    // What was learnt: under the taste, the top results lean toward what the head prefers.
+    const [order] = await tuning.learntOrders('tiny-world', 'default', queries, 10);
+    const lean = (ids: number[]) => ids.reduce((s, id) => s + score(id), 0);
+    expect(order!.after).not.toEqual(order!.before);
+    expect(lean(order!.after)).toBeGreaterThan(lean(order!.before));
+    // The chooser, now with a head, still never repeats a pair.
+    const seen = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const request = { profileId: 'tiny-world', taste: 'default', queries, seed: i };
+      const p = (await tuning.nextPair({ ...request, strategy: 'active' }))!;
+      const key = duoKeyOf(p.query, p.a, p.b);
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+      await tuning.markAsked('tiny-world', 'default', p);
+    }
     db.close();
   });
 

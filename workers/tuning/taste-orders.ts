@@ -10,7 +10,8 @@ import { getAdapter } from '../../src/core/store/adapter-store';
 import { getTaste } from '../../src/core/store/taste-store';
 import { topK } from '../search/top-k';
 import { decodeAdapter, transformQuery } from './adapter';
-import type { AdapterWeights, EmbeddedQuery } from './protocol';
+import type { AdapterWeights, EmbeddedQuery, StoredHead } from './protocol';
+import { headStats } from '../../src/core/tuning/taste-head';
 
 export interface ScoredHead {
   query: string;
@@ -24,11 +25,37 @@ export async function tasteWeights(
   taste: string,
   model: string,
 ): Promise<AdapterWeights | null> {
+  return (await tasteModel(db, taste, model))?.weights ?? null;
+}
+
+/** The taste's adapter weights and the head stored beside them, or null while untrained. */
+export async function tasteModel(
+  db: LumenDb,
+  taste: string,
+  model: string,
+): Promise<{ weights: AdapterWeights; head?: StoredHead } | null> {
   const record = await getTaste(db, taste);
   if (record?.adapterId === undefined) return null;
   const adapter: AdapterRecord | undefined = await getAdapter(db, record.adapterId);
   if (!adapter || adapter.baseModel !== model) return null;
-  return decodeAdapter(adapter.bytes).weights;
+  const { weights, summary } = decodeAdapter(adapter.bytes);
+  return { weights, ...(summary.head ? { head: summary.head } : {}) };
+}
+
+/**
+ * A taste head as the chooser and "what was learnt" apply it: score + λ·z, z standardised over
+ * the library (the order search gives the relevant results, in cosine units).
+ */
+export interface HeadNudge {
+  w: ArrayLike<number>;
+  lambda: number;
+  mean: number;
+  sd: number;
+}
+
+export function headNudge(matrix: VectorMatrix, w: ArrayLike<number>, lambda: number): HeadNudge {
+  const { mean, sd } = headStats(w, matrix.vectors, matrix.ids.length, matrix.dim);
+  return { w, lambda, mean, sd };
 }
 
 /** Each query's top k under `weights` (the base model when null), best first, with scores. */
@@ -37,20 +64,25 @@ export function scoredHeads(
   queries: readonly EmbeddedQuery[],
   weights: AdapterWeights | null,
   k: number,
+  nudge?: HeadNudge,
 ): ScoredHead[] {
   const rows = new Map<number, number>();
   matrix.ids.forEach((id, row) => rows.set(id, row));
   const { dim, vectors } = matrix;
   return queries.map(({ text, embedding }) => {
-    const head = topK(vectors, dim, matrix.ids, embedding, weights ? k * 4 : k);
-    if (!weights)
+    const head = topK(vectors, dim, matrix.ids, embedding, weights || nudge ? k * 4 : k);
+    if (!weights && !nudge)
       return { query: text, ids: head.map((h) => h.id), scores: head.map((h) => h.score) };
     // q·e′ = ((I + AᵀBᵀ)·q)·e / ‖e + B·A·e‖ (adapter.ts): one transformed query, one norm per photo.
-    const q2 = transformQuery(weights, embedding);
+    const q2 = weights ? transformQuery(weights, embedding) : embedding;
     const rescored = head.map(({ id }) => {
       const row = rows.get(id)!;
       const e = vectors.subarray(row * dim, (row + 1) * dim);
-      return { id, score: dot(q2, e) / tunedNorm(weights, e) };
+      let score = weights ? dot(q2, e) / tunedNorm(weights, e) : dot(q2, e);
+      if (nudge && nudge.sd > 1e-12) {
+        score += (nudge.lambda * (dot(nudge.w, e) - nudge.mean)) / nudge.sd;
+      }
+      return { id, score };
     });
     rescored.sort((x, y) => y.score - x.score);
     const top = rescored.slice(0, k);

@@ -8,6 +8,7 @@ import {
   photosWithMetadata,
   readLibraryMetadata,
   readMetaColumns,
+  readPhotoMetadata,
   removeMetadataRows,
   unpackRow,
   writeMetadata,
@@ -181,6 +182,21 @@ describe('commitBatch', () => {
     });
     expect(await db.count('photoMeta')).toBe(0);
     expect(await getMetadataVersion(db)).toBe(0);
+    db.close();
+  });
+});
+
+describe("one photo's metadata", () => {
+  it('is the newest row that names the photo, and undefined for a photo without one', async () => {
+    const db = await freshDb();
+    await writeMetadata(db, [
+      { id: 1, metadata: SCAN },
+      { id: 2, metadata: SCAN },
+    ]);
+    await writeMetadata(db, [{ id: 2, metadata: LISBON }]);
+    expect(await readPhotoMetadata(db, 2)).toEqual(LISBON);
+    expect(await readPhotoMetadata(db, 1)).toEqual(SCAN);
+    expect(await readPhotoMetadata(db, 3)).toBeUndefined();
     db.close();
   });
 });

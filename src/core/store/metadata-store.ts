@@ -155,6 +155,24 @@ export async function readLibraryMetadata(db: LumenDb): Promise<Map<number, Phot
   return out;
 }
 
+/**
+ * One photo's metadata (the lightbox's details), or undefined when it has none: blocks are read
+ * newest first, one at a time, and the first that holds the photo answers.
+ */
+export async function readPhotoMetadata(
+  db: LumenDb,
+  id: number,
+): Promise<PhotoMetadata | undefined> {
+  let cursor = await db.transaction('photoMeta').store.openCursor(null, 'prev');
+  while (cursor) {
+    const block = cursor.value;
+    const i = block.ids.indexOf(id);
+    if (i >= 0) return unpackRow(block, i);
+    cursor = await cursor.continue();
+  }
+  return undefined;
+}
+
 /** Ids of the photos that have a metadata row (without unpacking any). */
 export async function photosWithMetadata(db: LumenDb): Promise<Set<number>> {
   const out = new Set<number>();

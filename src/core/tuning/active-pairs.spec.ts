@@ -38,6 +38,15 @@ describe('the active chooser', () => {
     }
   });
 
+  it('with a doubt measure (a taste head), asks the pair it doubts most, not the closest scores', () => {
+    // The head is unsure only about photos 1 and 4, far apart in score.
+    const doubt = (_q: string, a: number, b: number) => ([a, b].sort().join() === '1,4' ? 0.1 : 2);
+    for (const seed of [1, 2, 3]) {
+      const p = choosePair([red], { strategy: 'active', seed, asked: new Set(), doubt });
+      expect(unordered(p)).toEqual([1, 4]);
+    }
+  });
+
   it('never asks a pair twice, and says when none are left', () => {
     const asked = new Set<string>();
     for (let i = 0; i < 6; i++) {

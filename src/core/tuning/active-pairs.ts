@@ -19,6 +19,11 @@ export interface ChooserOptions {
   asked: ReadonlySet<string>;
   /** Only this many top results of each query are paired (default 12). */
   top?: number;
+  /**
+   * How sure the taste is of a pair's order, smaller = less sure (default: the score margin).
+   * A taste head gives its posterior's |mean| / sd (src/core/tuning/taste-head.ts).
+   */
+  doubt?: (query: string, a: number, b: number) => number;
 }
 
 export interface ChosenPair {
@@ -63,7 +68,13 @@ export function choosePair(
     if (open.length === 0) continue;
     let best = open[0]!;
     if (options.strategy === 'random') best = open[Math.floor(random() * open.length)]!;
-    else for (const p of open) if (p.margin < best.margin) best = p;
+    else if (options.doubt) {
+      let least = Infinity;
+      for (const p of open) {
+        const d = options.doubt(p.query, p.a, p.b);
+        if (d < least) [least, best] = [d, p];
+      }
+    } else for (const p of open) if (p.margin < best.margin) best = p;
     return random() < 0.5 ? best : { ...best, a: best.b, b: best.a };
   }
   return null;

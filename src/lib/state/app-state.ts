@@ -25,10 +25,11 @@ import { ModelsManager } from './models.svelte';
 import { MomentsState } from './moments.svelte';
 import { Notice } from './notice.svelte';
 import { PhotoSelection } from './photo-selection.svelte';
-import { PersistedSetting, textCodec } from './persisted-setting.svelte';
+import { browserStorage, PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { RankingSettings } from './ranking.svelte';
 import { RephraseSettings } from './rephrase-settings.svelte';
 import { RephraseState } from './rephrase.svelte';
+import { readWithProgress, removeFolderNow, SampleLibrary } from './sample.svelte';
 import { ScoringManager, storedPrompts } from './scoring.svelte';
 import { judgeRephraser, searchRephraser } from './rephrase-views';
 import { SearchManager } from './search.svelte';
@@ -38,6 +39,13 @@ import { StorageInfo } from './storage-info.svelte';
 import { coalesced, TabChannel } from './tab-channel';
 import { browserLocks, LOCKS, runExclusive, runIfFree } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
+import {
+  asksForSample,
+  SAMPLE_PROFILE,
+  sampleFile,
+  sampleHref,
+  withoutSampleRequest,
+} from '../../core/sample-library';
 import { workerPolicyReady } from './worker-policy';
 import { storedRephrasings, TuningState } from './tuning.svelte';
 
@@ -76,6 +84,8 @@ export class AppState {
   readonly tuning: TuningState;
   /** The culling view: moments and copies, and the person's keep/reject decisions. */
   readonly moments: MomentsState;
+  /** "Try it on sample photos" and leaving the sample again (docs/sample-library.md). */
+  readonly sample: SampleLibrary;
   readonly #searchClient: SearchClient;
   /** News between this library's tabs (what changed, another tab's indexing progress). */
   readonly tabs = new TabChannel();
@@ -285,6 +295,25 @@ export class AppState {
       // Culling pairs are the active taste's picks: its counts are read again.
       onDecided: () => void this.tuning.pairs.refresh(),
     });
+    this.sample = new SampleLibrary({
+      profileId: profile.id,
+      download: async (onProgress) =>
+        readWithProgress(
+          await fetch(new URL(sampleFile(getProfile(SAMPLE_PROFILE)), appBase)),
+          onProgress,
+        ),
+      importZip: (zip) => this.libraryIo.importZip(zip),
+      importError: () => this.libraryIo.error,
+      importStatus: () => this.libraryIo.status,
+      photos: () => this.library.stats.photos,
+      folders: () => this.folders.folders,
+      removeFolder: (name) => removeFolderNow(this.folders, name),
+      forgetQuery: () => browserStorage()?.removeItem(LAST_QUERY_KEY),
+      openProfile: (id, trySample) => location.assign(sampleHref(location.href, id, trySample)),
+      requested: () => asksForSample(location.href),
+      forgetRequest: () =>
+        history.replaceState(history.state, '', withoutSampleRequest(location.href)),
+    });
     if (settings.warning) this.notice.show(settings.warning);
   }
 
@@ -328,7 +357,11 @@ export class AppState {
     await this.library.refresh();
     await this.search.start();
     void this.moments.load();
-    void this.folders.refresh().catch(() => undefined);
+    // The folder list tells whether the sample is loaded; `?sample=try` imports it now.
+    void this.folders
+      .refresh()
+      .catch(() => undefined)
+      .then(() => this.sample.resume());
     void this.metadataFill.refresh().catch(() => undefined);
     // A removal a closed tab left half-done carries on: the person confirmed it then.
     void this.folders.resumePending().catch(() => undefined);

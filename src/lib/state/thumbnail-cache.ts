@@ -1,4 +1,6 @@
+import type { PhotoMetadata } from '../../core/photo-metadata';
 import type { LumenDb, PhotoRecord } from '../../core/store/db';
+import { readPhotoMetadata } from '../../core/store/metadata-store';
 import { readThumbnails } from '../../core/store/photo-store';
 
 export interface Thumb {
@@ -40,6 +42,11 @@ export class ThumbnailCache {
   /** The photo's record, for a photo stored without a thumbnail (an import may bring none). */
   async photo(id: number): Promise<PhotoRecord | undefined> {
     return (await this.db()).get('photos', id);
+  }
+
+  /** When, where and with what the photo was taken, as far as it is known (the lightbox). */
+  async metadata(id: number): Promise<PhotoMetadata | undefined> {
+    return readPhotoMetadata(await this.db(), id);
   }
 
   /**

@@ -96,11 +96,16 @@ export class TuningTraining {
       };
       const adapter = await this.deps.client.train(request, onProgress, abort.signal);
       const s = adapter.summary;
-      this.#message =
-        `Trained on ${s.trainPairs + s.validationPairs} pairs in ${s.epochs} epochs` +
-        `${s.stoppedEarly ? ' (stopped early)' : ''}: ` +
-        `${Math.round(s.validationAccuracy * 100)}% of held-back pairs in order ` +
-        `(base model ${Math.round(s.baseValidationAccuracy * 100)}%). The next search uses it.`;
+      // A taste trained on its picks alone is a taste head (issue 22): no epochs, nothing held back.
+      const headOnly = s.head !== undefined && s.validationPairs === 0 && s.steps <= 1;
+      this.#message = headOnly
+        ? `Trained on ${s.trainPairs} pairs: a taste head that orders ` +
+          `${Math.round(s.validationAccuracy * 100)}% of them as you did ` +
+          `(base model ${Math.round(s.baseValidationAccuracy * 100)}%). The next search uses it.`
+        : `Trained on ${s.trainPairs + s.validationPairs} pairs in ${s.epochs} epochs` +
+          `${s.stoppedEarly ? ' (stopped early)' : ''}: ` +
+          `${Math.round(s.validationAccuracy * 100)}% of held-back pairs in order ` +
+          `(base model ${Math.round(s.baseValidationAccuracy * 100)}%). The next search uses it.`;
       await this.deps.onTrained(adapter);
       return adapter;
     } catch (e) {
