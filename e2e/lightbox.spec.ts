@@ -72,7 +72,7 @@ test('the lightbox steps through the results with ← and →, zooms, likes, and
   await expect(img).toHaveCSS('transform', 'matrix(1, 0, 0, 1, 0, 0)');
 
   // A like from the lightbox is the same like as the cell's: better than the two above it.
-  const like = box.getByRole('button', { name: `Like ${third}` });
+  const like = box.getByRole('button', { name: `Like ${third}`, exact: true });
   await like.click();
   await expect(like).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByText(/^Liked: 2 new pairs for “a red circle”/)).toBeAttached();
@@ -81,7 +81,7 @@ test('the lightbox steps through the results with ← and →, zooms, likes, and
   await page.keyboard.press('Escape');
   await expect(box).toBeHidden();
   await expect(page.getByRole('button', { name: `Open ${third}` })).toBeFocused();
-  await expect(page.getByRole('button', { name: `Like ${third}` })).toHaveAttribute(
+  await expect(page.getByRole('button', { name: `Like ${third}`, exact: true })).toHaveAttribute(
     'aria-pressed',
     'true',
   );
