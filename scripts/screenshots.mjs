@@ -22,8 +22,8 @@ const shots = path.join(root, 'docs', 'screenshots');
 const port = Number(process.env.SCREENSHOTS_PORT ?? 4180);
 const TINY_WORLD = path.join(root, 'e2e', 'fixtures', 'tiny-world');
 const WIDTHS = [
-  { name: 'desktop', viewport: { width: 1280, height: 800 } },
-  { name: 'phone', viewport: { width: 390, height: 844 } },
+  { name: 'wide', viewport: { width: 1280, height: 800 } },
+  { name: 'narrow', viewport: { width: 390, height: 844 } },
 ];
 const VIEWS = ['search', 'tune', 'compare', 'moments', 'library'];
 const QUERY = 'a red circle';
