@@ -399,6 +399,21 @@ export function headPairs(
   }));
 }
 
+async function withOffsets<P extends { winner: Float32Array; loser: Float32Array }>(
+  world: TinyWorld,
+  head: P[],
+  pairs: readonly PreferencePair[],
+  embedded: Promise<Map<string, Float32Array>> | undefined,
+  scale: number | undefined,
+): Promise<(P & { offset?: number })[]> {
+  if (!embedded || !scale) return head;
+  const queries = await embedded;
+  return head.map((h, i) => {
+    const q = queries.get(pairs[i]!.queryText);
+    return q ? { ...h, offset: scale * (dotOf(q, h.winner) - dotOf(q, h.loser)) } : h;
+  });
+}
+
 /** Base relevance (rerank's: 0 at the pool's mean cosine, 1 at the best) of a photo for a query. */
 export async function relevanceOver(
   world: TinyWorld,
@@ -426,7 +441,7 @@ export function headTrainer(
   world: TinyWorld,
   lambda: number,
   settings: Partial<HeadSettings>,
-  extra: Pick<TasteModel, 'gap'> & { ties?: number } = {},
+  extra: Pick<TasteModel, 'gap'> & { ties?: number; offset?: number } = {},
 ) {
   const pool = idsOfSplits(world, ['train', 'val']);
   const texts = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
@@ -437,13 +452,21 @@ export function headTrainer(
         texts.map((q) => q.text),
       )
     : undefined;
+  // { offset: s }: each pick starts from the base model's logit s·(cos w − cos l) for its query.
+  const embedded = extra.offset ? world.embedQueries(texts.map((q) => q.text)) : undefined;
   return async (
     pairs: readonly PreferencePair[],
     ties: readonly PreferencePair[] = [],
   ): Promise<TasteModel> => ({
     head: trainTasteHead(
       [
-        ...headPairs(world, pairs, relevance && (await relevance)),
+        ...(await withOffsets(
+          world,
+          headPairs(world, pairs, relevance && (await relevance)),
+          pairs,
+          embedded,
+          extra.offset,
+        )),
         // { ties: τ }: "similar" answers pull the head's margin on their pair toward 0.
         ...(extra.ties ? headPairs(world, ties).map((p) => ({ ...p, tie: true })) : []),
       ],

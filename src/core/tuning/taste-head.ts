@@ -36,6 +36,11 @@ export interface HeadPair {
   gap?: number;
   /** "Similar": the person saw no difference, so v·(winner − loser) is pulled toward 0. */
   tie?: boolean;
+  /**
+   * A fixed logit the pair already has (the base model's: logit scale × cosine gap for its
+   * query), so the head learns what the base order gets wrong rather than what it gets right.
+   */
+  offset?: number;
 }
 
 export interface HeadSettings {
@@ -72,6 +77,7 @@ export function trainTasteHead(
   const n = pairs.length;
   const withGap = pairs.some((p) => p.gap !== undefined);
   const gaps = new Float64Array(n);
+  const offsets = Float64Array.from(pairs, (p) => p.offset ?? 0);
   const diffs = new Float32Array(n * dim);
   const weights = new Float64Array(n);
   let total = 0;
@@ -104,7 +110,7 @@ export function trainTasteHead(
         for (let j = 0; j < dim; j++) m += y[j]! * diffs[i * dim + j]!;
         margins[i] = ties[i]
           ? weights[i]! * tieWeight * m
-          : -weights[i]! * sigmoid(-(m + kappaY * gaps[i]!));
+          : -weights[i]! * sigmoid(-(m + kappaY * gaps[i]! + offsets[i]!));
       }
       let gradK = alphaK * kappaY;
       for (let i = 0; i < n; i++) gradK += margins[i]! * gaps[i]!;
@@ -130,7 +136,7 @@ export function trainTasteHead(
   for (let i = 0; i < n; i++) {
     let m = 0;
     for (let j = 0; j < dim; j++) m += v[j]! * diffs[i * dim + j]!;
-    const p = sigmoid(m + kappa * gaps[i]!);
+    const p = sigmoid(m + kappa * gaps[i]! + offsets[i]!);
     curvature[i] = ties[i] ? weights[i]! * tieWeight : weights[i]! * p * (1 - p);
   }
   return { dim, w: Float32Array.from(v), l2: alpha, diffs, curvature, pairs: n, kappa };
