@@ -5,7 +5,7 @@
 //   node bench/first-run-bench.mjs [--runs=3] [--no-baseline]
 // Writes bench/results/first-run.json and merges it into bench/results/latest.json as `firstRun`.
 import { chromium } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build, preview } from 'vite';
@@ -137,6 +137,8 @@ try {
         }
       : {}),
   };
+  // bench/results is not committed: a fresh checkout has none yet.
+  mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, 'first-run.json'), JSON.stringify(results, null, 2));
   mergeIntoLatest({ firstRun: results }, { browser: browser.version() });
   const s = results.sample;

@@ -12,6 +12,7 @@ import { sourcesFromFileList } from '../src/lib/files/collect-files';
 import { getProfile, type ClipSpec } from '../src/core/manifest';
 import { browserHosting, configureHosting } from '../workers/shared/hosting';
 import { decodeImage, sha256Hex } from '../workers/embedding/decode-image';
+import { decodersFor } from '../workers/embedding/decoder-pool';
 import { HEAD_BYTES, TAIL_BYTES, inspectHeader } from '../workers/embedding/image-header';
 import { cameraIfds, tiffBytes, withJpegExif } from '../workers/embedding/exif-test-bytes';
 import { openLibraryDb } from '../src/core/store/db';
@@ -195,6 +196,7 @@ async function pipelineRate(model: string, count: number, options: PipelineOptio
     const runs = Math.max(1, Math.round(count / 16 / 2));
     const rate = () => (modelRate ? client.modelRate(16, runs) : Promise.resolve(NaN));
     const before = await rate();
+    const cpu0 = await browserCpuMs();
     const t0 = performance.now();
     const result = await client.index(
       {
@@ -206,13 +208,19 @@ async function pipelineRate(model: string, count: number, options: PipelineOptio
       () => {},
     );
     const seconds = (performance.now() - t0) / 1000;
+    const cpuMs = (await browserCpuMs()) - cpu0;
     if (result.indexed !== files.length)
       throw new Error(`indexed ${result.indexed} of ${files.length}: ${result.message ?? ''}`);
     const after = await rate();
     return {
+      // The decoder workers the job ran with: the app's choice (decodersFor) unless set.
+      decoders: decoders ?? decodersFor(files),
       // Every photo has GPS: with metadata on, fewer places would mean it measured nothing.
       placed: await photosWithPlaces(),
       imagesPerSecond: files.length / seconds,
+      // CPU time of all the browser's processes during the job, per photo: what other work on
+      // a shared machine changes far less than the wall-clock rate.
+      cpuMsPerPhoto: cpuMs / files.length,
       modelImagesPerSecond: (before + after) / 2,
       modelBefore: before,
       modelAfter: after,
@@ -221,6 +229,12 @@ async function pipelineRate(model: string, count: number, options: PipelineOptio
   } finally {
     client.terminate();
   }
+}
+
+/** The browser's CPU time so far, from the bench's Node side (NaN where it cannot tell). */
+function browserCpuMs(): Promise<number> {
+  const ask = (window as { lumenBenchCpuMs?: () => Promise<number> }).lumenBenchCpuMs;
+  return ask ? ask() : Promise.resolve(Number.NaN);
 }
 
 async function photosWithPlaces(): Promise<number> {

@@ -80,18 +80,29 @@ export function table(header, rows) {
 
 const RENDER = {
   indexing(s) {
+    const runs = (best, all) =>
+      Array.isArray(all) && all.length > 1
+        ? `${rate(best)} (best of ${all.map((x) => num(x)).join(', ')})`
+        : rate(best);
     const rows = Object.entries(s)
       .filter(([, r]) => r && typeof r === 'object' && r.ours)
       .map(([key, r]) => [
         r.name ?? key,
         r.images,
-        rate(r.ours.imagesPerSecond),
-        rate(r.baseline.imagesPerSecond),
+        isNum(r.meanMB) ? `${num(r.meanMB)} MB` : '—',
+        runs(r.ours.imagesPerSecond, r.oursRuns),
+        runs(r.baseline.imagesPerSecond, r.baselineRuns),
         times(r.ratio ?? r.ours.imagesPerSecond / r.baseline.imagesPerSecond),
-        r.modelImagesPerSecond ? rate(r.modelImagesPerSecond) : '—',
       ]);
     return table(
-      ['photos', 'count', 'pipeline', 'naive main-thread loop', '× naive', 'model alone'],
+      [
+        'photos',
+        'count',
+        'mean size',
+        'pipeline (stores the library)',
+        'naive main-thread loop (stores nothing)',
+        '× naive',
+      ],
       rows,
     );
   },
@@ -260,7 +271,6 @@ const RENDER = {
         'scan memory',
         'JS heap growth',
         'storage',
-        'one-off upgrade to schema 6',
       ],
       [
         [
@@ -271,7 +281,6 @@ const RENDER = {
           mb(s.scanBytes),
           mb(s.heapGrowthBytes),
           mb(s.storageUsageBytes),
-          sec(s.upgradeMs),
         ],
       ],
     );

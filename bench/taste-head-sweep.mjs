@@ -15,11 +15,14 @@ const LAMBDAS = JSON.parse(arg('lambdas', '[0.004,0.006,0.008,0.01,0.012,0.015]'
 const PICK_LAMBDA = Number(arg('pick-lambda', '0.01'));
 // --picks=20 --chosen-only: the e2e's scenario (20 "Which of these two?" answers, no likes).
 const PICKS = Number(arg('picks', '50'));
-const CHOSEN_ONLY = process.argv.includes('--chosen-only');
+const CHOSEN_ONLY = process.argv.includes('--chosen-only') || process.argv.includes('--e2e');
+// --e2e: e2e/taste.spec.ts's protocol: its 4 searches and the profile's training queries (the
+// train split), pairs of queries naming a background skipped, 20 chosen picks.
+const E2E = process.argv.includes('--e2e');
 const BUDGET = 0.02;
 
 const vite = await tsLoader();
-const { PEOPLE, tasteQueries } = await vite.load('/src/core/eval/people.ts');
+const { PEOPLE, tasteQueries, leavesTasteFree } = await vite.load('/src/core/eval/people.ts');
 const { queriesOfSplit } = await vite.load('/src/core/eval/ground-truth.ts');
 const exp = await vite.load('/models/taste-experiment.ts');
 const { loadTinyWorld } = await vite.load('/models/tiny-world-harness.ts');
@@ -37,6 +40,16 @@ for (const person of PEOPLE) {
     `${person.id}: val ceiling +${(100 * ceiling.lift).toFixed(0)}% at λ ${ceiling.lambda}`,
   );
 }
+function e2eProtocol(person) {
+  const trainVal = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
+  return {
+    queries: [
+      ...tasteQueries(person, trainVal).slice(0, 4),
+      ...queriesOfSplit(world.truth, 'train'),
+    ],
+    skips: (q) => !leavesTasteFree(person, q),
+  };
+}
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x) => (100 * x).toFixed(0);
 for (const v of VARIANTS) {
@@ -50,8 +63,9 @@ for (const v of VARIANTS) {
         const picks = await exp.givePicks(world, person, {
           strategy,
           seed,
-          total: PICKS,
+          total: E2E ? 20 : PICKS,
           chosenOnly: CHOSEN_ONLY,
+          ...(E2E ? e2eProtocol(person) : {}),
           doubt: v.doubt,
           // { adapter: true }: the DPO adapter on the same picks, with the head on top.
           train: adapter
@@ -65,7 +79,7 @@ for (const v of VARIANTS) {
           // As the page: the chooser refits the head before every question.
           ...(adapter ? {} : { chooser: headOnly }),
         });
-        const model = picks.adapters.get(PICKS);
+        const model = picks.adapters.get(E2E ? 20 : PICKS);
         for (const lambda of LAMBDAS) {
           const m = await exp.measureTaste(world, person, val, library, { ...model, lambda });
           results.get(lambda).push({

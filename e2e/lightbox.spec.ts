@@ -31,12 +31,35 @@ async function openLibrary(page: Page) {
 
 const lightbox = (page: Page) => page.getByRole('dialog');
 
+/** One finger drawn sideways across the photo by dx pixels (touch pointer events). */
+async function swipe(page: Page, dx: number) {
+  await page.locator('.lightbox .stage').evaluate((stage, dx) => {
+    const r = stage.getBoundingClientRect();
+    const y = r.top + r.height / 2;
+    const x = r.left + r.width / 2 - dx / 2;
+    const at = (type: string, cx: number) =>
+      stage.dispatchEvent(
+        new PointerEvent(type, {
+          pointerId: 7,
+          pointerType: 'touch',
+          isPrimary: true,
+          clientX: cx,
+          clientY: y,
+          bubbles: true,
+        }),
+      );
+    at('pointerdown', x);
+    at('pointermove', x + dx / 2);
+    at('pointerup', x + dx);
+  }, dx);
+}
+
 test('the lightbox steps through the results with ← and →, zooms, likes, and Esc returns focus to the grid', async ({
   page,
 }) => {
   await openLibrary(page);
   await search(page, 'a red circle');
-  const [first, second, third] = await topPaths(page, 3);
+  const [first, second, third, fourth] = await topPaths(page, 4);
 
   const opener = page.getByRole('button', { name: `Open ${first}` });
   await opener.click();
@@ -70,6 +93,17 @@ test('the lightbox steps through the results with ← and →, zooms, likes, and
   await expect(img).toHaveCSS('transform', /matrix\(8, 0, 0, 8/);
   for (let i = 0; i < 10; i++) await page.keyboard.press('-');
   await expect(img).toHaveCSS('transform', 'matrix(1, 0, 0, 1, 0, 0)');
+
+  // The wheel zooms about the pointer; a swipe on a touch screen moves on, when not zoomed.
+  await img.hover();
+  await page.mouse.wheel(0, -200);
+  await expect(img).not.toHaveCSS('transform', 'matrix(1, 0, 0, 1, 0, 0)');
+  await page.keyboard.press('0');
+  await expect(img).toHaveCSS('transform', 'matrix(1, 0, 0, 1, 0, 0)');
+  await swipe(page, -200);
+  await expect(box.getByRole('img', { name: fourth })).toBeVisible();
+  await swipe(page, 200);
+  await expect(box.getByRole('img', { name: third })).toBeVisible();
 
   // A like from the lightbox is the same like as the cell's: better than the two above it.
   const like = box.getByRole('button', { name: `Like ${third}`, exact: true });

@@ -134,6 +134,7 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
       timeout: 120_000,
     });
     await expect(panel.getByTestId('active-model')).toContainText('tuned model');
+    console.log(await panel.getByTestId('train-message').textContent());
 
     // Test photos arrive only now, so none was ever in a pair.
     await gotoView(page, 'Photos');

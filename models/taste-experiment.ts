@@ -190,6 +190,8 @@ export interface PickLog {
   pairsAfter: number[];
   kinds: Record<'chosen' | 'like' | 'dislike', number>;
   skipped: number;
+  /** The pairs answered "similar" (a tie), as query and the two photos. */
+  ties: PreferencePair[];
   /** The taste trained from scratch on the first n picks, for n = every RETRAIN_EVERY. */
   adapters: Map<number, TasteModel>;
 }
@@ -207,7 +209,10 @@ export async function givePicks(
     strategy: Strategy;
     seed: number;
     total: number;
-    train: (pairs: readonly PreferencePair[]) => Promise<TasteModel>;
+    train: (
+      pairs: readonly PreferencePair[],
+      ties?: readonly PreferencePair[],
+    ) => Promise<TasteModel>;
     /**
      * How 'active' measures doubt: 'margin' (the chooser's smallest score gap under the current
      * order) or 'laplace' (the head's posterior: the pair with the largest chance of being
@@ -219,7 +224,10 @@ export async function givePicks(
      * (the page refits the head in the worker's nextPair: milliseconds). Without it the chooser
      * sees the model retrained every RETRAIN_EVERY picks.
      */
-    chooser?: (pairs: readonly PreferencePair[]) => Promise<TasteModel>;
+    chooser?: (
+      pairs: readonly PreferencePair[],
+      ties?: readonly PreferencePair[],
+    ) => Promise<TasteModel>;
     /** Only "Which of these two?" answers, no likes or dislikes (as e2e/taste.spec.ts). */
     chosenOnly?: boolean;
     /** The queries asked about (default: every train and val query). */
@@ -242,6 +250,7 @@ export async function givePicks(
     pairsAfter: [],
     kinds: { chosen: 0, like: 0, dislike: 0 },
     skipped: 0,
+    ties: [],
     adapters: new Map(),
   };
   let model: TasteModel = {};
@@ -269,7 +278,7 @@ export async function givePicks(
     else {
       if (options.chooser && log.pairs.length > 0 && chooserAt !== log.pairs.length) {
         chooserAt = log.pairs.length;
-        model = await options.chooser(log.pairs);
+        model = await options.chooser(log.pairs, log.ties);
         const ranker = new PoolRanker(world, model, pool);
         rankings = new Map(queries.map((q) => [q.text, ranker.rank(embedded.get(q.text)!)]));
       }
@@ -298,6 +307,7 @@ export async function givePicks(
         : prefer(person, query, world.truth.images[duo.a - 1]!, world.truth.images[duo.b - 1]!);
       if (side === null) {
         log.skipped++;
+        log.ties.push({ ...chosenPair(duo.query, duo.a, duo.b), weight: 1 });
         continue;
       }
       const [winner, loser] = side === 0 ? [duo.a, duo.b] : [duo.b, duo.a];
@@ -308,7 +318,7 @@ export async function givePicks(
     log.picks++;
     log.pairsAfter.push(log.pairs.length);
     if (log.picks % RETRAIN_EVERY === 0 || log.picks === options.total) {
-      model = await options.train(log.pairs);
+      model = await options.train(log.pairs, log.ties);
       log.adapters.set(log.picks, model);
       rankings = undefined;
     }
@@ -389,6 +399,21 @@ export function headPairs(
   }));
 }
 
+async function withOffsets<P extends { winner: Float32Array; loser: Float32Array }>(
+  world: TinyWorld,
+  head: P[],
+  pairs: readonly PreferencePair[],
+  embedded: Promise<Map<string, Float32Array>> | undefined,
+  scale: number | undefined,
+): Promise<(P & { offset?: number })[]> {
+  if (!embedded || !scale) return head;
+  const queries = await embedded;
+  return head.map((h, i) => {
+    const q = queries.get(pairs[i]!.queryText);
+    return q ? { ...h, offset: scale * (dotOf(q, h.winner) - dotOf(q, h.loser)) } : h;
+  });
+}
+
 /** Base relevance (rerank's: 0 at the pool's mean cosine, 1 at the best) of a photo for a query. */
 export async function relevanceOver(
   world: TinyWorld,
@@ -416,7 +441,7 @@ export function headTrainer(
   world: TinyWorld,
   lambda: number,
   settings: Partial<HeadSettings>,
-  extra: Pick<TasteModel, 'gap'> = {},
+  extra: Pick<TasteModel, 'gap'> & { ties?: number; offset?: number } = {},
 ) {
   const pool = idsOfSplits(world, ['train', 'val']);
   const texts = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
@@ -427,11 +452,26 @@ export function headTrainer(
         texts.map((q) => q.text),
       )
     : undefined;
-  return async (pairs: readonly PreferencePair[]): Promise<TasteModel> => ({
+  // { offset: s }: each pick starts from the base model's logit s·(cos w − cos l) for its query.
+  const embedded = extra.offset ? world.embedQueries(texts.map((q) => q.text)) : undefined;
+  return async (
+    pairs: readonly PreferencePair[],
+    ties: readonly PreferencePair[] = [],
+  ): Promise<TasteModel> => ({
     head: trainTasteHead(
-      headPairs(world, pairs, relevance && (await relevance)),
+      [
+        ...(await withOffsets(
+          world,
+          headPairs(world, pairs, relevance && (await relevance)),
+          pairs,
+          embedded,
+          extra.offset,
+        )),
+        // { ties: τ }: "similar" answers pull the head's margin on their pair toward 0.
+        ...(extra.ties ? headPairs(world, ties).map((p) => ({ ...p, tie: true })) : []),
+      ],
       world.dim,
-      settings,
+      { ...settings, ...(extra.ties ? { tieWeight: extra.ties } : {}) },
     ),
     lambda,
     ...extra,

@@ -179,7 +179,8 @@ export class TuningHandler implements TuningApi {
     // kept precision, and the DPO adapter beside it cost 3 to 7 points of P@10
     // (bench/taste-head-sweep.mjs, docs/simulated-people.md). The adapter file then carries
     // identity weights and the head; with the automatic pairs ticked the adapter trains as before.
-    if (taste && !request.includeAuto && pairs.every((p) => p.origin !== 'auto')) {
+    const headOnly = TASTE_HEAD.onPage && !request.includeAuto;
+    if (taste && headOnly && pairs.every((p) => p.origin !== 'auto')) {
       return this.#trainHeadOnly(db, model, taste, pairs, queries, vectors, matrix.dim, {
         settings: { ...DEFAULT_TRAIN_SETTINGS, ...settings },
         onProgress,
@@ -207,7 +208,7 @@ export class TuningHandler implements TuningApi {
       const pairsByOrigin: PairCounts = { auto: 0, liked: 0, chosen: 0 };
       for (const p of pairs) if (queries.has(p.queryText)) pairsByOrigin[p.origin]++;
       // A taste also gets its head: the picks' preference direction (milliseconds).
-      const head = taste ? pickHead(stored, vectors, matrix.dim) : undefined;
+      const head = taste && TASTE_HEAD.onPage ? pickHead(stored, vectors, matrix.dim) : undefined;
       const storedHead = head && storedHeadOf(head);
       const full = {
         ...summary,
@@ -324,7 +325,9 @@ export class TuningHandler implements TuningApi {
     // The chooser sees the head refit on every pick so far (milliseconds), beside the adapter
     // trained every few picks; active asks the pair that head is least sure of.
     const vectors = rowVectors(matrix);
-    const head = pickHead(await listPairs(db, model, request.taste), vectors, matrix.dim);
+    const head = TASTE_HEAD.onPage
+      ? pickHead(await listPairs(db, model, request.taste), vectors, matrix.dim)
+      : undefined;
     const nudge = head ? headNudge(matrix, head.w, TASTE_HEAD.lambda) : undefined;
     const heads = scoredHeads(matrix, request.queries, weights, CHOOSER_TOP, nudge);
     const asked = await askedDuos(db, request.taste, model);

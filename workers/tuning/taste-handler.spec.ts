@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { getProfile, modelKey } from '../../src/core/manifest';
 import { listAdapters } from '../../src/core/store/adapter-store';
 import { openLibraryDb, type LumenDb } from '../../src/core/store/db';
@@ -9,6 +9,7 @@ import { duoKeyOf } from '../../src/core/tuning/active-pairs';
 import { normalize } from '../../src/core/vectors';
 import { decodeAdapter } from './adapter-codec';
 import { TuningHandler } from './handler';
+import { TASTE_HEAD } from './protocol';
 import { gaussian, mulberry32 } from './random';
 
 const profile = getProfile('tiny-world');
@@ -69,6 +70,11 @@ describe('tastes in the tuning worker', () => {
   });
 
   it('a taste trained on its picks alone is a taste head: identity weights and the picks’ direction', async () => {
+    // The head is built but off on the page (TASTE_HEAD.onPage); this checks the path it takes.
+    TASTE_HEAD.onPage = true;
+    onTestFinished(() => {
+      TASTE_HEAD.onPage = false;
+    });
     const { db, vectors } = await library('taste-handler-3');
     const tuning = new TuningHandler(() => Promise.resolve(db));
     const queries = [{ text: 'q', embedding: vectors[0]! }];
@@ -114,6 +120,35 @@ describe('tastes in the tuning worker', () => {
       seen.add(key);
       await tuning.markAsked('tiny-world', 'default', p);
     }
+    db.close();
+  });
+
+  it('with the head off (the page today), a taste trains the DPO adapter and stores no head', async () => {
+    expect(TASTE_HEAD.onPage).toBe(false);
+    const { db, vectors } = await library('taste-handler-4');
+    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const picks = Array.from({ length: 6 }, (_, i) => ({
+      model,
+      queryText: 'q',
+      winner: 41 + i,
+      loser: 2 + i,
+      weight: 3,
+      origin: 'chosen' as const,
+      taste: 'default',
+    }));
+    await addPairs(db, picks);
+    const epochs: number[] = [];
+    const info = await tuning.train(
+      {
+        profileId: 'tiny-world',
+        queries: [{ text: 'q', embedding: vectors[0]! }],
+        taste: 'default',
+        settings: { maxEpochs: 3 },
+      },
+      (p) => void epochs.push(p.epoch),
+    );
+    expect(epochs).toEqual([1, 2, 3]);
+    expect(info.summary.head).toBeUndefined();
     db.close();
   });
 

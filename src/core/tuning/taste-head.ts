@@ -34,6 +34,13 @@ export interface HeadPair {
   weight: number;
   /** Relevance of winner minus loser for the pair's query (rerank's relevance), if known. */
   gap?: number;
+  /** "Similar": the person saw no difference, so v·(winner − loser) is pulled toward 0. */
+  tie?: boolean;
+  /**
+   * A fixed logit the pair already has (the base model's: logit scale × cosine gap for its
+   * query), so the head learns what the base order gets wrong rather than what it gets right.
+   */
+  offset?: number;
 }
 
 export interface HeadSettings {
@@ -43,9 +50,16 @@ export interface HeadSettings {
   iterations: number;
   /** L2 strength on κ (per unit of pair weight), when pairs carry a relevance gap. */
   kappaL2: number;
+  /** Weight of a tie's squared margin, relative to a pick of the same weight. */
+  tieWeight: number;
 }
 
-export const DEFAULT_HEAD_SETTINGS: HeadSettings = { l2: 1, iterations: 200, kappaL2: 0.01 };
+export const DEFAULT_HEAD_SETTINGS: HeadSettings = {
+  l2: 1,
+  iterations: 200,
+  kappaL2: 0.01,
+  tieWeight: 1,
+};
 
 const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
 
@@ -58,10 +72,12 @@ export function trainTasteHead(
   dim: number,
   settings: Partial<HeadSettings> = {},
 ): TasteHead {
-  const { l2, iterations, kappaL2 } = { ...DEFAULT_HEAD_SETTINGS, ...settings };
+  const { l2, iterations, kappaL2, tieWeight } = { ...DEFAULT_HEAD_SETTINGS, ...settings };
+  const ties = pairs.map((p) => p.tie === true);
   const n = pairs.length;
   const withGap = pairs.some((p) => p.gap !== undefined);
   const gaps = new Float64Array(n);
+  const offsets = Float64Array.from(pairs, (p) => p.offset ?? 0);
   const diffs = new Float32Array(n * dim);
   const weights = new Float64Array(n);
   let total = 0;
@@ -76,7 +92,7 @@ export function trainTasteHead(
     gaps[i] = p.gap ?? 0;
     weights[i] = p.weight;
     total += p.weight;
-    lipschitz += 0.25 * p.weight * (sq + gaps[i] ** 2);
+    lipschitz += (ties[i] ? tieWeight : 0.25) * p.weight * (sq + gaps[i] ** 2);
   });
   const alpha = l2 * Math.max(total, 1e-9);
   const alphaK = kappaL2 * Math.max(total, 1e-9);
@@ -92,7 +108,9 @@ export function trainTasteHead(
       for (let i = 0; i < n; i++) {
         let m = 0;
         for (let j = 0; j < dim; j++) m += y[j]! * diffs[i * dim + j]!;
-        margins[i] = -weights[i]! * sigmoid(-(m + kappaY * gaps[i]!));
+        margins[i] = ties[i]
+          ? weights[i]! * tieWeight * m
+          : -weights[i]! * sigmoid(-(m + kappaY * gaps[i]! + offsets[i]!));
       }
       let gradK = alphaK * kappaY;
       for (let i = 0; i < n; i++) gradK += margins[i]! * gaps[i]!;
@@ -118,8 +136,8 @@ export function trainTasteHead(
   for (let i = 0; i < n; i++) {
     let m = 0;
     for (let j = 0; j < dim; j++) m += v[j]! * diffs[i * dim + j]!;
-    const p = sigmoid(m + kappa * gaps[i]!);
-    curvature[i] = weights[i]! * p * (1 - p);
+    const p = sigmoid(m + kappa * gaps[i]! + offsets[i]!);
+    curvature[i] = ties[i] ? weights[i]! * tieWeight : weights[i]! * p * (1 - p);
   }
   return { dim, w: Float32Array.from(v), l2: alpha, diffs, curvature, pairs: n, kappa };
 }
