@@ -111,10 +111,21 @@ test('a simulated person’s 20 picks on train/val photos raise their taste on t
         .catch(async (e: unknown) => {
           throw new Error(`${String(e)}\nThe panel says: ${await panel.textContent()}`);
         });
-      previous = await shown();
-      const text = (await prompt.getByTestId('pair-query').textContent()) ?? '';
-      const query = queryOf.get(text);
-      const [a, b] = await imgs.evaluateAll((e) => e.map((i) => i.getAttribute('alt') ?? ''));
+      // The query and both photos are read in one go: the prompt can move on between reads
+      // (a background retrain), which left one side undefined when they were read apart.
+      let pair = { text: '', alts: [] as string[] };
+      await expect
+        .poll(async () => {
+          pair = await prompt.evaluate((el) => ({
+            text: el.querySelector('[data-testid="pair-query"]')?.textContent ?? '',
+            alts: Array.from(el.querySelectorAll('img'), (i) => i.getAttribute('alt') ?? ''),
+          }));
+          return pair.alts.filter(Boolean).length;
+        })
+        .toBe(2);
+      previous = `${pair.text}|${pair.alts.join('|')}`;
+      const query = queryOf.get(pair.text);
+      const [a, b] = pair.alts;
       const side = query ? prefer(PERSON, query, imageOf(a!), imageOf(b!)) : null;
       if (side === null) {
         await prompt.getByRole('button', { name: 'Similar: skip' }).click();
