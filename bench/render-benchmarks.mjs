@@ -159,16 +159,18 @@ const RENDER = {
         table(
           [
             'model',
-            'metadata and places on (best of 2)',
-            'off (best of 2)',
-            'added time',
+            'metadata and places on (best run)',
+            'off (best run)',
+            'added time (median of alternating pairs)',
+            'metadata stages alone, share of a photo’s CPU',
             'places on / off',
           ],
           withMeta.map(([m, r]) => [
             name(m),
             rate(best(r.metadata.onImagesPerSecond)),
             rate(best(r.metadata.offImagesPerSecond)),
-            pct(r.metadata.addedTime),
+            `${pct(r.metadata.addedTime)} (${r.metadata.onImagesPerSecond.length} pairs)`,
+            r.metadata.stagesShare === undefined ? '—' : pct(r.metadata.stagesShare),
             `${Math.min(...r.metadata.placedOn)} / ${Math.max(...r.metadata.placedOff)} of ${r.photos}`,
           ]),
         ),
