@@ -4,7 +4,6 @@
 // sharpness, exposure appeal), with the colour layouts the indexer stores. Thresholds are chosen
 // on train + val; models/moments.spec.ts
 // checks the test split against issue 23's goals.
-import { RawImage } from '@huggingface/transformers';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { colourLayout, LAYOUT_BYTES } from '../src/core/colour-layout';
@@ -12,11 +11,9 @@ import { quantizeBatch } from '../src/core/int8-codec';
 import { getProfile, type BestShotWeights, type MomentThresholds } from '../src/core/manifest';
 import { subjectSharpness } from '../src/core/subject-sharpness';
 import { appealScores, pixelStats } from '../workers/aesthetics/pixel-stats';
-import { applyLinearHead, readLinearHead } from '../workers/aesthetics/pth-reader';
 import { rankMembers, type MemberFigures } from '../workers/moments/best-shot';
 import { MomentIndex } from '../workers/moments/moment-index';
-import { loadTower } from '../workers/shared/clip-models';
-import { configureHosting } from '../workers/shared/hosting';
+import { embedFixturePhotos } from './tiny-world-harness';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtureDir = path.join(root, 'e2e/fixtures/moments');
@@ -44,44 +41,31 @@ export interface MomentsFixture {
 export async function loadMomentsFixture(): Promise<MomentsFixture> {
   const profile = getProfile('tiny-world');
   const dim = profile.clip.embeddingSize;
-  configureHosting(profile.clip, { modelRoot: path.join(root, 'models') + '/' });
-  const vision = await loadTower('vision', profile.clip, 'cpu');
-  const head = readLinearHead(
-    readFileSync(path.join(root, 'models/tiny-world', profile.aestheticHead.file)),
-  );
   const truth = JSON.parse(readFileSync(path.join(fixtureDir, 'ground-truth.json'), 'utf8')) as {
     images: Omit<MomentPhoto, 'id' | 'figures'>[];
   };
-  const vectors = new Float32Array(truth.images.length * dim);
   const photos: MomentPhoto[] = [];
-  for (let at = 0; at < truth.images.length; at += 32) {
-    const batch = truth.images.slice(at, at + 32);
-    const pixels = await Promise.all(
-      batch.map(async (img) => {
-        const raw = (await RawImage.read(path.join(fixtureDir, img.path))).rgba();
-        return { data: new Uint8ClampedArray(raw.data), width: raw.width, height: raw.height };
-      }),
-    );
-    const embedded = await vision.embed(pixels);
-    embedded.forEach((v, i) => {
-      vectors.set(v, (at + i) * dim);
-      const px = pixels[i]!;
-      const id = at + i + 1;
+  const vectors = await embedFixturePhotos(
+    profile,
+    fixtureDir,
+    truth.images.map((img) => img.path),
+    ({ index, pixels: px, laion }) => {
+      const id = index + 1;
       photos.push({
-        ...batch[i]!,
+        ...truth.images[index]!,
         id,
         layout: colourLayout(px),
         figures: {
           photoId: id,
-          laion: applyLinearHead(head, v),
+          laion,
           sharpness: subjectSharpness(px),
           exposure: appealScores(pixelStats(px, px.width, px.height)).exposure,
           taste: null,
           pixels: px.width * px.height,
         },
       });
-    });
-  }
+    },
+  );
   return { dim, photos, vectors };
 }
 

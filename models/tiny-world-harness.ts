@@ -18,6 +18,7 @@ import { promptTexts } from '../workers/aesthetics/protocol';
 import { applyLinearHead, readLinearHead } from '../workers/aesthetics/pth-reader';
 import { scorerKey } from '../workers/aesthetics/scorer';
 import { ScoreIndex } from '../workers/search/rerank';
+import type { ImagePixels } from '../workers/embedding/protocol';
 import { loadTower, type ClipText } from '../workers/shared/clip-models';
 import { configureHosting } from '../workers/shared/hosting';
 
@@ -63,43 +64,76 @@ function cacheKey(profile: Profile, scoreKey: string, truthText: string): string
   return hash.digest('hex').slice(0, 24);
 }
 
+/** One photo as embedFixturePhotos decoded, embedded and scored it. */
+export interface EmbeddedPhoto {
+  /** Its place in `paths`, and its row in the returned vectors. */
+  index: number;
+  /** Unit image embedding. */
+  vector: Float32Array;
+  pixels: ImagePixels;
+  /** The profile's aesthetic head on `vector`. */
+  laion: number;
+}
+
+/**
+ * The photos at `paths` (relative to `dir`) decoded and embedded in Node by the tiny world's
+ * vision tower (served from models/), 32 at a time, each scored by its aesthetic head, in order:
+ * `visit` sees each photo, and the result holds the vectors, row i for `paths[i]`. Shared by the
+ * fixtures embedded with the tiny world's model (this one and the moments one).
+ */
+export async function embedFixturePhotos(
+  profile: Profile,
+  dir: string,
+  paths: readonly string[],
+  visit: (photo: EmbeddedPhoto) => void,
+): Promise<Float32Array> {
+  const dim = profile.clip.embeddingSize;
+  configureHosting(profile.clip, { modelRoot: path.join(root, 'models') + '/' });
+  const vision = await loadTower('vision', profile.clip, 'cpu');
+  const head = readLinearHead(readFileSync(path.join(modelDir, profile.aestheticHead.file)));
+  const vectors = new Float32Array(paths.length * dim);
+  for (let at = 0; at < paths.length; at += 32) {
+    const pixels = await Promise.all(
+      paths.slice(at, at + 32).map(async (file): Promise<ImagePixels> => {
+        const raw = (await RawImage.read(path.join(dir, file))).rgba();
+        return { data: new Uint8ClampedArray(raw.data), width: raw.width, height: raw.height };
+      }),
+    );
+    const embedded = await vision.embed(pixels);
+    embedded.forEach((vector, i) => {
+      vectors.set(vector, (at + i) * dim);
+      visit({ index: at + i, vector, pixels: pixels[i]!, laion: applyLinearHead(head, vector) });
+    });
+  }
+  return vectors;
+}
+
 async function embedLibrary(
   profile: Profile,
   truth: GroundTruth,
   text: ClipText,
   scoreKey: string,
 ): Promise<{ vectors: Float32Array; records: ScoreRecord[] }> {
-  const dim = profile.clip.embeddingSize;
-  const vision = await loadTower('vision', profile.clip, 'cpu');
-  const head = readLinearHead(readFileSync(path.join(modelDir, profile.aestheticHead.file)));
   const prompts = await text.embed(promptTexts());
-  const vectors = new Float32Array(truth.images.length * dim);
   const records: ScoreRecord[] = [];
-  for (let at = 0; at < truth.images.length; at += 32) {
-    const batch = truth.images.slice(at, at + 32);
-    const pixels = await Promise.all(
-      batch.map(async (img) => {
-        const raw = (await RawImage.read(path.join(fixtureDir, img.path))).rgba();
-        return { data: new Uint8ClampedArray(raw.data), width: raw.width, height: raw.height };
-      }),
-    );
-    const embedded = await vision.embed(pixels);
-    embedded.forEach((v, i) => {
-      vectors.set(v, (at + i) * dim);
-      const px = pixels[i]!;
+  const vectors = await embedFixturePhotos(
+    profile,
+    fixtureDir,
+    truth.images.map((img) => img.path),
+    ({ index, vector, pixels: px, laion }) => {
       const stats = pixelStats(px, px.width, px.height);
       records.push({
-        id: at + i + 1,
+        id: index + 1,
         models: {
           [scoreKey]: {
-            laion: applyLinearHead(head, v),
-            clipIqa: clipIqa(v, prompts, profile.clip.logitScale),
+            laion,
+            clipIqa: clipIqa(vector, prompts, profile.clip.logitScale),
           },
         },
         pixel: { version: 1, stats, appeal: appealScores(stats) },
       });
-    });
-  }
+    },
+  );
   return { vectors, records };
 }
 
