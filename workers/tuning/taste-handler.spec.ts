@@ -17,7 +17,10 @@ const model = modelKey(profile.clip);
 const dim = profile.clip.embeddingSize;
 const N = 60;
 
-async function library(name: string): Promise<{ db: LumenDb; vectors: Float32Array[] }> {
+/** A library of N random unit vectors in `name`, and a tuning handler over it. */
+async function library(
+  name: string,
+): Promise<{ db: LumenDb; vectors: Float32Array[]; tuning: TuningHandler }> {
   const db = await openLibraryDb(name);
   const normal = gaussian(mulberry32(5));
   const vectors = Array.from({ length: N }, () =>
@@ -27,24 +30,28 @@ async function library(name: string): Promise<{ db: LumenDb; vectors: Float32Arr
   vectors.forEach((v, i) => packed.set(v, i * dim));
   const ids = Uint32Array.from({ length: N }, (_, i) => i + 1);
   await db.add('blocks', { model, dim, ids, vectors: packed });
-  return { db, vectors };
+  return { db, vectors, tuning: new TuningHandler(() => Promise.resolve(db)) };
+}
+
+/** `count` chosen picks for query 'q' in `taste`: photo `firstWinner + i` over photo `2 + i`. */
+function chosenPicks(count: number, firstWinner: number, taste: string) {
+  return Array.from({ length: count }, (_, i) => ({
+    model,
+    queryText: 'q',
+    winner: firstWinner + i,
+    loser: 2 + i,
+    weight: 3,
+    origin: 'chosen' as const,
+    taste,
+  }));
 }
 
 describe('tastes in the tuning worker', () => {
   it('a taste trains on its own picks, and a retrain replaces its adapter', async () => {
-    const { db, vectors } = await library('taste-handler-1');
-    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const { db, vectors, tuning } = await library('taste-handler-1');
     const night = await createTaste(db, 'Night');
     const queries = [{ text: 'q', embedding: vectors[0]! }];
-    const picks = Array.from({ length: 12 }, (_, i) => ({
-      model,
-      queryText: 'q',
-      winner: 40 + i,
-      loser: 2 + i,
-      weight: 3,
-      origin: 'chosen' as const,
-      taste: night.id,
-    }));
+    const picks = chosenPicks(12, 40, night.id);
     // Another taste's picks must not reach this one's training.
     await addPairs(db, [...picks, { ...picks[0]!, winner: 3, loser: 50, taste: 'default' }]);
     const train = () =>
@@ -75,19 +82,10 @@ describe('tastes in the tuning worker', () => {
     onTestFinished(() => {
       TASTE_HEAD.onPage = false;
     });
-    const { db, vectors } = await library('taste-handler-3');
-    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const { db, vectors, tuning } = await library('taste-handler-3');
     const queries = [{ text: 'q', embedding: vectors[0]! }];
     // The person prefers photos 41–52 to photos 2–13.
-    const picks = Array.from({ length: 12 }, (_, i) => ({
-      model,
-      queryText: 'q',
-      winner: 41 + i,
-      loser: 2 + i,
-      weight: 3,
-      origin: 'chosen' as const,
-      taste: 'default',
-    }));
+    const picks = chosenPicks(12, 41, 'default');
     await addPairs(db, picks);
     const epochs: number[] = [];
     const info = await tuning.train(
@@ -125,17 +123,8 @@ describe('tastes in the tuning worker', () => {
 
   it('with the head off (the page today), a taste trains the DPO adapter and stores no head', async () => {
     expect(TASTE_HEAD.onPage).toBe(false);
-    const { db, vectors } = await library('taste-handler-4');
-    const tuning = new TuningHandler(() => Promise.resolve(db));
-    const picks = Array.from({ length: 6 }, (_, i) => ({
-      model,
-      queryText: 'q',
-      winner: 41 + i,
-      loser: 2 + i,
-      weight: 3,
-      origin: 'chosen' as const,
-      taste: 'default',
-    }));
+    const { db, vectors, tuning } = await library('taste-handler-4');
+    const picks = chosenPicks(6, 41, 'default');
     await addPairs(db, picks);
     const epochs: number[] = [];
     const info = await tuning.train(
@@ -153,8 +142,7 @@ describe('tastes in the tuning worker', () => {
   });
 
   it('asks each pair once per taste, across queries, and remembers it', async () => {
-    const { db, vectors } = await library('taste-handler-2');
-    const tuning = new TuningHandler(() => Promise.resolve(db));
+    const { db, vectors, tuning } = await library('taste-handler-2');
     const queries = [0, 1].map((i) => ({ text: `q${i}`, embedding: vectors[i]! }));
     const seen = new Set<string>();
     const perQuery = new Map<string, number>();
