@@ -34,7 +34,10 @@ export async function pickFolder(
   }
 }
 
-/** The files an `<input webkitdirectory>` was given, handed to indexing (and the input cleared). */
+/**
+ * The files a file `<input>` was given (a `webkitdirectory` folder's, or loose photos), handed to
+ * indexing, and the input cleared.
+ */
 export async function addPicked(indexing: IndexingManager, input: HTMLInputElement): Promise<void> {
   const files = Array.from(input.files ?? []);
   input.value = '';
