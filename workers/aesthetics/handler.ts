@@ -2,24 +2,10 @@ import { getProfile, modelFileUrls, modelKey, type Profile } from '../../src/cor
 import { LibraryConnection } from '../../src/core/store/db';
 import { LUMEN_MODEL_CACHE } from '../../src/core/cache-names';
 import { fetchFirst } from '../shared/model-files';
+import { decodeThumbnail } from '../shared/thumbnail-decoder';
 import type { AestheticsApi, ScoreRequest, ScoringProgress } from './protocol';
-import type { Pixels } from './pixel-stats';
 import { readLinearHead, type LinearHead } from './pth-reader';
 import { AestheticScorer } from './scorer';
-
-async function decodeThumbnail(blob: Blob): Promise<Pixels> {
-  const bitmap = await createImageBitmap(blob);
-  try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new Error('2D canvas unavailable');
-    ctx.drawImage(bitmap, 0, 0);
-    const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { data, width, height };
-  } finally {
-    bitmap.close();
-  }
-}
 
 /** Loads a profile's aesthetic head, checking it fits the profile's CLIP. */
 async function loadHead(profile: Profile, appBase: string): Promise<LinearHead> {

@@ -5,28 +5,14 @@ import {
 } from '../../src/core/colour-layout';
 import type { LumenDb } from '../../src/core/store/db';
 import { writeColourLayouts } from '../../src/core/store/layout-store';
+import { canDecodeThumbnails, decodeThumbnail } from '../shared/thumbnail-decoder';
 
 /** Decodes a stored thumbnail to RGBA pixels. */
 export type ThumbnailDecoder = (blob: Blob) => Promise<LayoutPixels>;
 
 /** The browser's decode of a thumbnail, or null where this context cannot decode one. */
 export function browserThumbnailDecoder(): ThumbnailDecoder | null {
-  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas === 'undefined') {
-    return null;
-  }
-  return async (blob) => {
-    const bitmap = await createImageBitmap(blob);
-    try {
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      if (!ctx) throw new Error('2D canvas unavailable');
-      ctx.drawImage(bitmap, 0, 0);
-      const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-      return { data, width, height };
-    } finally {
-      bitmap.close();
-    }
-  };
+  return canDecodeThumbnails() ? decodeThumbnail : null;
 }
 
 /** Thumbnails read and layouts stored per this many photos. */
