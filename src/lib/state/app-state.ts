@@ -17,7 +17,7 @@ import { IndexingManager } from './indexing.svelte';
 import { JudgeManager } from './judge.svelte';
 import { JudgeSystems } from './judge-systems.svelte';
 import { LibraryIoManager } from './library-io.svelte';
-import { LastQuery } from './last-query';
+import { LAST_QUERY_KEY, LastQuery } from './last-query';
 import { LibraryManager } from './library.svelte';
 import { MetadataFillState } from './metadata-fill.svelte';
 import { photosMissingMetadata } from './missing-metadata';
@@ -25,11 +25,12 @@ import { ModelsManager } from './models.svelte';
 import { MomentsState } from './moments.svelte';
 import { Notice } from './notice.svelte';
 import { PhotoSelection } from './photo-selection.svelte';
-import { browserStorage, PersistedSetting, textCodec } from './persisted-setting.svelte';
+import { PersistedSetting, textCodec } from './persisted-setting.svelte';
 import { RankingSettings } from './ranking.svelte';
 import { RephraseSettings } from './rephrase-settings.svelte';
 import { RephraseState } from './rephrase.svelte';
-import { readWithProgress, removeFolderNow, SampleLibrary } from './sample.svelte';
+import type { SampleLibrary } from './sample.svelte';
+import { pageSample } from './sample-wiring';
 import { ScoringManager, storedPrompts } from './scoring.svelte';
 import { judgeRephraser, searchRephraser } from './rephrase-views';
 import { SearchManager } from './search.svelte';
@@ -39,17 +40,8 @@ import { StorageInfo } from './storage-info.svelte';
 import { coalesced, TabChannel } from './tab-channel';
 import { browserLocks, LOCKS, runExclusive, runIfFree } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
-import {
-  asksForSample,
-  SAMPLE_PROFILE,
-  sampleFile,
-  sampleHref,
-  withoutSampleRequest,
-} from '../../core/sample-library';
 import { workerPolicyReady } from './worker-policy';
 import { storedRephrasings, TuningState } from './tuning.svelte';
-
-export const LAST_QUERY_KEY = 'lumen.lastQuery';
 
 const BLOCKED_MESSAGE =
   'Another Lumen tab is using an older version of the library; close it or reload it. This tab carries on as soon as it lets go.';
@@ -295,24 +287,12 @@ export class AppState {
       // Culling pairs are the active taste's picks: its counts are read again.
       onDecided: () => void this.tuning.pairs.refresh(),
     });
-    this.sample = new SampleLibrary({
+    this.sample = pageSample({
       profileId: profile.id,
-      download: async (onProgress) =>
-        readWithProgress(
-          await fetch(new URL(sampleFile(getProfile(SAMPLE_PROFILE)), appBase)),
-          onProgress,
-        ),
-      importZip: (zip) => this.libraryIo.importZip(zip),
-      importError: () => this.libraryIo.error,
-      importStatus: () => this.libraryIo.status,
-      photos: () => this.library.stats.photos,
-      folders: () => this.folders.folders,
-      removeFolder: (name) => removeFolderNow(this.folders, name),
-      forgetQuery: () => browserStorage()?.removeItem(LAST_QUERY_KEY),
-      openProfile: (id, trySample) => location.assign(sampleHref(location.href, id, trySample)),
-      requested: () => asksForSample(location.href),
-      forgetRequest: () =>
-        history.replaceState(history.state, '', withoutSampleRequest(location.href)),
+      appBase,
+      libraryIo: this.libraryIo,
+      library: this.library,
+      folders: this.folders,
     });
     if (settings.warning) this.notice.show(settings.warning);
   }

@@ -1,5 +1,8 @@
 import type { PersistedSetting } from './persisted-setting.svelte';
 
+/** Where the words last searched for are kept (browser storage). */
+export const LAST_QUERY_KEY = 'lumen.lastQuery';
+
 /**
  * The words last searched for, kept across visits, and whether the person has taken the search
  * box since the page opened: then the restored words must not overwrite what they type.

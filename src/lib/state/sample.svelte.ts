@@ -4,7 +4,7 @@ import { SAMPLE_FOLDER, SAMPLE_PROFILE } from '../../core/sample-library';
 import { formatBytes } from '../format';
 import type { FoldersManager } from './folders.svelte';
 
-/** What the sample needs of the page; the real ones are wired in app-state.ts, fakes in specs. */
+/** What the sample needs of the page: the real ones in sample-wiring.ts, fakes in the specs. */
 export interface SampleDeps {
   /** The profile this page runs. */
   profileId: string;
