@@ -4,14 +4,11 @@
 // (what a visitor would wait for without the sample).
 //   node bench/first-run-bench.mjs [--runs=3] [--no-baseline]
 // Writes bench/results/first-run.json and merges it into bench/results/latest.json as `firstRun`.
-import { chromium } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, preview } from 'vite';
-import { chromiumArgs, chromiumPath } from '../e2e/chromium.mjs';
 import { mergeIntoLatest, resultsDir } from './latest.mjs';
-import { machine, root } from './serve.mjs';
+import { machine, root, serveBuilt } from './serve.mjs';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -29,19 +26,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'models', 'manifest.jso
 const query = manifest.profiles['tiny-world'].exampleQuery;
 const WELCOME = 'Find your photos by describing them';
 
-await build({
-  root,
-  logLevel: 'warn',
-  build: { outDir, emptyOutDir: true },
-});
-const server = await preview({
-  root,
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port, strictPort: true, host: '127.0.0.1' },
-});
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-const base = `http://127.0.0.1:${port}/`;
+const { browser, base, close } = await serveBuilt({ outDir, port });
 
 /** Searches and resolves once the results heading for `query` shows. */
 async function searchNow(page) {
@@ -162,6 +147,5 @@ try {
       : []),
   ]);
 } finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  await close();
 }

@@ -1,5 +1,6 @@
-// What bench/run.mjs and bench/eval.mjs share: build the production app plus one driver page,
-// serve it like `vite preview` (COOP/COEP, so WASM gets threads) and start Chromium on it.
+// What the benches and scripts/screenshots.mjs share: build the production app (plus a driver
+// page, for bench/run.mjs, bench/eval.mjs and the like), serve it like `vite preview` (COOP/COEP,
+// so WASM gets threads) and start Chromium on it.
 import { chromium } from '@playwright/test';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,21 +19,16 @@ export function machine() {
 }
 
 /**
- * Builds index.html and bench/<page> into outDir, serves it on 127.0.0.1:port and opens Chromium.
- * `url` is the driver page's address; `close()` stops both.
- * @param {{ page: string, outDir: string, port: number }} options page: an .html file in bench/
+ * Builds the app into outDir (index.html, or the pages `input` names), serves it like `vite
+ * preview` on 127.0.0.1:port and opens Chromium. `base` is the served root's address;
+ * `close()` stops both.
+ * @param {{ outDir: string, port: number, input?: Record<string, string> }} options
  */
-export async function serveBench({ page, outDir, port }) {
+export async function serveBuilt({ outDir, port, input }) {
   await build({
     root,
     logLevel: 'warn',
-    build: {
-      outDir,
-      emptyOutDir: true,
-      rollupOptions: {
-        input: { app: path.join(root, 'index.html'), bench: path.join(root, 'bench', page) },
-      },
-    },
+    build: { outDir, emptyOutDir: true, ...(input ? { rollupOptions: { input } } : {}) },
   });
   const server = await preview({
     root,
@@ -44,7 +40,7 @@ export async function serveBench({ page, outDir, port }) {
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     return {
       browser,
-      url: `http://127.0.0.1:${port}/bench/${page}`,
+      base: `http://127.0.0.1:${port}/`,
       close: async () => {
         await browser.close();
         await new Promise((resolve) => server.httpServer.close(resolve));
@@ -54,4 +50,18 @@ export async function serveBench({ page, outDir, port }) {
     await new Promise((resolve) => server.httpServer.close(resolve));
     throw e;
   }
+}
+
+/**
+ * Builds index.html and bench/<page> into outDir, serves it on 127.0.0.1:port and opens Chromium.
+ * `url` is the driver page's address; `close()` stops both.
+ * @param {{ page: string, outDir: string, port: number }} options page: an .html file in bench/
+ */
+export async function serveBench({ page, outDir, port }) {
+  const { browser, base, close } = await serveBuilt({
+    outDir,
+    port,
+    input: { app: path.join(root, 'index.html'), bench: path.join(root, 'bench', page) },
+  });
+  return { browser, url: `${base}bench/${page}`, close };
 }

@@ -1,7 +1,6 @@
 // `npm run screenshots`: every view of the built app at a desktop and a phone width, as PNGs in
 // docs/screenshots/ (for the README and for reviewing the layout). The library is the tiny-world
 // fixture's model with a few of its photos indexed, so no model is downloaded.
-import { chromium } from '@playwright/test';
 import {
   copyFileSync,
   mkdirSync,
@@ -13,10 +12,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, preview } from 'vite';
-import { chromiumArgs, chromiumPath } from '../e2e/chromium.mjs';
+import { root, serveBuilt } from '../bench/serve.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'dist-screenshots');
 const shots = path.join(root, 'docs', 'screenshots');
 const port = Number(process.env.SCREENSHOTS_PORT ?? 4180);
@@ -58,20 +55,13 @@ async function shrink(file) {
   }
 }
 
-await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-const server = await preview({
-  root,
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port, strictPort: true, host: '127.0.0.1' },
-});
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+const served = await serveBuilt({ outDir, port });
 const photos = fewPhotos();
-const base = `http://127.0.0.1:${port}/?profile=tiny-world`;
+const base = `${served.base}?profile=tiny-world`;
 try {
   mkdirSync(shots, { recursive: true });
   // One context for both widths: the library indexed once is the same origin's for both.
-  const context = await browser.newContext({ viewport: WIDTHS[0].viewport });
+  const context = await served.browser.newContext({ viewport: WIDTHS[0].viewport });
   const page = await context.newPage();
   await page.goto(base);
   await page.getByRole('heading', { name: 'Lumen' }).waitFor();
@@ -107,6 +97,5 @@ try {
   await context.close();
 } finally {
   photos.remove();
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  await served.close();
 }
