@@ -1,9 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import {
   addFolder,
+  addPhotoFiles,
   gotoView,
   groundTruth,
   openApp,
@@ -83,12 +82,7 @@ test('every view, at both widths and in both colour schemes, has no serious or c
 }) => {
   test.setTimeout(360_000);
   await openApp(page);
-  const dir = photoSubfolder();
-  const photos = readdirSync(dir)
-    .sort()
-    .slice(0, 12)
-    .map((name) => path.join(dir, name));
-  await page.getByLabel('Photo files').setInputFiles(photos);
+  await addPhotoFiles(page, 12);
   await waitForIndexing(page);
   const query = groundTruth().queries[0]!.text;
 

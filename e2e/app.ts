@@ -131,6 +131,20 @@ export function photoSubfolder(): string {
   return path.join(PHOTOS, name);
 }
 
+/**
+ * Adds the first `count` photos of photoSubfolder() as loose files, through Add photos' file
+ * input (not as a folder); returns their paths.
+ */
+export async function addPhotoFiles(page: Page, count: number): Promise<string[]> {
+  const dir = photoSubfolder();
+  const photos = readdirSync(dir)
+    .sort()
+    .slice(0, count)
+    .map((name) => path.join(dir, name));
+  await page.getByLabel('Photo files').setInputFiles(photos);
+  return photos;
+}
+
 /** The app on the photo subfolder, indexed and scored: where the ranking-side specs start. */
 export async function openScoredLibrary(page: Page) {
   await openApp(page);

@@ -1,8 +1,6 @@
 import { expect, test, type Page, type Worker } from '@playwright/test';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { policy } from '../build/vite-plugin-csp';
-import { PHOTOS, failOnPolicyViolations, search, waitForIndexing } from './app';
+import { addPhotoFiles, failOnPolicyViolations, search, waitForIndexing } from './app';
 
 const HEADER_POLICY = policy(true);
 const META_POLICY = policy(false);
@@ -90,12 +88,7 @@ test('a foreign fetch and eval are refused in the page and in every worker', asy
   await page.goto('/?profile=tiny-world');
   await expect(page.getByRole('heading', { name: 'Lumen' })).toBeVisible();
   // Start every worker a short journey uses: indexing (and its decoders), scoring, search.
-  const dir = readdirSync(PHOTOS, { withFileTypes: true }).find((d) => d.isDirectory())!.name;
-  const photos = readdirSync(path.join(PHOTOS, dir))
-    .sort()
-    .slice(0, 6)
-    .map((name) => path.join(PHOTOS, dir, name));
-  await page.getByLabel('Photo files').setInputFiles(photos);
+  await addPhotoFiles(page, 6);
   await waitForIndexing(page);
   await search(page, 'a blue square');
   // The journey itself was refused nothing, in the page or any worker.

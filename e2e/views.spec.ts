@@ -1,13 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { SUBPATH_PORT } from '../playwright.config';
 import {
+  addPhotoFiles,
   failOnPolicyViolations,
   gotoView,
   modelPicker,
   openApp,
-  photoSubfolder,
   search,
   topPaths,
   waitForIndexing,
@@ -117,12 +115,7 @@ test('on a phone the search box and the results come first, the controls open in
   await page.setViewportSize({ width: 390, height: 844 });
   await failOnPolicyViolations(page);
   await openApp(page);
-  const dir = photoSubfolder();
-  const photos = readdirSync(dir)
-    .sort()
-    .slice(0, 12)
-    .map((name) => path.join(dir, name));
-  await page.getByLabel('Photo files').setInputFiles(photos);
+  await addPhotoFiles(page, 12);
   await waitForIndexing(page);
   // The indexing summary is read and closed, as a person would.
   await page
