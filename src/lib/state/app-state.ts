@@ -1,7 +1,7 @@
 import { getProfile, modelKey, type Profile } from '../../core/manifest';
 import { activeAdapterId } from '../../core/store/adapter-store';
 import { errorMessage } from '../../core/errors';
-import { LibraryConnection, type LumenDb } from '../../core/store/db';
+import type { LumenDb } from '../../core/store/db';
 import { queueJob, unqueueJob } from '../../core/store/job-queue';
 import { AestheticsClient } from '../clients/aesthetics-client';
 import { EmbeddingClient } from '../clients/embedding-client';
@@ -16,6 +16,7 @@ import { FoldersManager } from './folders.svelte';
 import { IndexingManager } from './indexing.svelte';
 import { JudgeManager } from './judge.svelte';
 import { JudgeSystems } from './judge-systems.svelte';
+import { noticedConnection } from './library-connection';
 import { LibraryIoManager } from './library-io.svelte';
 import { LAST_QUERY_KEY, LastQuery } from './last-query';
 import { LibraryManager } from './library.svelte';
@@ -42,9 +43,6 @@ import { browserLocks, LOCKS, runExclusive, runIfFree } from './tab-locks';
 import { ThumbnailCache } from './thumbnail-cache';
 import { workerPolicyReady } from './worker-policy';
 import { storedRephrasings, TuningState } from './tuning.svelte';
-
-const BLOCKED_MESSAGE =
-  'Another Lumen tab is using an older version of the library; close it or reload it. This tab carries on as soon as it lets go.';
 
 /**
  * Where the page's managers are made and wired together; the only place that creates
@@ -86,18 +84,7 @@ export class AppState {
   constructor(settings: StartupSettings, appBase: string) {
     const profile = (this.profile = getProfile(settings.profileId));
     const request = { profileId: profile.id, appBase, device: settings.device };
-    const connection = new LibraryConnection(
-      undefined,
-      undefined,
-      () =>
-        this.notice.show(
-          'Another Lumen tab is updating the library. If anything here stops working, reload this page.',
-        ),
-      (waiting) => {
-        if (waiting) this.notice.show(BLOCKED_MESSAGE);
-        else if (this.notice.message === BLOCKED_MESSAGE) this.notice.clear();
-      },
-    );
+    const connection = noticedConnection(this.notice);
     this.db = () => connection.get();
     this.thumbnails = new ThumbnailCache(this.db);
     // A dead worker is replaced on the next call; what it had loaded must load again.
