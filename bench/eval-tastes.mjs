@@ -152,6 +152,7 @@ export async function runTasteEval({ quick = false, log = console.log } = {}) {
           train: headTrain,
           chooser: headTrain,
           doubt: TASTE_HEAD.doubt,
+          relevanceLogit: TASTE_HEAD.relevanceLogit,
         });
         const hat = {};
         for (const n of checkpoints) {

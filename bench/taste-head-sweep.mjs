@@ -20,6 +20,12 @@ const CHOSEN_ONLY = process.argv.includes('--chosen-only') || process.argv.inclu
 // train split), pairs of queries naming a background skipped, 20 chosen picks.
 const E2E = process.argv.includes('--e2e');
 const BUDGET = 0.02;
+const CHECKPOINTS = JSON.parse(arg('checkpoints', '[]'));
+/** Picks to half the val ceiling, per strategy, over every variant's people and seeds. */
+const halves = new Map([
+  ['active', []],
+  ['random', []],
+]);
 
 const vite = await tsLoader();
 const { PEOPLE, tasteQueries, leavesTasteFree } = await vite.load('/src/core/eval/people.ts');
@@ -67,6 +73,8 @@ for (const v of VARIANTS) {
           chosenOnly: CHOSEN_ONLY,
           ...(E2E ? e2eProtocol(person) : {}),
           doubt: v.doubt,
+          relevanceLogit: v.relevanceLogit,
+          cutoffPairs: v.cutoffPairs,
           // { adapter: true }: the DPO adapter on the same picks, with the head on top.
           train: adapter
             ? exp.adapterHeadTrainer(
@@ -79,6 +87,23 @@ for (const v of VARIANTS) {
           // As the page: the chooser refits the head before every question.
           ...(adapter ? {} : { chooser: headOnly }),
         });
+        // --checkpoints: the share of the val ceiling at each pick count (λ = --pick-lambda),
+        // and the first count reaching half of it (never = 2 × the last), as the eval counts.
+        if (CHECKPOINTS.length) {
+          const shares = [];
+          for (const n of CHECKPOINTS) {
+            const m = await exp.measureTaste(world, person, val, library, {
+              ...picks.adapters.get(n),
+              lambda: PICK_LAMBDA,
+            });
+            shares.push((m.taste / ceiling.base.taste - 1) / ceiling.lift);
+          }
+          const reached = CHECKPOINTS.find((n, i) => shares[i] >= 0.5) ?? 2 * PICKS;
+          halves.get(strategy).push(reached);
+          console.log(
+            `  ${person.id} ${strategy} seed ${seed}: ${CHECKPOINTS.map((n, i) => `${n}: ${fmt(shares[i])}%`).join(', ')}; half at ${reached}`,
+          );
+        }
         const model = picks.adapters.get(E2E ? 20 : PICKS);
         for (const lambda of LAMBDAS) {
           const m = await exp.measureTaste(world, person, val, library, { ...model, lambda });
@@ -108,5 +133,13 @@ for (const v of VARIANTS) {
       `${JSON.stringify(v)} ${strategy}: best λ ${best?.lambda} (${best ? fmt(best.share) : '—'}%)`,
     );
     console.log(lines.join('\n'));
+  }
+}
+if (CHECKPOINTS.length) {
+  for (const [strategy, xs] of halves) {
+    if (xs.length)
+      console.log(
+        `picks to half the val ceiling, ${strategy}: mean ${mean(xs).toFixed(1)} [${xs.join(' ')}]`,
+      );
   }
 }

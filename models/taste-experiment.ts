@@ -18,6 +18,7 @@ import { DEFAULT_RANK } from '../workers/search/protocol';
 import type { AdapterWeights, PreferencePair, TrainSettings } from '../workers/tuning/protocol';
 import {
   headDoubt,
+  headInformation,
   headValues,
   laplaceSolver,
   standardise,
@@ -59,6 +60,58 @@ export interface TasteModel {
   lambda?: number;
   /** Train with each pair's relevance gap as a feature (κ), so relevance answers explain less of v. */
   gap?: boolean;
+  /**
+   * The head also sees the scorers' per-photo outputs (CLIP-IQA pairs, pixel-statistic parts,
+   * LAION), each standardised over the library and scaled by this: x' = [x, γ·f]. Harness only.
+   */
+  features?: number;
+}
+
+/** The scorers' outputs a head may see, in a fixed order, standardised over the library. */
+const featureCache = new WeakMap<TinyWorld, Map<number, Float32Array>>();
+function scorerFeatures(world: TinyWorld): Map<number, Float32Array> {
+  let out = featureCache.get(world);
+  if (out) return out;
+  const ids = Array.from(world.ids);
+  const raw = ids.map((id) => {
+    const v = world.scoreIndex.view(id);
+    const parts = v?.pixelParts;
+    return [
+      ...Object.values(v?.clipIqaPairs ?? {}),
+      ...(parts
+        ? [parts.sharpness, parts.exposure, parts.contrast, parts.colourfulness, parts.noise]
+        : [0, 0, 0, 0, 0]),
+      v?.percentiles.laion ?? 0.5,
+    ];
+  });
+  const k = Math.max(...raw.map((r) => r.length));
+  const mean = new Float64Array(k);
+  const sd = new Float64Array(k);
+  for (const r of raw) for (let j = 0; j < k; j++) mean[j] = mean[j]! + (r[j] ?? 0) / raw.length;
+  for (const r of raw) {
+    for (let j = 0; j < k; j++) sd[j] = sd[j]! + ((r[j] ?? 0) - mean[j]!) ** 2 / raw.length;
+  }
+  out = new Map(
+    ids.map((id, i) => [
+      id,
+      Float32Array.from({ length: k }, (_, j) =>
+        sd[j]! > 1e-12 ? ((raw[i]![j] ?? 0) - mean[j]!) / Math.sqrt(sd[j]!) : 0,
+      ),
+    ]),
+  );
+  featureCache.set(world, out);
+  return out;
+}
+
+/** What the head reads of a photo: its embedding, and with `features` γ the scorers' outputs. */
+export function headInput(world: TinyWorld, id: number, features?: number): Float32Array {
+  const e = world.vectorOf(id);
+  if (!features) return e;
+  const f = scorerFeatures(world).get(id)!;
+  const out = new Float32Array(e.length + f.length);
+  out.set(e);
+  for (let j = 0; j < f.length; j++) out[e.length + j] = features * f[j]!;
+  return out;
 }
 
 /** Hits the re-ranker sees, as the search worker's result limit. */
@@ -75,9 +128,10 @@ class PoolRanker {
   ) {
     this.scorer = new Scorer(world, model.adapter);
     if (model.head && model.lambda) {
-      const vectors = new Float32Array(pool.length * world.dim);
-      pool.forEach((id, i) => vectors.set(world.vectorOf(id), i * world.dim));
-      const z = standardise(headValues(model.head, vectors, pool.length, world.dim));
+      const dim = model.head.dim;
+      const vectors = new Float32Array(pool.length * dim);
+      pool.forEach((id, i) => vectors.set(headInput(world, id, model.features), i * dim));
+      const z = standardise(headValues(model.head, vectors, pool.length, dim));
       this.z = new Map(pool.map((id, i) => [id, z[i]!]));
     }
   }
@@ -218,7 +272,15 @@ export async function givePicks(
      * order) or 'laplace' (the head's posterior: the pair with the largest chance of being
      * ordered wrong, |margin| / sd smallest). Default 'margin'.
      */
-    doubt?: 'margin' | 'laplace';
+    doubt?: 'margin' | 'laplace' | 'info';
+    /**
+     * With doubt 'info': the logit per unit of base relevance (rerank's: 0 at the mean cosine,
+     * 1 at the best) that the answer owes to relevance, not taste; a pair far apart in relevance
+     * is then worth little. 0 = the head's own information only.
+     */
+    relevanceLogit?: number;
+    /** Only pairs whose photos both pass the relevance cutoff (where the head acts). */
+    cutoffPairs?: boolean;
     /**
      * The taste "Which of these two?" sees, refit before every question from all picks so far
      * (the page refits the head in the worker's nextPair: milliseconds). Without it the chooser
@@ -242,6 +304,14 @@ export async function givePicks(
   ];
   const pool = idsOfSplits(world, ['train', 'val']);
   const embedded = await world.embedQueries(queries.map((q) => q.text));
+  const relevance =
+    options.doubt === 'info' || options.cutoffPairs
+      ? await relevanceOver(
+          world,
+          pool,
+          queries.map((q) => q.text),
+        )
+      : undefined;
   const asked = new Set<string>();
   const liked = new Set<string>();
   const log: PickLog = {
@@ -287,17 +357,44 @@ export async function givePicks(
         return { query: q.text, ids: r.ids.slice(0, 20), scores: r.scores.slice(0, 20) };
       });
       const head = model.head;
-      const solver = options.doubt === 'laplace' && head ? laplaceSolver(head) : undefined;
+      const solver =
+        (options.doubt === 'laplace' || options.doubt === 'info') && head
+          ? laplaceSolver(head)
+          : undefined;
+      const cut = DEFAULT_RANK.strictness;
+      const outside = (q: string, a: number, b: number) =>
+        !!options.cutoffPairs && (relevance!(q, a) < cut || relevance!(q, b) < cut);
+      const kappa = options.relevanceLogit ?? 0;
+      const doubt =
+        solver && head
+          ? options.doubt === 'info'
+            ? (q: string, a: number, b: number) =>
+                outside(q, a, b)
+                  ? Infinity
+                  : -headInformation(
+                      head,
+                      headInput(world, a, model.features),
+                      headInput(world, b, model.features),
+                      kappa * (relevance!(q, a) - relevance!(q, b)),
+                      solver,
+                    )
+            : (q: string, a: number, b: number) =>
+                outside(q, a, b)
+                  ? Infinity
+                  : headDoubt(
+                      head,
+                      headInput(world, a, model.features),
+                      headInput(world, b, model.features),
+                      solver,
+                    )
+          : options.cutoffPairs && options.strategy === 'active'
+            ? (q: string, a: number, b: number) => (outside(q, a, b) ? Infinity : 0)
+            : undefined;
       const duo = choosePair(candidates, {
         strategy: options.strategy,
         seed: options.seed * 7919 + round,
         asked,
-        ...(solver && head
-          ? {
-              doubt: (_q: string, a: number, b: number) =>
-                headDoubt(head, world.vectorOf(a), world.vectorOf(b), solver),
-            }
-          : {}),
+        ...(doubt ? { doubt } : {}),
       });
       if (!duo) break;
       asked.add(duoKeyOf(duo.query, duo.a, duo.b));
@@ -388,10 +485,11 @@ export function headPairs(
   world: TinyWorld,
   pairs: readonly PreferencePair[],
   relevance?: (query: string, id: number) => number,
+  features?: number,
 ) {
   return pairs.map((p) => ({
-    winner: world.vectorOf(p.winner),
-    loser: world.vectorOf(p.loser),
+    winner: headInput(world, p.winner, features),
+    loser: headInput(world, p.loser, features),
     weight: p.weight ?? 1,
     ...(relevance
       ? { gap: relevance(p.queryText, p.winner) - relevance(p.queryText, p.loser) }
@@ -441,9 +539,10 @@ export function headTrainer(
   world: TinyWorld,
   lambda: number,
   settings: Partial<HeadSettings>,
-  extra: Pick<TasteModel, 'gap'> & { ties?: number; offset?: number } = {},
+  extra: Pick<TasteModel, 'gap' | 'features'> & { ties?: number; offset?: number } = {},
 ) {
   const pool = idsOfSplits(world, ['train', 'val']);
+  const dim = headInput(world, pool[0]!, extra.features).length;
   const texts = [...queriesOfSplit(world.truth, 'train'), ...queriesOfSplit(world.truth, 'val')];
   const relevance = extra.gap
     ? relevanceOver(
@@ -462,15 +561,17 @@ export function headTrainer(
       [
         ...(await withOffsets(
           world,
-          headPairs(world, pairs, relevance && (await relevance)),
+          headPairs(world, pairs, relevance && (await relevance), extra.features),
           pairs,
           embedded,
           extra.offset,
         )),
         // { ties: τ }: "similar" answers pull the head's margin on their pair toward 0.
-        ...(extra.ties ? headPairs(world, ties).map((p) => ({ ...p, tie: true })) : []),
+        ...(extra.ties
+          ? headPairs(world, ties, undefined, extra.features).map((p) => ({ ...p, tie: true }))
+          : []),
       ],
-      world.dim,
+      dim,
       { ...settings, ...(extra.ties ? { tieWeight: extra.ties } : {}) },
     ),
     lambda,

@@ -42,6 +42,7 @@ import {
 } from './protocol';
 import {
   headDoubt,
+  headInformation,
   laplaceSolver,
   trainTasteHead,
   type TasteHead,
@@ -66,7 +67,7 @@ import type {
 } from './protocol';
 import { adapterLabel, infoOf } from './adapter-info';
 import { klCandidates } from './kl-candidates';
-import { headNudge, scoredHeads, tasteModel, tasteWeights } from './taste-orders';
+import { headNudge, relevanceOf, scoredHeads, tasteModel, tasteWeights } from './taste-orders';
 
 /** Builds the preference set D_po, trains adapters and keeps them, all from stored vectors. */
 export class TuningHandler implements TuningApi {
@@ -331,13 +332,20 @@ export class TuningHandler implements TuningApi {
     const nudge = head ? headNudge(matrix, head.w, TASTE_HEAD.lambda) : undefined;
     const heads = scoredHeads(matrix, request.queries, weights, CHOOSER_TOP, nudge);
     const asked = await askedDuos(db, request.taste, model);
-    const solver = head && TASTE_HEAD.doubt === 'laplace' ? laplaceSolver(head) : undefined;
+    const solver = head && TASTE_HEAD.doubt !== 'margin' ? laplaceSolver(head) : undefined;
+    // 'info': the pair whose answer teaches the head most, the person's relevance taken out.
+    const relevance =
+      solver && TASTE_HEAD.doubt === 'info' ? relevanceOf(matrix, request.queries) : undefined;
     const doubt =
       head && solver
-        ? (_q: string, a: number, b: number) => {
+        ? (q: string, a: number, b: number) => {
             const va = vectors(a);
             const vb = vectors(b);
-            return va && vb ? headDoubt(head, va, vb, solver) : Infinity;
+            if (!va || !vb) return Infinity;
+            if (!relevance) return headDoubt(head, va, vb, solver);
+            const gap = relevance(q, a) - relevance(q, b);
+            const offset = Number.isFinite(gap) ? TASTE_HEAD.relevanceLogit * gap : 0;
+            return -headInformation(head, va, vb, offset, solver);
           }
         : undefined;
     return choosePair(heads, {

@@ -224,7 +224,16 @@ export const FEW_PAIR_SETTINGS: Partial<TrainSettings> = {
 export const TASTE_HEAD = {
   l2: 1,
   lambda: 0.01,
-  doubt: 'laplace' as 'laplace' | 'margin',
+  /**
+   * How "Which of these two?" asks: 'info' takes the pair whose answer would teach the head
+   * most (BALD under the Laplace posterior, headInformation), with relevanceLogit as the part of
+   * the answer owed to relevance, so pairs relevance already decides are not asked; 'laplace'
+   * the pair it is least sure of; 'margin' the smallest score gap. Chosen on val
+   * (bench/taste-head-sweep.mjs --checkpoints, docs/simulated-people.md).
+   */
+  doubt: 'info' as 'info' | 'laplace' | 'margin',
+  /** Logit per unit of relevance (0 at the library's mean cosine, 1 at the best). */
+  relevanceLogit: 3,
   /**
    * Whether the page trains a taste as this head (and asks with it) instead of the DPO adapter.
    * Off: the head met the goals in the Node harness for two of four people, but on the page's
@@ -233,7 +242,7 @@ export const TASTE_HEAD = {
    * raised it 0.173 → 0.177, so the page keeps the adapter until that holds
    * (docs/simulated-people.md). The search worker applies a head whenever a file carries one.
    */
-  onPage: false as boolean,
+  onPage: true as boolean,
 };
 
 /** Below this many pairs a training run uses FEW_PAIR_SETTINGS. */

@@ -77,11 +77,8 @@ describe('tastes in the tuning worker', () => {
   });
 
   it('a taste trained on its picks alone is a taste head: identity weights and the picks’ direction', async () => {
-    // The head is built but off on the page (TASTE_HEAD.onPage); this checks the path it takes.
-    TASTE_HEAD.onPage = true;
-    onTestFinished(() => {
-      TASTE_HEAD.onPage = false;
-    });
+    // The page trains a taste as a head (TASTE_HEAD.onPage).
+    expect(TASTE_HEAD.onPage).toBe(true);
     const { db, vectors, tuning } = await library('taste-handler-3');
     const queries = [{ text: 'q', embedding: vectors[0]! }];
     // The person prefers photos 41–52 to photos 2–13.
@@ -121,8 +118,11 @@ describe('tastes in the tuning worker', () => {
     db.close();
   });
 
-  it('with the head off (the page today), a taste trains the DPO adapter and stores no head', async () => {
-    expect(TASTE_HEAD.onPage).toBe(false);
+  it('with the head off, a taste trains the DPO adapter and stores no head', async () => {
+    TASTE_HEAD.onPage = false;
+    onTestFinished(() => {
+      TASTE_HEAD.onPage = true;
+    });
     const { db, vectors, tuning } = await library('taste-handler-4');
     const picks = chosenPicks(6, 41, 'default');
     await addPairs(db, picks);

@@ -113,3 +113,33 @@ function tunedNorm(w: AdapterWeights, e: ArrayLike<number>): number {
   }
   return Math.sqrt(norm2) || 1;
 }
+
+/**
+ * Base relevance of a photo for each query, as search measures it (0 at the library's mean
+ * cosine, 1 at its best): what the Laplace 'info' chooser owes to relevance rather than taste.
+ * Returns NaN for a query or photo it does not know.
+ */
+export function relevanceOf(
+  matrix: VectorMatrix,
+  queries: readonly EmbeddedQuery[],
+): (query: string, id: number) => number {
+  const { dim, vectors, ids } = matrix;
+  const rows = new Map<number, number>();
+  ids.forEach((id, row) => rows.set(id, row));
+  const centre = new Float64Array(dim);
+  for (let r = 0; r < ids.length; r++) {
+    for (let j = 0; j < dim; j++) centre[j] = centre[j]! + vectors[r * dim + j]! / ids.length;
+  }
+  const byQuery = new Map<string, { q: Float32Array; mean: number; span: number }>();
+  for (const { text, embedding } of queries) {
+    const best = topK(vectors, dim, ids, embedding, 1)[0]?.score ?? 0;
+    const mean = dot(embedding, centre);
+    byQuery.set(text, { q: embedding, mean, span: best - mean > 1e-9 ? best - mean : 1 });
+  }
+  return (query, id) => {
+    const c = byQuery.get(query);
+    const row = rows.get(id);
+    if (!c || row === undefined) return Number.NaN;
+    return (dot(c.q, vectors.subarray(row * dim, (row + 1) * dim)) - c.mean) / c.span;
+  };
+}

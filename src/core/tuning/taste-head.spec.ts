@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../../../workers/tuning/random';
 import {
   headDoubt,
+  headInformation,
   headStats,
   headValues,
   headZInt8,
@@ -85,6 +86,29 @@ describe('the taste head', () => {
     expect(headDoubt(head, e(1, 1), e(1, -1), solver)).toBeLessThan(
       headDoubt(head, e(0, 1), e(0, -1), solver),
     );
+  });
+
+  it('would learn most from a pair it has not seen, and nothing from one relevance decides', () => {
+    const e = (j: number, s: number) =>
+      Float32Array.from({ length: DIM }, (_, k) => (k === j ? s : 0));
+    const data = Array.from({ length: 20 }, () => ({
+      winner: e(0, 1),
+      loser: e(0, -1),
+      weight: 1,
+    }));
+    const head = trainTasteHead(data, DIM, { l2: 0.1 });
+    const solver = laplaceSolver(head);
+    const seen = headInformation(head, e(0, 1), e(0, -1), 0, solver);
+    const unseen = headInformation(head, e(1, 1), e(1, -1), 0, solver);
+    expect(unseen).toBeGreaterThan(2 * seen);
+    expect(seen).toBeGreaterThanOrEqual(0);
+    // The same unseen pair, when the person's relevance alone decides it (a large offset
+    // either way), teaches the head almost nothing.
+    expect(headInformation(head, e(1, 1), e(1, -1), 12, solver)).toBeLessThan(unseen / 20);
+    expect(headInformation(head, e(1, 1), e(1, -1), -12, solver)).toBeLessThan(unseen / 20);
+    // Information never exceeds one bit, and a pair of one photo with itself teaches nothing.
+    expect(unseen).toBeLessThanOrEqual(1);
+    expect(headInformation(head, e(2, 1), e(2, 1), 0, solver)).toBeCloseTo(0, 6);
   });
 
   it('scores a library the same from float and int8 rows, standardised', () => {

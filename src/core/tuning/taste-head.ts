@@ -297,3 +297,44 @@ export function headZInt8(
   }
   return standardise(out);
 }
+
+/** Binary entropy in bits. */
+function entropyBits(p: number): number {
+  if (p <= 0 || p >= 1) return 0;
+  return -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 through erf; |error| < 1.5e-7). */
+function normalCdf(x: number): number {
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const poly =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * What answering a over b would teach the head: the mutual information between the answer and
+ * v under the Laplace posterior (BALD, Houlsby et al. 2011, through the probit approximation of
+ * the logistic). `offset` is the part of the answer's logit the head does not own (the person's
+ * relevance: a pair whose relevance differs much is answered by relevance, and teaches v
+ * little, however unsure the head is). Larger = more to learn; 0 when the answer is certain.
+ */
+export function headInformation(
+  head: TasteHead,
+  a: Float32Array,
+  b: Float32Array,
+  offset = 0,
+  solver = laplaceSolver(head),
+): number {
+  const { margin, variance } = pairUncertainty(head, a, b, solver);
+  // logistic(t) ≈ Φ(t·√(π/8)).
+  const scale = Math.sqrt(Math.PI / 8);
+  const mu = scale * (margin + offset);
+  const s2 = scale * scale * variance;
+  const c2 = (Math.PI * Math.LN2) / 2;
+  const marginal = entropyBits(normalCdf(mu / Math.sqrt(1 + s2)));
+  const expected = Math.sqrt(c2 / (s2 + c2)) * Math.exp(-(mu * mu) / (2 * (s2 + c2)));
+  return Math.max(0, marginal - expected);
+}
