@@ -115,16 +115,11 @@ function pairScore(
   };
 }
 
-/**
- * Groups the photos of the given splits with `t`, and scores grouping and best shots (or only the
- * grouping, `bestShots` false: the best-shot figures are then 0).
- */
-export function measure(
+function cluster(
   fixture: MomentsFixture,
   splits: readonly MomentPhoto['split'][],
   t: MomentThresholds,
-  bestShots = true,
-): SplitReport {
+) {
   const { dim } = fixture;
   const photos = fixture.photos.filter((p) => splits.includes(p.split));
   const vectors = new Float32Array(photos.length * dim);
@@ -145,6 +140,33 @@ export function measure(
   );
   const clusters = index.clusters();
   const byId = new Map(photos.map((p) => [p.id, p]));
+  return { photos, clusters, byId };
+}
+
+/**
+ * The predicted groups of the given splits (grouped with `t` as measure groups them), each as its
+ * photos: what best-shot rules are compared on (models/moments-ties.mjs).
+ */
+export function groupsOf(
+  fixture: MomentsFixture,
+  splits: readonly MomentPhoto['split'][],
+  t: MomentThresholds,
+): MomentPhoto[][] {
+  const { clusters, byId } = cluster(fixture, splits, t);
+  return clusters.map((c) => c.members.map((id) => byId.get(id)!));
+}
+
+/**
+ * Groups the photos of the given splits with `t`, and scores grouping and best shots (or only the
+ * grouping, `bestShots` false: the best-shot figures are then 0).
+ */
+export function measure(
+  fixture: MomentsFixture,
+  splits: readonly MomentPhoto['split'][],
+  t: MomentThresholds,
+  bestShots = true,
+): SplitReport {
+  const { photos, clusters, byId } = cluster(fixture, splits, t);
   const hits = { lumen: 0, largestFile: 0, aestheticAlone: 0 };
   for (const c of bestShots ? clusters : []) {
     const members = c.members.map((id) => byId.get(id)!);

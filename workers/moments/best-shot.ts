@@ -32,7 +32,10 @@ export const BEST_SHOT_WEIGHTS: BestShotWeights = {
 
 type Figure = 'aesthetic' | 'subjectSharpness' | 'exposure' | 'taste';
 
-/** Each figure on its 0–1 scale; the tuned model's within the group (its scale is its own). */
+/**
+ * Each figure on its 0–1 scale; exposure and the tuned model's within the group (exposureReadings;
+ * the tuned model's scale is its own).
+ */
 function readings(members: readonly MemberFigures[]): Record<Figure, (number | null)[]> {
   const tastes = members.map((m) => m.taste).filter((v): v is number => v !== null);
   const lo = Math.min(...tastes);
@@ -44,11 +47,27 @@ function readings(members: readonly MemberFigures[]): Record<Figure, (number | n
     subjectSharpness: members.map((m) =>
       m.sharpness === null ? null : sharpnessScore(m.sharpness),
     ),
-    exposure: members.map((m) => m.exposure),
+    exposure: exposureReadings(members),
     taste: members.map((m) =>
       m.taste === null || tastes.length < 2 ? null : span > 0 ? (m.taste - lo) / span : 0.5,
     ),
   };
+}
+
+/**
+ * Exposure within the group: the frames of a burst share their scene's light, so a frame whose
+ * exposure appeal departs from the group's median was darkened or blown out, whichever way its
+ * own appeal moved (a dark frame of a bright scene can read as better exposed than the rest).
+ * Read 1 − |appeal − median|. A median needs three or more known figures; with fewer there is no
+ * majority to depart from, and the appeal is read as it is.
+ */
+function exposureReadings(members: readonly MemberFigures[]): (number | null)[] {
+  const known = members.map((m) => m.exposure).filter((v): v is number => v !== null);
+  if (known.length < 3) return members.map((m) => m.exposure);
+  known.sort((a, b) => a - b);
+  const n = known.length;
+  const median = n % 2 ? known[(n - 1) / 2]! : (known[n / 2 - 1]! + known[n / 2]!) / 2;
+  return members.map((m) => (m.exposure === null ? null : 1 - Math.abs(m.exposure - median)));
 }
 
 /**
