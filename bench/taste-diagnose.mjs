@@ -63,6 +63,26 @@ for (const person of PEOPLE.filter((p) => !only || p.id.includes(only))) {
       .slice(0, 10);
     inTop += top.filter((h) => person.score(img(h.id)) === 1).length / test.length;
   }
+  // Past the cutoff: photos search's re-ranking may move (relevance ≥ strictness over the library).
+  const relevance = await exp.relevanceOver(
+    world,
+    library,
+    test.map((q) => q.text),
+  );
+  const levels = new Map();
+  for (const q of test) {
+    for (const id of library) {
+      if (relevance(q.text, id) < 0.5) continue;
+      const k = person.score(img(id)).toFixed(2);
+      levels.set(k, (levels.get(k) ?? 0) + 1 / test.length);
+    }
+  }
+  console.log(
+    `  past the cutoff per test query, by the person's score: ${[...levels]
+      .sort()
+      .map(([k, n]) => `${k}: ${n.toFixed(1)}`)
+      .join(', ')}`,
+  );
   console.log(
     `${person.id}: ${test.length} test queries; relevant photos the person scores 1: ${room.toFixed(1)}/query; in base top 10: ${inTop.toFixed(2)}/query`,
   );
@@ -97,6 +117,18 @@ for (const person of PEOPLE.filter((p) => !only || p.id.includes(only))) {
       const vectors = new Float32Array(testIds.length * world.dim);
       testIds.forEach((id, i) => vectors.set(world.vectorOf(id), i * world.dim));
       const values = headValues(model.head, vectors, testIds.length, world.dim);
+      // λ beyond the chosen one, to see whether the nudge saturates (diagnosis on test photos
+      // and queries: nothing is chosen from it).
+      const lambdas = JSON.parse(arg('lambdas', '[]'));
+      const base = lambdas.length
+        ? await exp.measureTaste(world, person, test, library, undefined)
+        : undefined;
+      for (const lambda of lambdas) {
+        const m = await exp.measureTaste(world, person, test, library, { ...model, lambda });
+        console.log(
+          `    λ ${lambda}: lift ${(100 * (m.taste / base.taste - 1)).toFixed(1)}%, P@10 ${m.precision.toFixed(3)} (base ${base.precision.toFixed(3)})`,
+        );
+      }
       console.log(
         `  ${strategy} seed ${seed}: ${picks.pairs.length} pairs (${picks.kinds.chosen} chosen, ${picks.kinds.like} likes, ${picks.kinds.dislike} dislikes, ${picks.skipped} similar); ` +
           `decided by relevance ${byRelevance}, by taste ${byTaste} [${[...contrasts].map(([k, n]) => `${k}: ${n}`).join(', ')}]; head AUC on test photos ${auc(values, testIds, person).toFixed(3)}`,

@@ -75,6 +75,7 @@ for (const v of VARIANTS) {
           doubt: v.doubt,
           relevanceLogit: v.relevanceLogit,
           cutoffPairs: v.cutoffPairs,
+          chooserTop: v.chooserTop,
           // { adapter: true }: the DPO adapter on the same picks, with the head on top.
           train: adapter
             ? exp.adapterHeadTrainer(

@@ -281,6 +281,8 @@ export async function givePicks(
     relevanceLogit?: number;
     /** Only pairs whose photos both pass the relevance cutoff (where the head acts). */
     cutoffPairs?: boolean;
+    /** How many of each query's top results are paired (default the page's CHOOSER_TOP). */
+    chooserTop?: number;
     /**
      * The taste "Which of these two?" sees, refit before every question from all picks so far
      * (the page refits the head in the worker's nextPair: milliseconds). Without it the chooser
@@ -354,7 +356,8 @@ export async function givePicks(
       }
       const candidates: QueryCandidates[] = queries.map((q) => {
         const r = rankings!.get(q.text)!;
-        return { query: q.text, ids: r.ids.slice(0, 20), scores: r.scores.slice(0, 20) };
+        const n = Math.max(20, options.chooserTop ?? 0);
+        return { query: q.text, ids: r.ids.slice(0, n), scores: r.scores.slice(0, n) };
       });
       const head = model.head;
       const solver =
@@ -394,6 +397,7 @@ export async function givePicks(
         strategy: options.strategy,
         seed: options.seed * 7919 + round,
         asked,
+        ...(options.chooserTop ? { top: options.chooserTop } : {}),
         ...(doubt ? { doubt } : {}),
       });
       if (!duo) break;

@@ -236,11 +236,11 @@ export const TASTE_HEAD = {
   relevanceLogit: 3,
   /**
    * Whether the page trains a taste as this head (and asks with it) instead of the DPO adapter.
-   * Off: the head met the goals in the Node harness for two of four people, but on the page's
-   * own e2e scenario (e2e/taste.spec.ts: 20 "Which of these two?" answers only, a quarter of
-   * the test photos) it lowered the night lover's taste 0.173 → 0.168 where the adapter had
-   * raised it 0.173 → 0.177, so the page keeps the adapter until that holds
-   * (docs/simulated-people.md). The search worker applies a head whenever a file carries one.
+   * On since the 'info' chooser: on the page's own e2e scenario (e2e/taste.spec.ts: 20 "Which
+   * of these two?" answers only, a quarter of the test photos) the night lover's taste goes
+   * 0.173 → 0.191 (the adapter: 0.177; the head with the 'laplace' chooser: 0.168, which is why
+   * it was off before; docs/simulated-people.md). The search worker applies a head whenever a
+   * file carries one.
    */
   onPage: true as boolean,
 };
