@@ -20,6 +20,8 @@ export default ts.config(
       'models/generator/',
       'models/tiny-world/',
       'e2e/fixtures/',
+      // Built by scripts/build-libheif.sh, committed as built.
+      'vendor/',
     ],
   },
   js.configs.recommended,

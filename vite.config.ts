@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
-import { LIBHEIF_DIR } from './src/core/cache-names.ts';
+import { LIBHEIF_DIR, LIBHEIF_JS_FILE } from './src/core/cache-names.ts';
 import { cspPlugin, devReportOnlyPolicy, policy } from './build/vite-plugin-csp.ts';
 import { watBytes } from './workers/search/scan/vite-plugin-wat.ts';
 
@@ -22,6 +22,8 @@ const ortFiles = ['ort-wasm-simd-threaded', 'ort-wasm-simd-threaded.asyncify'].f
 );
 
 const libheifDist = 'node_modules/libheif-js/libheif-wasm';
+const libheifJsDir = LIBHEIF_JS_FILE.slice(0, LIBHEIF_JS_FILE.lastIndexOf('/'));
+const libheifSimd = 'vendor/libheif-simd';
 
 // Shown in the page and baked into the service worker, so a new deployment is a new worker.
 const buildId = process.env.LUMEN_BUILD_ID ?? new Date().toISOString().slice(0, 16);
@@ -38,13 +40,20 @@ export default defineConfig({
     watBytes(),
     cspPlugin(),
     viteStaticCopy({ targets: [{ src: ortFiles, dest: 'ort' }] }),
-    // The HEIC decoder (LGPL): libheif-js' file as published, its licence and where its source
-    // is, in a folder of its own. Not precached: decoder workers fetch it on their first HEIC.
+    // The HEIC decoders (LGPL), each with its licences and where its source is. Ours, built with
+    // WebAssembly SIMD by scripts/build-libheif.sh (vendor/libheif-simd/); and libheif-js' file as
+    // published, in a folder of its own, for browsers without SIMD. Not precached: decoder
+    // workers fetch one on their first HEIC.
     viteStaticCopy({
       targets: [
-        { src: `${libheifDist}/libheif-bundle.mjs`, dest: LIBHEIF_DIR },
-        { src: `${libheifDist}/LICENSE`, dest: LIBHEIF_DIR },
-        { src: 'workers/embedding/heic/libheif-README.md', dest: LIBHEIF_DIR, rename: 'README.md' },
+        { src: `${libheifSimd}/*`, dest: LIBHEIF_DIR },
+        { src: `${libheifDist}/libheif-bundle.mjs`, dest: libheifJsDir },
+        { src: `${libheifDist}/LICENSE`, dest: libheifJsDir },
+        {
+          src: 'workers/embedding/heic/libheif-README.md',
+          dest: libheifJsDir,
+          rename: 'README.md',
+        },
       ],
     }),
     // Self-hosted models (the tiny-world fixture, and whatever `npm run models` fetched)

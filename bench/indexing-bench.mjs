@@ -31,8 +31,8 @@ const COUNTS = QUICK ? { [STANDIN]: 6, 'tiny-world': 8 } : { [STANDIN]: 16, 'tin
 const HEIC_COUNT = QUICK ? 3 : 8;
 /** Runs a side for metadata on against off: the tiny world's runs last about 4 s each. */
 const METADATA_RUNS = QUICK ? { [STANDIN]: 1, 'tiny-world': 1 } : { [STANDIN]: 3, 'tiny-world': 5 };
-/** The HEIC decoder as the build ships it (copied there from node_modules/libheif-js). */
-const HEIF_BUNDLE = path.join('vendor', 'libheif-js-1.23.2', 'libheif-bundle.mjs');
+/** The HEIC decoder as the build ships it to browsers with WebAssembly SIMD (vendor/libheif-simd). */
+const HEIF_BUNDLE = path.join('vendor', 'libheif-1.23.1-simd', 'libheif.mjs');
 
 /**
  * The stand-in's rate in native onnxruntime (onnxruntime-node, from the npm registry) on the
@@ -347,7 +347,7 @@ async function measure(page, hasStandin, { outDir, results, rows }) {
   }
   const { rawBytes, gzipBytes } = section.heic.decoder;
   rows.push([
-    'HEIC decoder download (libheif-js, loaded at the first HEIC)',
+    'HEIC decoder download (libheif SIMD build, loaded at the first HEIC)',
     `${rawBytes.toLocaleString('en')} B raw`,
     `${gzipBytes.toLocaleString('en')} B gzip -9`,
     '—',

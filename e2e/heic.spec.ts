@@ -12,6 +12,7 @@ import {
   topPaths,
   waitForIndexing,
 } from './app';
+import { LIBHEIF_FILE } from '../src/core/cache-names';
 
 // Tiny-world photos as iPhone-style HEICs (e2e/fixtures/heic/make.py): 8-bit, 10-bit, turned
 // by irot, mirrored by imir, a 2 × 2 grid, and a file whose primary image is its second.
@@ -57,8 +58,10 @@ test('a folder of HEIC photos is indexed, shown upright, and found in words', as
   const counts = await waitForIndexing(page, 45_000);
   expect(countOf(counts, /new photos? indexed/)).toBe(fixtures.length - 1);
   expect(countOf(counts, /skipped/)).toBe(0);
-  // Chromium has no HEIC decoder: libheif came from the app's own origin, on demand.
-  expect(requests.some((u) => u.includes('/vendor/libheif-js-'))).toBe(true);
+  // Chromium has no HEIC decoder: libheif came from the app's own origin, on demand; it has
+  // WebAssembly SIMD, so our SIMD build, not libheif-js' (the fallback without SIMD).
+  expect(requests.some((u) => u.endsWith(`/${LIBHEIF_FILE}`))).toBe(true);
+  expect(requests.some((u) => u.includes('/libheif-js-'))).toBe(false);
   expect(foreignRequests(requests, new URL(baseURL!).origin)).toEqual([]);
 
   // Stored a quarter turn clockwise (80×128) with irot turning it back: upright it is 128×80.

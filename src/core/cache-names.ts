@@ -19,10 +19,15 @@ export const MODEL_CACHES: readonly string[] = [
 ];
 
 /**
- * The HEIC decoder (libheif-js' single-file ES module, shipped unmodified by vite.config.ts),
- * relative to the app's base. The version is in the path, so an upgrade is a new URL.
+ * The HEIC decoders, relative to the app's base, in one folder (the service worker keeps what is
+ * under it), both single-file ES modules with the same API, shipped by vite.config.ts: libheif
+ * 1.23.1 with libde265 1.1.1 built with WebAssembly SIMD by scripts/build-libheif.sh (committed in
+ * vendor/libheif-simd/), and libheif-js 1.23.2's build, unmodified, for browsers without
+ * WebAssembly SIMD. The versions are in the path, so an upgrade is a new URL.
  */
-export const LIBHEIF_DIR = 'vendor/libheif-js-1.23.2/';
-export const LIBHEIF_FILE = `${LIBHEIF_DIR}libheif-bundle.mjs`;
+export const LIBHEIF_DIR = 'vendor/libheif-1.23.1-simd/';
+export const LIBHEIF_FILE = `${LIBHEIF_DIR}libheif.mjs`;
+/** libheif-js' own build (no SIMD), in a folder of its own with its licence. */
+export const LIBHEIF_JS_FILE = `${LIBHEIF_DIR}libheif-js-1.23.2/libheif-bundle.mjs`;
 /** Our service worker's cache-first store for decoders fetched on first use (kept offline). */
 export const LUMEN_DECODER_CACHE = 'lumen-decoders';

@@ -1,8 +1,8 @@
 // HEIC/HEIF in a worker: the browser's own decoder where it has one (Safari), else libheif.
-import { LIBHEIF_FILE } from '../../../src/core/cache-names';
+import { LIBHEIF_FILE, LIBHEIF_JS_FILE } from '../../../src/core/cache-names';
 import { HEAD_BYTES } from '../image-header';
 import { heifDisplaySize } from './heif-boxes';
-import { HeifDecoder, isHeifDecodeError, type Libheif } from './libheif';
+import { HeifDecoder, hasWasmSimd, isHeifDecodeError, type Libheif } from './libheif';
 
 /** A decoded photo brought down to a size, and its full size as shown. */
 export interface ScaledHeic {
@@ -17,9 +17,13 @@ export type FitSize = (width: number, height: number) => { width: number; height
 const isFactoryModule = (m: unknown): m is { default: () => Promise<object> } =>
   typeof m === 'object' && m !== null && 'default' in m && typeof m.default === 'function';
 
-/** libheif-js as shipped beside the app (vite.config.ts), imported on first use. */
+/**
+ * libheif as shipped beside the app (vite.config.ts), imported on first use: our SIMD build, or
+ * libheif-js' own where this browser has no WebAssembly SIMD (the same API, slower).
+ */
 async function loadShippedLibheif(): Promise<Libheif> {
-  const url = new URL(`${import.meta.env.BASE_URL}${LIBHEIF_FILE}`, self.location.href).href;
+  const file = hasWasmSimd() ? LIBHEIF_FILE : LIBHEIF_JS_FILE;
+  const url = new URL(`${import.meta.env.BASE_URL}${file}`, self.location.href).href;
   let module: unknown;
   try {
     module = await import(/* @vite-ignore */ url);
@@ -28,8 +32,9 @@ async function loadShippedLibheif(): Promise<Libheif> {
       `the HEIC decoder could not be loaded (${e instanceof Error ? e.message : String(e)}); add the folder again once online`,
     );
   }
-  if (!isFactoryModule(module)) throw new Error('the HEIC decoder file is not libheif-js');
-  // The module's shape is libheif-js 1.23's (libheif-wasm/libheif.d.ts), pinned in package.json.
+  if (!isFactoryModule(module)) throw new Error('the HEIC decoder file is not libheif');
+  // Both modules have libheif's own embind API (libheif/heif_emscripten.h and post.js), typed in
+  // ./libheif.ts after libheif-js 1.23's libheif-wasm/libheif.d.ts.
   return (await module.default()) as Libheif;
 }
 

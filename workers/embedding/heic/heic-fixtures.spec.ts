@@ -42,10 +42,19 @@ const distance = (a: number[], hex: string) =>
 
 let lib: Libheif;
 beforeAll(async () => {
-  lib = await loadLibheifInNode();
+  // The build the app ships to browsers with WebAssembly SIMD (vendor/libheif-simd/).
+  lib = await loadLibheifInNode('simd');
 });
 
-describe('HEIC decoding with libheif-js', () => {
+/** The photo as 8-bit RGBA, copied out of the decoder's memory. */
+const rgbaOf = (library: Libheif, name: string) =>
+  new HeifDecoder(() => Promise.resolve(library)).decode(bytesOf(name), (p) => ({
+    width: p.width,
+    height: p.height,
+    data: new Uint8Array(p.data),
+  }));
+
+describe('HEIC decoding with libheif (our SIMD build)', () => {
   it('is libheif 1.18 or later, which iOS 18 photos need', () => {
     const [major, minor] = lib.heif_get_version().split('.').map(Number);
     expect(major! * 100 + minor!).toBeGreaterThanOrEqual(118);
@@ -92,6 +101,41 @@ describe('HEIC decoding with libheif-js', () => {
     const cut = whole.slice(0, Math.floor(whole.length / 2));
     await expect(decoder.decode(cut, () => 0)).rejects.toThrow(/end of file|outside of file/i);
     await expect(decoder.decode(whole, (p) => p.width)).resolves.toBe(128);
+  });
+});
+
+describe('the SIMD build and libheif-js, the fallback for engines without SIMD', () => {
+  let fallback: Libheif;
+  beforeAll(async () => {
+    fallback = await loadLibheifInNode('libheif-js');
+  });
+
+  it.each(fixtures.map((f) => [f.name] as const))(
+    'decode %s to the same pixels, byte for byte',
+    async (name) => {
+      const ours = await rgbaOf(lib, name);
+      const theirs = await rgbaOf(fallback, name);
+      expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
+      let differing = 0;
+      for (let i = 0; i < ours.data.length; i++) if (ours.data[i] !== theirs.data[i]) differing++;
+      expect(ours.data.length).toBe(theirs.data.length);
+      expect(differing).toBe(0);
+    },
+  );
+
+  it('give the same errors for damaged and cut-short files', async () => {
+    const junk = new Uint8Array(readFileSync(path.join(BAD_FILES, 'photo.heic')));
+    const whole = bytesOf('red-circle.heic');
+    const cut = whole.slice(0, Math.floor(whole.length / 2));
+    for (const bytes of [junk, cut]) {
+      const messageOf = (library: Libheif) =>
+        new HeifDecoder(() => Promise.resolve(library))
+          .decode(bytes, () => 'decoded')
+          .catch((e: unknown) => (isHeifDecodeError(e) ? e.message : String(e)));
+      const ours = await messageOf(lib);
+      expect(ours).toMatch(/meta box|end of file|outside of file/i);
+      expect(ours).toBe(await messageOf(fallback));
+    }
   });
 });
 

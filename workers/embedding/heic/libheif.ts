@@ -1,9 +1,27 @@
-// libheif (with libde265 for HEVC), compiled to WebAssembly by libheif-js: the HEIC decoder for
-// browsers that have none of their own. It is shipped unmodified as its own file (LGPL; see
-// docs/heic.md) and loaded the first time a decoder meets a HEIC file.
+// libheif (with libde265 for HEVC), compiled to WebAssembly: the HEIC decoder for browsers that
+// have none of their own. Our build with WebAssembly SIMD (scripts/build-libheif.sh), or libheif-js'
+// where SIMD is missing; each shipped as its own file (LGPL; see docs/heic.md) and loaded the first
+// time a decoder meets a HEIC file.
 
 /** Photos above this are refused: HEVC has no reduced-scale decode, so all of it is decoded. */
 export const MAX_HEIC_PIXELS = 64_000_000;
+
+/**
+ * Whether this engine runs WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4), which our libheif
+ * build needs: a module of one function that splats an i32 into a v128 must validate.
+ */
+export function hasWasmSimd(): boolean {
+  // (func (result v128) (i8x16.splat (i32.const 0)))
+  const module = new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03,
+    0x02, 0x01, 0x00, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b,
+  ]);
+  try {
+    return WebAssembly.validate(module);
+  } catch {
+    return false;
+  }
+}
 
 /** An enum value or error code as libheif-js' embind bindings hand it over. */
 interface EnumValue {
