@@ -123,7 +123,7 @@ for (const [name, read] of Object.entries(readings)) {
       g.map((_, i) => w.aesthetic * a[i] + w.subjectSharpness * s[i] + w.exposure * e[i]),
     );
   };
-  rules[name] = { figures: 2, fit: (gs) => fitBlend(gs, pick), pick };
+  rules[name] = { figures: 2, fitOn: (gs) => fitBlend(gs, pick), pick };
 }
 const byRank = (g, w) => {
   const best = rankMembers(
@@ -134,7 +134,7 @@ const byRank = (g, w) => {
 };
 rules['blend, exposure within the group (rankMembers)'] = {
   figures: 2,
-  fit: (gs) => fitBlend(gs, byRank),
+  fitOn: (gs) => fitBlend(gs, byRank),
   pick: byRank,
 };
 const epsilons = Array.from({ length: 21 }, (_, i) => i / 10);
@@ -151,7 +151,7 @@ for (const [name, sharp] of [
     });
     return b;
   };
-  const fit = (gs) => {
+  const fitOn = (gs) => {
     let best = -1;
     let tied = [];
     for (const eps of epsilons) {
@@ -162,25 +162,25 @@ for (const [name, sharp] of [
     }
     return Math.round((10 * tied.reduce((sum, e) => sum + e, 0)) / tied.length) / 10;
   };
-  rules[name] = { figures: 1, fit, pick };
+  rules[name] = { figures: 1, fitOn, pick };
 }
 rules['the highest aesthetic score alone'] = {
   figures: 0,
-  fit: () => null,
+  fitOn: () => null,
   pick: (g) => argmax(fig(g, 'laion')),
 };
 rules['the largest file (Immich)'] = {
   figures: 0,
-  fit: () => null,
+  fitOn: () => null,
   pick: (g) => argmax(g.map((m) => m.bytes)),
 };
 let chosen = null;
 for (const [name, rule] of Object.entries(rules)) {
   let loo = 0;
   groups.forEach((g, k) => {
-    if (right(g, rule.pick(g, rule.fit(groups.filter((_, j) => j !== k))))) loo++;
+    if (right(g, rule.pick(g, rule.fitOn(groups.filter((_, j) => j !== k))))) loo++;
   });
-  const all = rule.fit(groups);
+  const all = rule.fitOn(groups);
   const inSample = groups.filter((g) => right(g, rule.pick(g, all))).length;
   out.bestShotRules[name] = {
     leaveOneOut: `${loo}/${groups.length} = ${(loo / groups.length).toFixed(3)}`,

@@ -66,17 +66,22 @@ describe('the taste head', () => {
     expect(Math.hypot(...strong.w)).toBeLessThan(Math.hypot(...weak.w));
   });
 
-  it('is unsure of what its picks never showed it, and sure of what they did', () => {
-    // Every pick differs along dimension 0 only.
-    const e = (j: number, s: number) =>
-      Float32Array.from({ length: DIM }, (_, k) => (k === j ? s : 0));
+  /** Unit vector j scaled by s. */
+  const e = (j: number, s: number) =>
+    Float32Array.from({ length: DIM }, (_, k) => (k === j ? s : 0));
+  /** A head trained on 20 picks that all differ along dimension 0 only, with its solver. */
+  const headSeeingOnlyDim0 = () => {
     const data = Array.from({ length: 20 }, () => ({
       winner: e(0, 1),
       loser: e(0, -1),
       weight: 1,
     }));
     const head = trainTasteHead(data, DIM, { l2: 0.1 });
-    const solver = laplaceSolver(head);
+    return { head, solver: laplaceSolver(head) };
+  };
+
+  it('is unsure of what its picks never showed it, and sure of what they did', () => {
+    const { head, solver } = headSeeingOnlyDim0();
     const seen = pairUncertainty(head, e(0, 1), e(0, -1), solver);
     const unseen = pairUncertainty(head, e(1, 1), e(1, -1), solver);
     expect(seen.margin).toBeGreaterThan(0);
@@ -89,15 +94,7 @@ describe('the taste head', () => {
   });
 
   it('would learn most from a pair it has not seen, and nothing from one relevance decides', () => {
-    const e = (j: number, s: number) =>
-      Float32Array.from({ length: DIM }, (_, k) => (k === j ? s : 0));
-    const data = Array.from({ length: 20 }, () => ({
-      winner: e(0, 1),
-      loser: e(0, -1),
-      weight: 1,
-    }));
-    const head = trainTasteHead(data, DIM, { l2: 0.1 });
-    const solver = laplaceSolver(head);
+    const { head, solver } = headSeeingOnlyDim0();
     const seen = headInformation(head, e(0, 1), e(0, -1), 0, solver);
     const unseen = headInformation(head, e(1, 1), e(1, -1), 0, solver);
     expect(unseen).toBeGreaterThan(2 * seen);
